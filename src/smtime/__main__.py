@@ -1,0 +1,3 @@
+from smtime.cli import main
+
+raise SystemExit(main())

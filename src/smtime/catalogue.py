@@ -1,0 +1,167 @@
+"""Finding and reading catalogues: safe YAML, then model validation, then sense checks."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from smtime.core import fold
+from smtime.errors import InvalidFileError, Problem
+from smtime.models import MAX_WEEKLY_HOURS, Catalogue
+
+ENV_VAR = "SMTIME_CATALOGUE"
+"""Environment variable naming the catalogue to use when ``--catalogue`` is not given."""
+
+BUNDLED_NAME = "catalogue.yaml"
+
+
+def bundled_path() -> Path:
+    """The seed catalogue shipped with smtime (inside the wheel, or in a source checkout)."""
+    packaged = files("smtime") / "data" / BUNDLED_NAME
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
+
+
+def resolve_path(path: Path | None) -> Path:
+    """The catalogue to read: the one given, else ``$SMTIME_CATALOGUE``, else the bundled one."""
+    if path is not None:
+        return path
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else bundled_path()
+
+
+def load(path: Path | None = None) -> Catalogue:
+    """Read and validate a catalogue; raise ``InvalidFileError`` listing every problem."""
+    from smtime import safeyaml
+
+    document = safeyaml.load_file(resolve_path(path), what="catalogue (a YAML mapping)")
+    return validate(document)
+
+
+def validate(document: Any) -> Catalogue:
+    """Validate a parsed ``safeyaml.Document`` as a catalogue."""
+    try:
+        catalogue = Catalogue.model_validate(document.data)
+    except ValidationError as exc:
+        problems = validation_problems(document, exc, Catalogue)
+        raise InvalidFileError(document.name, problems) from None
+    problems = [document.problem(path, message) for path, message in sense_checks(catalogue)]
+    if problems:
+        raise InvalidFileError(document.name, problems)
+    return catalogue
+
+
+def sense_checks(catalogue: Catalogue) -> list[tuple[tuple[str | int, ...], str]]:
+    """Checks across fields: ids unique after folding, weekly totals within a week."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    first: dict[str, int] = {}
+    for index, family in enumerate(catalogue.families):
+        key = fold(family.id)
+        if key in first:
+            other = catalogue.families[first[key]].id
+            message = f"id {family.id!r} repeats {other!r} (families[{first[key]}])"
+            found.append((("families", index, "id"), message))
+        else:
+            first[key] = index
+    for hypothesis in ("low", "high"):
+        total = sum(getattr(f, hypothesis) for f in catalogue.families)
+        if total > MAX_WEEKLY_HOURS:
+            found.append(
+                (
+                    ("families",),
+                    f"the {hypothesis} hypothesis adds up to {total:g} hours a week, "
+                    f"more than the {MAX_WEEKLY_HOURS:g} hours a week has",
+                )
+            )
+    return found
+
+
+def validation_problems(
+    document: Any, exc: ValidationError, model: type[BaseModel]
+) -> list[Problem]:
+    """Turn pydantic's errors into problems placed on the YAML node each came from."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            parent, key = loc[:-1], str(loc[-1])
+            known = _known_keys(model, parent)
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            allowed = f"; expected one of: {', '.join(known)}" if known and not close else ""
+            problems.append(document.problem(loc, f"unknown key {key!r}{hint}{allowed}", key=True))
+        elif kind == "missing":
+            problems.append(document.problem(loc, f"missing key {str(loc[-1])!r}"))
+        else:
+            problems.append(document.problem(loc, _message(error)))
+    return problems
+
+
+def _message(error: Any) -> str:
+    message = str(error["msg"])
+    value = error.get("input")
+    if error["type"] in ("float_type", "float_parsing") and isinstance(value, str):
+        if ":" in value:
+            hours, _, minutes = value.partition(":")
+            if hours.isdigit() and minutes.isdigit():
+                decimal = int(hours) + int(minutes) / 60
+                return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
+        return f"{value!r} is not a number (write it without quotes)"
+    if error["type"] == "finite_number":
+        return f"{value} is not allowed: hours must be a finite number"
+    if (
+        error["type"] == "string_type"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return f'{message} (quote it: "{value}")'
+    if error["type"] == "literal_error":
+        return f"{value!r} is not allowed: {message.removeprefix('Input should be ')}"
+    return message[0].lower() + message[1:] if message else message
+
+
+def _known_keys(model: type[BaseModel], path: Sequence[str | int]) -> list[str]:
+    """The keys the model accepts at ``path`` (empty when the path leads to no model)."""
+    current: Any = model
+    for step in path:
+        if isinstance(step, int):
+            current = _item_type(current)
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(step)
+            current = _model_in(field.annotation) if field else None
+        else:
+            return []
+        if current is None:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+        return None
+    return annotation if origin is list else None
+
+
+def _item_type(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is list:
+        return _model_in(typing.get_args(annotation)[0])
+    return None

@@ -1,0 +1,98 @@
+"""The project's exceptions, each with the exit code the CLI maps it to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Documented exit codes (see docs/errors.md); 65, 66 and 73 follow sysexits.h."""
+
+    OK = 0
+    USAGE = 2
+    DATA_ERROR = 65
+    NO_INPUT = 66
+    SOFTWARE = 70
+    CANNOT_CREATE = 73
+    INTERRUPTED = 130
+    BROKEN_PIPE = 141
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a file, with its place when the place is known."""
+
+    file: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class SmtimeError(Exception):
+    """Base of every error smtime reports to a person; never shown as a traceback."""
+
+    exit_code: ExitCode = ExitCode.DATA_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def lines(self) -> list[str]:
+        """The lines to print on stderr."""
+        return [self.message]
+
+
+class UsageError(SmtimeError):
+    """A bad option or value on the command line."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UnknownFamilyError(UsageError):
+    """A family id that matches no family of the catalogue."""
+
+    def __init__(self, query: str, suggestions: list[str], known: list[str]) -> None:
+        if suggestions:
+            hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}?"
+        else:
+            hint = f"known families: {', '.join(known)}"
+        super().__init__(f"unknown family {query!r}: {hint}")
+        self.query = query
+        self.suggestions = suggestions
+
+
+class InputError(SmtimeError):
+    """A file that is missing or cannot be read."""
+
+    exit_code = ExitCode.NO_INPUT
+
+
+class InvalidFileError(SmtimeError):
+    """A file that was read but whose content is wrong; carries every problem found."""
+
+    exit_code = ExitCode.DATA_ERROR
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        count = len(problems)
+        super().__init__(f"{file}: {count} problem{'s' if count != 1 else ''} found")
+        self.file = file
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class OutputError(SmtimeError):
+    """An output file that cannot be written."""
+
+    exit_code = ExitCode.CANNOT_CREATE
