@@ -6,7 +6,7 @@ import re
 import sys
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -101,25 +101,26 @@ def tasks_table(catalogue: Catalogue, lang: str) -> Table:
     return table
 
 
-def breakdown_table(result: Breakdown, lang: str) -> Table:
-    """One family: its actions, its hours under each hypothesis and its share of the total."""
+def breakdown_table(result: Breakdown, lang: str) -> Group:
+    """One family: its hours and share under each hypothesis, then its actions."""
     family = result.family
-    table = Table(
-        title=clean(f"{localize(family.label, lang)} ({family.id})"),
-        title_justify="left",
-        show_header=True,
+    figures = Table(
+        title=clean(f"{localize(family.label, lang)} ({family.id})"), title_justify="left"
     )
-    table.add_column("")
-    table.add_column(word("low", lang), justify="right")
-    table.add_column(word("high", lang), justify="right")
-    table.add_row(word("weekly_hours", lang), hours(result.low, lang), hours(result.high, lang))
-    table.add_row(
+    figures.add_column("")
+    figures.add_column(word("low", lang), justify="right")
+    figures.add_column(word("high", lang), justify="right")
+    figures.add_row(word("weekly_hours", lang), hours(result.low, lang), hours(result.high, lang))
+    figures.add_row(
         word("share", lang), percent(result.share_low, lang), percent(result.share_high, lang)
     )
-    table.caption = clean(f"{word('actions', lang)}: " + "; ".join(action_labels(family, lang)))
-    return table
+    actions = Table(show_header=True, box=None, padding=(0, 1))
+    actions.add_column(word("actions", lang))
+    for label in action_labels(family, lang):
+        actions.add_row(clean(f"• {label}"))
+    return Group(figures, actions)
 
 
-def render(table: Table, file: TextIO | None = None) -> None:
+def render(table: RenderableType, file: TextIO | None = None) -> None:
     """Print ``table`` to stdout (or ``file``)."""
     console(file).print(table)

@@ -1,0 +1,301 @@
+"""The smtime command line: figures, JSON contract, languages, help and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import typer
+
+from smtime import __version__
+from smtime.cli import app, main
+from tests.conftest import MINIMAL, ROOT, Run
+
+SCHEMAS = ROOT / "docs" / "schema"
+Smtime = Callable[..., Run]
+
+
+def schema(name: str) -> dict[str, Any]:
+    """A JSON Schema of the contract in docs/schema."""
+    loaded: dict[str, Any] = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    return loaded
+
+
+@pytest.mark.parametrize(("hypothesis", "total"), [("low", 10), ("high", 28), ("mid", 19)])
+def test_estimate_json_totals(smtime: Smtime, hypothesis: str, total: int) -> None:
+    """estimate --format json gives 10 hours (low), 28 (high) and 19 (mid) a week."""
+    run = smtime("estimate", "--hypothesis", hypothesis, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    jsonschema.validate(data, schema("estimate"))
+    assert data["total"]["hours"] == total
+    assert data["hypothesis"] == hypothesis
+    assert data["period"] == "week"
+    assert data["unit"] == "hours"
+    assert sum(t["hours"] for t in data["tasks"]) == total
+
+
+def test_estimate_json_whole_numbers_have_no_fraction(smtime: Smtime) -> None:
+    """Whole numbers are written as 10, not 10.0, so `jq .total.hours` prints 10."""
+    run = smtime("estimate", "--hypothesis", "low", "--format", "json")
+    assert '"hours": 10\n' in run.stdout
+
+
+def test_estimate_without_hypothesis_gives_the_range(smtime: Smtime) -> None:
+    """Without a scenario, hours are null and low/high give the range."""
+    data = smtime("estimate", "--format", "json").json()
+    jsonschema.validate(data, schema("estimate"))
+    assert data["hypothesis"] is None
+    assert data["level"] is None
+    assert data["total"] == {"low": 10, "high": 28, "hours": None}
+    assert all(t["hours"] is None for t in data["tasks"])
+
+
+def test_estimate_level(smtime: Smtime) -> None:
+    """--level 0.25 lies a quarter of the way from low to high."""
+    data = smtime("estimate", "--level", "0.25", "--format", "json").json()
+    jsonschema.validate(data, schema("estimate"))
+    assert data["hypothesis"] is None
+    assert data["level"] == 0.25
+    assert data["total"]["hours"] == 14.5
+    blogging = next(t for t in data["tasks"] if t["id"] == "blogging")
+    assert blogging["hours"] == 3.5
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "inf", "abc"])
+def test_estimate_bad_level_is_a_usage_error(smtime: Smtime, value: str) -> None:
+    """A level outside [0, 1], NaN or not a number exits 2."""
+    run = smtime("estimate", "--level", value)
+    assert run.exit_code == 2
+    assert "level" in run.stderr.lower()
+
+
+def test_estimate_both_hypothesis_and_level(smtime: Smtime) -> None:
+    """--hypothesis and --level together exit 2 with a message."""
+    run = smtime("estimate", "--hypothesis", "low", "--level", "0.5")
+    assert run.exit_code == 2
+    assert "not both" in run.stderr
+
+
+def test_estimate_unknown_hypothesis(smtime: Smtime) -> None:
+    """An unknown hypothesis exits 2 and names the accepted values."""
+    run = smtime("estimate", "--hypothesis", "medium")
+    assert run.exit_code == 2
+    assert "low" in run.stderr
+    assert "high" in run.stderr
+
+
+def test_estimate_table(smtime: Smtime) -> None:
+    """The table lists every family with its hours and the total."""
+    run = smtime("estimate", "--hypothesis", "high", "--lang", "en")
+    assert run.exit_code == 0
+    for text in ("Monitoring / Sourcing", "Strategy", "Total", "28"):
+        assert text in run.stdout
+    assert "\x1b[" not in run.stdout
+
+
+def test_tasks_json(smtime: Smtime) -> None:
+    """tasks --format json lists the seven families with their actions."""
+    data = smtime("tasks", "--format", "json", "--lang", "fr").json()
+    jsonschema.validate(data, schema("tasks"))
+    assert [t["id"] for t in data][:3] == ["veille", "acquisition", "blogging"]
+    strategie = data[-1]
+    assert strategie["label"] == "Stratégie"
+    assert strategie["actions"][0] == "Plan social media"
+    assert (strategie["low"], strategie["high"]) == (1, 2)
+
+
+def test_tasks_table(smtime: Smtime) -> None:
+    """tasks shows ids, labels and actions."""
+    run = smtime("tasks", "--lang", "fr")
+    assert run.exit_code == 0
+    assert "veille" in run.stdout
+    assert "Ligne éditoriale" in run.stdout
+
+
+def test_breakdown_json(smtime: Smtime) -> None:
+    """breakdown gives a family's actions, hours and share of the total."""
+    data = smtime("breakdown", "--task", "blogging", "--format", "json", "--lang", "en").json()
+    jsonschema.validate(data, schema("breakdown"))
+    assert data["id"] == "blogging"
+    assert data["actions"] == ["Editorial line", "Planning, writing", "Publishing"]
+    assert (data["low"], data["high"]) == (2, 8)
+    assert data["share"]["low"] == 0.2
+    assert data["share"]["high"] == pytest.approx(8 / 28, abs=1e-6)
+
+
+@pytest.mark.parametrize("query", ["stratégie", "Strategie", "STRATEGIE"])
+def test_breakdown_matches_without_case_or_accents(smtime: Smtime, query: str) -> None:
+    """breakdown --task accepts any case and accents."""
+    run = smtime("breakdown", "--task", query, "--format", "json")
+    assert run.exit_code == 0
+    assert run.json()["id"] == "strategie"
+
+
+def test_breakdown_table(smtime: Smtime) -> None:
+    """The breakdown table shows the actions and shares."""
+    run = smtime("breakdown", "--task", "analyse", "--lang", "en")
+    assert run.exit_code == 0
+    assert "KPIs, measurement and reporting" in run.stdout
+    assert "10.0%" in run.stdout
+
+
+def test_unknown_family_exits_2_with_suggestion(smtime: Smtime) -> None:
+    """An unknown family id exits 2 and suggests the closest id."""
+    run = smtime("breakdown", "--task", "bloging")
+    assert run.exit_code == 2
+    assert "'blogging'" in run.stderr
+    assert run.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("env", "label"),
+    [
+        ({"LC_ALL": "fr_FR.UTF-8"}, "Stratégie"),
+        ({"LANG": "fr_CA.UTF-8"}, "Stratégie"),
+        ({"LANG": "de_DE.UTF-8"}, "Strategy"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"}, "Strategy"),
+        ({}, "Strategy"),
+    ],
+)
+def test_language_follows_the_locale(smtime: Smtime, env: dict[str, str], label: str) -> None:
+    """Without --lang, LC_ALL then LANG choose French when they start with fr, else English."""
+    data = smtime("tasks", "--format", "json", env=env).json()
+    assert data[-1]["label"] == label
+
+
+def test_lang_option_beats_the_locale(smtime: Smtime) -> None:
+    """--lang en wins over a French locale."""
+    data = smtime("tasks", "--format", "json", "--lang", "en", env={"LANG": "fr_FR"}).json()
+    assert data[0]["label"] == "Monitoring / Sourcing"
+
+
+def test_json_keys_do_not_change_with_language(smtime: Smtime) -> None:
+    """JSON keys and ids are the same in every language."""
+    fr = smtime("estimate", "-H", "low", "-f", "json", "--lang", "fr").json()
+    en = smtime("estimate", "-H", "low", "-f", "json", "--lang", "en").json()
+    assert fr.keys() == en.keys()
+    assert [t["id"] for t in fr["tasks"]] == [t["id"] for t in en["tasks"]]
+
+
+def test_catalogue_option_and_env(smtime: Smtime, write_catalogue: Callable[..., Path]) -> None:
+    """--catalogue and SMTIME_CATALOGUE select another catalogue."""
+    path = write_catalogue(MINIMAL)
+    by_option = smtime("estimate", "-H", "high", "-f", "json", "--catalogue", str(path)).json()
+    by_env = smtime("estimate", "-H", "high", "-f", "json", env={"SMTIME_CATALOGUE": str(path)})
+    assert by_option["total"]["hours"] == 5
+    assert by_env.json() == by_option
+    assert [t["id"] for t in by_option["tasks"]] == ["alpha", "beta"]
+
+
+def test_missing_catalogue_exits_66(smtime: Smtime, tmp_path: Path) -> None:
+    """A catalogue that does not exist exits 66 with its name."""
+    run = smtime("estimate", "--catalogue", str(tmp_path / "nope.yaml"))
+    assert run.exit_code == 66
+    assert "nope.yaml: no such file" in run.stderr
+
+
+def test_invalid_catalogue_exits_65(smtime: Smtime, write_catalogue: Callable[..., Path]) -> None:
+    """A catalogue with bad content exits 65 and says where."""
+    path = write_catalogue(MINIMAL.replace("high: 3", "high: -3"))
+    run = smtime("estimate", "--catalogue", str(path))
+    assert run.exit_code == 65
+    assert f"{path}:14:11: families[0].high:" in run.stderr
+
+
+def test_validate_valid(smtime: Smtime) -> None:
+    """catalogue validate says the bundled catalogue is valid."""
+    run = smtime("catalogue", "validate")
+    assert run.exit_code == 0
+    assert "valid (7 families, 10–28 hours a week)" in run.stdout
+
+
+def test_validate_path(smtime: Smtime, write_catalogue: Callable[..., Path]) -> None:
+    """catalogue validate PATH checks that file and lists every problem."""
+    bad = MINIMAL.replace("low: 1\n", "lwo: 1\n").replace("label: Alpha", "label: [1]")
+    path = write_catalogue(bad)
+    run = smtime("catalogue", "validate", str(path))
+    assert run.exit_code == 65
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert "families[0].label: expected text" in run.stderr
+    assert "families[0].lwo: unknown key 'lwo' (did you mean 'low'?)" in run.stderr
+    assert "families[0].low: missing key 'low'" in run.stderr
+
+
+def test_version(smtime: Smtime) -> None:
+    """--version prints the package version."""
+    run = smtime("--version")
+    assert run.exit_code == 0
+    assert run.stdout.strip() == f"smtime {__version__}"
+
+
+def _all_commands() -> list[list[str]]:
+    command = typer.main.get_command(app)
+    found: list[list[str]] = []
+
+    def walk(cmd: Any, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(command, [])
+    return found
+
+
+@pytest.mark.parametrize("path", _all_commands(), ids=lambda p: " ".join(p) or "smtime")
+def test_every_command_has_help(smtime: Smtime, path: list[str]) -> None:
+    """Every command and group answers --help with a description and an example."""
+    run = smtime(*path, "--help")
+    assert run.exit_code == 0
+    assert "Usage" in run.stdout
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    assert command.help
+    assert "Example" in command.help
+
+
+def test_python_m_smtime_help() -> None:
+    """python -m smtime --help works in a subprocess."""
+    out = subprocess.run(
+        [sys.executable, "-m", "smtime", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert out.returncode == 0
+    assert "estimate" in out.stdout
+    assert "breakdown" in out.stdout
+
+
+def test_main_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad option through main() prints one line on stderr and returns 2."""
+    with pytest.raises(SystemExit) as info:
+        main(["estimate", "--format", "xml"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("smtime: error:")
+    assert "table" in err
+    assert "json" in err
+
+
+def test_main_success_returns_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    """main() returns 0 after printing the result."""
+    assert main(["estimate", "-H", "low", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"]["hours"] == 10
+
+
+def test_main_without_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """smtime with no command prints its help and exits 0."""
+    assert main([]) == 0
+    assert "estimate" in capsys.readouterr().out
