@@ -91,9 +91,12 @@ def validation_problems(
     """Turn pydantic's errors into problems placed on the YAML node each came from."""
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
+        loc = tuple(step for step in error["loc"] if step != "[key]")
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and str(loc[-1]) == "<<":
+            message = "merge keys (<<) are not supported: repeat the keys, or use an alias"
+            problems.append(document.problem(loc, message, key=True))
+        elif kind == "extra_forbidden":
             parent, key = loc[:-1], str(loc[-1])
             known = _known_keys(model, parent)
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -108,26 +111,51 @@ def validation_problems(
 
 
 def _message(error: Any) -> str:
+    """Pydantic's message, reworded where a person needs to know what to write instead."""
+    kind, value, last = error["type"], error.get("input"), error["loc"][-1] if error["loc"] else ""
     message = str(error["msg"])
-    value = error.get("input")
-    if error["type"] in ("float_type", "float_parsing") and isinstance(value, str):
-        if ":" in value:
-            hours, _, minutes = value.partition(":")
-            if hours.isdigit() and minutes.isdigit():
-                decimal = int(hours) + int(minutes) / 60
-                return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
+    if kind in ("float_type", "float_parsing") and isinstance(value, str):
+        hours, _, minutes = value.partition(":")
+        if hours.isdigit() and minutes.isdigit():
+            decimal = int(hours) + int(minutes) / 60
+            return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
         return f"{value!r} is not a number (write it without quotes)"
-    if error["type"] == "finite_number":
+    if kind == "finite_number":
         return f"{value} is not allowed: hours must be a finite number"
-    if (
-        error["type"] == "string_type"
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    ):
-        return f'{message} (quote it: "{value}")'
-    if error["type"] == "literal_error":
+    if kind == "string_type":
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        return f"expected text, not {_kind(value)}" + (f' (quote it: "{value}")' if numeric else "")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping (key: value lines), not {_kind(value)}"
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), not {_kind(value)}"
+    if kind == "string_pattern_mismatch" and last == "id":
+        return (
+            f"{value!r} is not a valid id: use lower-case letters a-z and digits, "
+            "words joined by '-' or '_' (for example 'social-ads')"
+        )
+    if kind == "string_pattern_mismatch" and last == "[key]":
+        return f"{value!r} is not a language code: use two lower-case letters (fr, en, es)"
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return f"text of {len(value)} characters is longer than the limit of {limit}"
+    if kind == "literal_error":
         return f"{value!r} is not allowed: {message.removeprefix('Input should be ')}"
     return message[0].lower() + message[1:] if message else message
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else type(value).__name__
 
 
 def _known_keys(model: type[BaseModel], path: Sequence[str | int]) -> list[str]:

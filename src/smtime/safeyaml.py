@@ -159,6 +159,10 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text (a byte-order mark is allowed), refusing binary data with its position."""
+    for bom, encoding in _OTHER_BOMS:
+        if data.startswith(bom):
+            message = f"{encoding} text: save the file as UTF-8"
+            raise InvalidFileError(name, [Problem(name, message, "", 1, 1)])
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _byte_position(data, nul)
@@ -173,6 +177,14 @@ def decode(data: bytes, name: str) -> str:
         raise InvalidFileError(
             name, [Problem(name, f"not UTF-8 text (byte 0x{bad})", "", line, column)]
         ) from None
+
+
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
@@ -207,7 +219,7 @@ def parse(text: str, name: str, *, what: str = "document") -> Document:
     except yaml.YAMLError as exc:
         raise InvalidFileError(name, [Problem(name, f"YAML error: {exc}")]) from None
     except RecursionError:
-        raise InvalidFileError(name, [Problem(name, "YAML error: nesting too deep")]) from None
+        raise InvalidFileError(name, [_too_deep(text, name)]) from None
     if root is None:
         raise InvalidFileError(name, [Problem(name, f"empty file: expected a {what}", "", 1, 1)])
     builder = _Builder(name, budget=2 * len(text) + 10_000)
@@ -218,6 +230,24 @@ def parse(text: str, name: str, *, what: str = "document") -> Document:
     if builder.problems:
         raise InvalidFileError(name, builder.problems)
     return Document(name, data, root)
+
+
+def _too_deep(text: str, name: str) -> Problem:
+    """Where nesting first goes past ``MAX_DEPTH``, found by walking the events (no recursion)."""
+    message = f"YAML error: nesting deeper than {MAX_DEPTH} levels (refused)"
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH and mark is not None:
+                    return Problem(name, message, "", mark.line + 1, mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return Problem(name, message)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
