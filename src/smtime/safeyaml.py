@@ -51,9 +51,10 @@ _FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF_RE = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN_RE = re.compile(r"\.(nan|NaN|NAN)\Z")
 
+_Parser: Any
 try:
-    _Parser: Any = yaml.CParser  # type: ignore[attr-defined]
-except AttributeError:  # PyYAML built without libyaml
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader

@@ -1,0 +1,140 @@
+"""Property-based fuzzing: random YAML, catalogue-shaped data and bytes end cleanly, every time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smtime import catalogue, safeyaml
+from smtime.errors import ExitCode, SmtimeError
+from tests.conftest import MINIMAL, Run
+
+Smtime = Callable[..., Run]
+DOCUMENTED = {ExitCode.OK, ExitCode.USAGE, ExitCode.DATA_ERROR, ExitCode.NO_INPUT}
+FUZZ = settings(
+    max_examples=150,
+    deadline=timedelta(seconds=5),  # a hang guard, not a speed measure
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["no", "yes", "on", "1:30", "010", ".nan", "2024-01-01", "~", "-.inf"]),
+)
+plain_data = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+hours = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 300),
+    st.text(max_size=5),
+    st.none(),
+    st.booleans(),
+)
+family = st.fixed_dictionaries(
+    {
+        "id": st.one_of(st.from_regex(r"[a-z]{1,8}", fullmatch=True), st.text(max_size=8)),
+        "label": st.one_of(
+            st.text(max_size=10), st.dictionaries(st.sampled_from(["fr", "en", "xx"]), st.text())
+        ),
+        "low": hours,
+        "high": hours,
+    },
+    optional={
+        "actions": st.lists(st.fixed_dictionaries({"label": st.text(max_size=10)}), max_size=3),
+        "extra": plain_data,
+    },
+)
+catalogue_shaped = st.fixed_dictionaries(
+    {
+        "format": st.sampled_from(["smtime-catalogue/1", "other"]),
+        "version": st.one_of(st.text(max_size=5), st.floats()),
+        "unit": st.sampled_from(["hours/week", "minutes"]),
+        "title": st.text(max_size=10),
+        "source": st.fixed_dictionaries({"title": st.text(max_size=10)}),
+        "hypotheses": st.just(
+            {"low": {"label": "l", "description": "d"}, "high": {"label": "h", "description": "d"}}
+        ),
+        "families": st.lists(family, max_size=6),
+    }
+)
+
+
+def _load_text(text: str) -> None:
+    error: SmtimeError | None = None
+    try:
+        catalogue.validate(safeyaml.parse(text, "fuzz.yaml"))
+    except SmtimeError as exc:
+        error = exc
+    if error is not None:
+        assert error.exit_code in DOCUMENTED
+        assert all(line.startswith("fuzz.yaml") for line in error.lines())
+
+
+@FUZZ
+@given(plain_data)
+def test_random_yaml_documents(data: Any) -> None:
+    """Any YAML document of plain data loads or fails with a documented error."""
+    _load_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+@FUZZ
+@given(catalogue_shaped)
+def test_random_catalogue_shaped_data(data: dict[str, Any]) -> None:
+    """Catalogue-shaped data with random values loads or fails with a documented error."""
+    _load_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from(list("[]{}:-,&*!|>'\"#%@`?\n\t ab0.~<")), max_size=200))
+def test_random_yaml_syntax(text: str) -> None:
+    """Random strings of YAML punctuation load or fail with a documented error."""
+    _load_text(text)
+
+
+@FUZZ
+@given(st.integers(0, len(MINIMAL) - 1), st.text(max_size=6))
+def test_mutated_catalogue(position: int, insert: str) -> None:
+    """A valid catalogue with random text spliced in loads or fails cleanly."""
+    _load_text(MINIMAL[:position] + insert + MINIMAL[position:])
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_random_bytes_through_the_cli(smtime: Smtime, tmp_path_factory: Any, data: bytes) -> None:
+    """Random bytes as a catalogue: the CLI exits with a documented code, never a traceback."""
+    path: Path = tmp_path_factory.mktemp("fuzz") / "random.yaml"
+    path.write_bytes(data)
+    run = smtime("estimate", "--format", "json", "--catalogue", str(path))
+    assert run.exit_code in DOCUMENTED
+    assert "Traceback" not in run.stderr
+    if run.exit_code:
+        assert run.stdout == ""
+        assert run.stderr.strip()
+
+
+@FUZZ
+@given(catalogue_shaped, st.sampled_from(["tasks", "estimate", "catalogue validate"]))
+def test_random_catalogues_through_the_cli(
+    smtime: Smtime, tmp_path_factory: Any, data: dict[str, Any], command: str
+) -> None:
+    """Random catalogue-shaped files through every command exit with a documented code."""
+    path: Path = tmp_path_factory.mktemp("fuzz") / "shaped.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run = smtime(*command.split(), "--catalogue", str(path))
+    assert run.exit_code in DOCUMENTED
+    assert "Traceback" not in run.stderr
