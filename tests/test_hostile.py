@@ -30,7 +30,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "crlf.yaml": (0, '"id": "beta"'),
     "date_label.yaml": (0, '"label": "2024-01-01"'),
     "deep_nesting.yaml": (65, "nesting deeper than 64 levels"),
-    "duplicate_id.yaml": (65, ":17:9: families[1].id: id 'alpha' repeats 'alpha'"),
+    "duplicate_id.yaml": (65, ":17:9: families[1].id: id 'alpha' is already used by 'alpha'"),
     "duplicate_key.yaml": (65, ":5:1: duplicate key 'title' (first given on line 4)"),
     "empty.yaml": (65, "empty.yaml:1:1: empty file: expected a catalogue"),
     "empty_families.yaml": (65, "families: list should have at least 1 item"),

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from smtime.core import fold
+from smtime.core import MAX_WEEKLY_HOURS, fold, multiplier
 from smtime.errors import InvalidFileError, Problem
-from smtime.models import MAX_WEEKLY_HOURS, Catalogue
+from smtime.models import Catalogue
 
 ENV_VAR = "SMTIME_CATALOGUE"
 """Environment variable naming the catalogue to use when ``--catalogue`` is not given."""
@@ -61,19 +61,35 @@ def validate(document: Any) -> Catalogue:
 
 
 def sense_checks(catalogue: Catalogue) -> list[tuple[tuple[str | int, ...], str]]:
-    """Checks across fields: ids unique after folding, weekly totals within a week."""
+    """Checks across fields: names unique after folding, drivers known, totals within a week."""
     found: list[tuple[tuple[str | int, ...], str]] = []
-    first: dict[str, int] = {}
+    owner: dict[str, tuple[int, str]] = {}
     for index, family in enumerate(catalogue.families):
-        key = fold(family.id)
-        if key in first:
-            other = catalogue.families[first[key]].id
-            message = f"id {family.id!r} repeats {other!r} (families[{first[key]}])"
-            found.append((("families", index, "id"), message))
-        else:
-            first[key] = index
+        for path, name in [(("id",), family.id)] + [
+            (("aliases", n), alias) for n, alias in enumerate(family.aliases)
+        ]:
+            key = fold(name)
+            if key in owner and owner[key][0] != index:
+                other, other_name = owner[key]
+                what = "id" if path == ("id",) else "alias"
+                found.append(
+                    (
+                        ("families", index, *path),
+                        f"{what} {name!r} is already used by {other_name!r} (families[{other}])",
+                    )
+                )
+            owner.setdefault(key, (index, name))
+        for n, driver in enumerate(family.per):
+            if driver not in catalogue.drivers:
+                known = ", ".join(catalogue.drivers) or "none: declare it under 'drivers'"
+                found.append(
+                    (("families", index, "per", n), f"unknown driver {driver!r} (known: {known})")
+                )
+    if found:
+        return found
+    quantities = {name: d.default for name, d in catalogue.drivers.items()}
     for hypothesis in ("low", "high"):
-        total = sum(getattr(f, hypothesis) for f in catalogue.families)
+        total = sum(getattr(f, hypothesis) * multiplier(f, quantities) for f in catalogue.families)
         if total > MAX_WEEKLY_HOURS:
             found.append(
                 (

@@ -1,11 +1,18 @@
-"""The estimation: pure functions on catalogue models. No I/O, no typer, rich or yaml here."""
+"""The estimation: pure functions on catalogue models. No I/O, no typer, rich or yaml here.
+
+The core reads catalogues through their attributes only (``families``, ``drivers``, and each
+family's ``id``, ``label``, ``low``, ``high``, ``per`` and ``aliases``), so it works on the
+pydantic models and on any object of the same shape.
+"""
 
 from __future__ import annotations
 
 import difflib
 import math
+import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -13,6 +20,8 @@ from smtime.errors import UnknownFamilyError, UsageError
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue, Family
+
+MAX_WEEKLY_HOURS = 168.0
 
 
 class Hypothesis(StrEnum):
@@ -28,31 +37,19 @@ class Hypothesis(StrEnum):
         return {"low": 0.0, "mid": 0.5, "high": 1.0}[self.value]
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    """What to estimate: a hypothesis, a level from 0 (low) to 1 (high), or only the range."""
+class Period(StrEnum):
+    """The period figures are given for."""
 
-    hypothesis: Hypothesis | None = None
-    level: float | None = None
-
-    @classmethod
-    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> Scenario:
-        """Build a scenario from at most one of a hypothesis and a level."""
-        if hypothesis is not None and level is not None:
-            raise UsageError("give either --hypothesis or --level, not both")
-        if level is not None:
-            check_level(level)
-            return cls(None, float(level))
-        if hypothesis is not None:
-            return cls(hypothesis, hypothesis.level)
-        return cls()
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
 
 
 def check_level(level: float) -> float:
     """A level must be a number from 0 to 1."""
     if not (math.isfinite(level) and 0.0 <= level <= 1.0):
         raise UsageError(f"level must be a number from 0 (low) to 1 (high), not {level}")
-    return level
+    return float(level)
 
 
 def interpolate(low: float, high: float, level: float) -> float:
@@ -63,45 +60,283 @@ def interpolate(low: float, high: float, level: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class FamilyEstimate:
-    """One family's weekly hours: its range and, when a scenario was chosen, its value."""
+class Choice:
+    """How a family's weekly hours are chosen: a hypothesis, a level, or fixed hours."""
 
-    family: Family
-    low: float
-    high: float
-    hours: float | None
+    hypothesis: Hypothesis | None = None
+    level: float | None = None
+    hours: float | None = None
+
+    @classmethod
+    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> Choice:
+        """A choice from at most one of a hypothesis and a level."""
+        if hypothesis is not None and level is not None:
+            raise UsageError("give either --hypothesis or --level, not both")
+        if hypothesis is not None:
+            return cls(hypothesis=hypothesis, level=hypothesis.level)
+        return cls(level=check_level(level if level is not None else math.nan))
+
+    def weekly(self, low: float, high: float) -> float:
+        """The weekly hours this choice gives a family whose range is ``low``–``high``."""
+        if self.hours is not None:
+            return self.hours
+        return interpolate(low, high, self.level or 0.0)
+
+
+_HOURS_RE = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:[.,]\d+)?)\s*h(?:ours?)?\s*(?P<hm>\d+)?(?:\s*m(?:in)?)?"
+    r"|(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in(?:utes?)?)?)\s*$",
+    re.IGNORECASE,
+)
+
+CHOICE_HELP = "low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h, 1h30 or 90min"
+
+
+def parse_choice(value: str | float) -> Choice:
+    """Read ``low``, ``mid``, ``high``, a level such as ``0.7``, or hours such as ``1.5h``."""
+    if isinstance(value, bool):
+        raise UsageError(f"invalid value {value!r}: expected {CHOICE_HELP}")
+    if isinstance(value, int | float):
+        if not (math.isfinite(value) and 0 <= value <= 1):
+            hint = f" (for fixed hours write {value:g}h)" if math.isfinite(value) else ""
+            raise UsageError(f"level {value:g} is not between 0 and 1{hint}")
+        return Choice(level=float(value))
+    text = value.strip().lower()
+    if text in Hypothesis._value2member_map_:
+        hypothesis = Hypothesis(text)
+        return Choice(hypothesis=hypothesis, level=hypothesis.level)
+    match = _HOURS_RE.match(text)
+    if match:
+        if match["m"] is not None:
+            hours = float(match["m"].replace(",", ".")) / 60
+        else:
+            hours = float(match["h"].replace(",", ".")) + int(match["hm"] or 0) / 60
+        if hours > MAX_WEEKLY_HOURS:
+            raise UsageError(f"{value!r} is more than the {MAX_WEEKLY_HOURS:g} hours of a week")
+        return Choice(hours=hours)
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise UsageError(f"invalid value {value!r}: expected {CHOICE_HELP}") from None
+    return parse_choice(number)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What to estimate: a default choice for every family, per-family choices, a selection,
+    driver quantities and a contingency share. Family ids may be given in any case or accent."""
+
+    default: Choice | None = None
+    overrides: Mapping[str, Choice] = field(default_factory=dict)
+    only: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    drivers: Mapping[str, float] = field(default_factory=dict)
+    contingency: float | None = None
+
+    @classmethod
+    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> Scenario:
+        """A scenario from at most one of a hypothesis and a level (none: the range only)."""
+        if hypothesis is None and level is None:
+            return cls()
+        return cls(default=Choice.of(hypothesis=hypothesis, level=level))
+
+    @property
+    def hypothesis(self) -> Hypothesis | None:
+        """The default hypothesis, if one was named."""
+        return self.default.hypothesis if self.default else None
+
+    @property
+    def level(self) -> float | None:
+        """The default level, if a scenario was chosen."""
+        return self.default.level if self.default else None
 
 
 @dataclass(frozen=True, slots=True)
-class Estimate:
-    """Per-family weekly hours and their totals."""
+class Figures:
+    """Low, high and chosen values of one line (chosen is None when no scenario applies)."""
 
-    scenario: Scenario
-    families: tuple[FamilyEstimate, ...]
     low: float
     high: float
     hours: float | None
 
+    def scaled(self, factor: float) -> Figures:
+        """Every value multiplied by ``factor``."""
+        return Figures(
+            self.low * factor,
+            self.high * factor,
+            None if self.hours is None else self.hours * factor,
+        )
+
+
+def _sum(rows: Iterable[Figures]) -> Figures:
+    rows = list(rows)
+    chosen = [r.hours for r in rows]
+    return Figures(
+        math.fsum(r.low for r in rows),
+        math.fsum(r.high for r in rows),
+        None if any(h is None for h in chosen) else math.fsum(h or 0.0 for h in chosen),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyEstimate:
+    """One family's weekly figures and how its chosen hours were set."""
+
+    family: Family
+    weekly: Figures
+    choice: Choice | None
+    overridden: bool = False
+    multiplier: float = 1.0
+
+    @property
+    def low(self) -> float:
+        return self.weekly.low
+
+    @property
+    def high(self) -> float:
+        return self.weekly.high
+
+    @property
+    def hours(self) -> float | None:
+        return self.weekly.hours
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Per-family weekly figures, their subtotal, the contingency line and the total."""
+
+    scenario: Scenario
+    families: tuple[FamilyEstimate, ...]
+    subtotal: Figures
+    contingency: Figures | None
+    total: Figures
+    drivers: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def low(self) -> float:
+        return self.total.low
+
+    @property
+    def high(self) -> float:
+        return self.total.high
+
+    @property
+    def hours(self) -> float | None:
+        return self.total.hours
+
+
+def driver_quantities(catalogue: Catalogue, given: Mapping[str, float]) -> dict[str, float]:
+    """The catalogue's default driver quantities, updated with ``given`` (names checked)."""
+    quantities = {name: d.default for name, d in catalogue.drivers.items()}
+    for name, value in given.items():
+        key = fold(name)
+        known = {fold(n): n for n in quantities}
+        if key not in known:
+            names = ", ".join(quantities) or "none: this catalogue has no drivers"
+            raise UsageError(f"unknown driver {name!r} (known drivers: {names})")
+        if not (math.isfinite(value) and 0 <= value <= 1_000_000):
+            raise UsageError(f"driver {name!r}: quantity must be from 0 to 1,000,000, not {value}")
+        quantities[known[key]] = float(value)
+    return quantities
+
+
+def multiplier(family: Family, quantities: Mapping[str, float]) -> float:
+    """The product of the quantities of the family's drivers (1 without drivers)."""
+    return math.prod(quantities[name] for name in family.per)
+
+
+def select(catalogue: Catalogue, scenario: Scenario) -> list[Family]:
+    """The families kept by ``--only`` and ``--exclude``, in catalogue order."""
+    wanted = {find_family(catalogue, q).id for q in scenario.only} if scenario.only else None
+    dropped = {find_family(catalogue, q).id for q in scenario.exclude}
+    kept = [
+        f for f in catalogue.families if (wanted is None or f.id in wanted) and f.id not in dropped
+    ]
+    if not kept:
+        raise UsageError("--only and --exclude leave no family to estimate")
+    return kept
+
 
 def estimate(*, catalogue: Catalogue, scenario: Scenario) -> Estimate:
-    """Weekly hours of every family of ``catalogue`` under ``scenario``, and the totals."""
-    level = scenario.level
-    rows = tuple(
-        FamilyEstimate(
-            family=f,
-            low=f.low,
-            high=f.high,
-            hours=None if level is None else interpolate(f.low, f.high, level),
+    """Weekly hours of the selected families under ``scenario``, with contingency and totals."""
+    overrides = {find_family(catalogue, q).id: c for q, c in scenario.overrides.items()}
+    quantities = driver_quantities(catalogue, scenario.drivers)
+    rows = []
+    for family in select(catalogue, scenario):
+        factor = multiplier(family, quantities)
+        low, high = family.low * factor, family.high * factor
+        choice = overrides.get(family.id, scenario.default)
+        hours = None if choice is None else choice.weekly(low, high)
+        rows.append(
+            FamilyEstimate(
+                family=family,
+                weekly=Figures(low, high, hours),
+                choice=choice,
+                overridden=family.id in overrides,
+                multiplier=factor,
+            )
         )
-        for f in catalogue.families
-    )
-    return Estimate(
-        scenario=scenario,
-        families=rows,
-        low=math.fsum(r.low for r in rows),
-        high=math.fsum(r.high for r in rows),
-        hours=None if level is None else math.fsum(r.hours or 0.0 for r in rows),
-    )
+    subtotal = _sum(r.weekly for r in rows)
+    contingency = None
+    if scenario.contingency is not None:
+        contingency = subtotal.scaled(check_percent(scenario.contingency, "contingency") / 100)
+    total = subtotal if contingency is None else _sum((subtotal, contingency))
+    return Estimate(scenario, tuple(rows), subtotal, contingency, total, quantities)
+
+
+def check_percent(value: float, name: str) -> float:
+    """A percentage from 0 to 1000."""
+    if not (math.isfinite(value) and 0 <= value <= 1000):
+        raise UsageError(f"{name} must be a percentage from 0 to 1000, not {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Assumptions:
+    """How weekly hours become a period's hours, staff and cost."""
+
+    period: Period = Period.WEEK
+    weeks_per_year: float = 52.0
+    full_time_hours: float = 35.0
+    rate: float | None = None
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.weeks_per_year) and 0 < self.weeks_per_year <= 53):
+            raise UsageError(
+                f"weeks per year must be above 0 and at most 53, not {self.weeks_per_year}"
+            )
+        if not (math.isfinite(self.full_time_hours) and 0 < self.full_time_hours <= 168):
+            raise UsageError(
+                f"full-time hours must be above 0 and at most 168, not {self.full_time_hours}"
+            )
+        if self.rate is not None and not (math.isfinite(self.rate) and self.rate >= 0):
+            raise UsageError(f"the hourly rate must be a number of 0 or more, not {self.rate}")
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise UsageError(
+                f"currency must be an ISO 4217 code such as EUR, not {self.currency!r}"
+            )
+
+    @property
+    def weeks(self) -> float:
+        """Weeks in the period: 1, a twelfth of the year, or the year."""
+        if self.period is Period.YEAR:
+            return self.weeks_per_year
+        if self.period is Period.MONTH:
+            return self.weeks_per_year / 12
+        return 1.0
+
+    def in_period(self, weekly: Figures) -> Figures:
+        """Hours over the period."""
+        return weekly.scaled(self.weeks)
+
+    def fte(self, weekly: Figures) -> Figures:
+        """Full-time equivalents: weekly hours over full-time weekly hours."""
+        return weekly.scaled(1 / self.full_time_hours)
+
+    def cost(self, weekly: Figures) -> Figures | None:
+        """Cost over the period at the hourly rate, or None without a rate."""
+        return None if self.rate is None else weekly.scaled(self.weeks * self.rate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +350,21 @@ class Breakdown:
     share_high: float
 
 
-def breakdown(*, catalogue: Catalogue, family: Family) -> Breakdown:
-    """``family``'s hours and its fraction of the total under each hypothesis."""
-    total_low = math.fsum(f.low for f in catalogue.families)
-    total_high = math.fsum(f.high for f in catalogue.families)
+def breakdown(
+    *, catalogue: Catalogue, family: Family, drivers: Mapping[str, float] | None = None
+) -> Breakdown:
+    """``family``'s weekly hours and its fraction of the total under each hypothesis."""
+    quantities = driver_quantities(catalogue, drivers or {})
+    factors = {f.id: multiplier(f, quantities) for f in catalogue.families}
+    total_low = math.fsum(f.low * factors[f.id] for f in catalogue.families)
+    total_high = math.fsum(f.high * factors[f.id] for f in catalogue.families)
+    low, high = family.low * factors[family.id], family.high * factors[family.id]
     return Breakdown(
         family=family,
-        low=family.low,
-        high=family.high,
-        share_low=family.low / total_low if total_low else 0.0,
-        share_high=family.high / total_high if total_high else 0.0,
+        low=low,
+        high=high,
+        share_low=low / total_low if total_low else 0.0,
+        share_high=high / total_high if total_high else 0.0,
     )
 
 
@@ -134,13 +374,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
+def names(family: Family) -> list[str]:
+    """Every name a family answers to: its id, its aliases and its labels."""
+    return [family.id, *family.aliases, *family.label.values()]
+
+
 def find_family(catalogue: Catalogue, query: str) -> Family:
-    """The family whose id matches ``query`` regardless of case and accents."""
+    """The family whose id, alias or label matches ``query`` regardless of case and accents."""
     wanted = fold(query)
     for family in catalogue.families:
-        if fold(family.id) == wanted:
+        if any(fold(name) == wanted for name in names(family)):
             return family
-    ids = [f.id for f in catalogue.families]
-    by_fold = {fold(i): i for i in ids}
+    by_fold: dict[str, str] = {}
+    for family in catalogue.families:
+        for name in (family.id, *family.aliases):
+            by_fold.setdefault(fold(name), family.id)
     close = difflib.get_close_matches(wanted, list(by_fold), n=3, cutoff=0.5)
-    raise UnknownFamilyError(query, [by_fold[c] for c in close], ids)
+    suggestions = list(dict.fromkeys(by_fold[c] for c in close))
+    raise UnknownFamilyError(query, suggestions, [f.id for f in catalogue.families])
