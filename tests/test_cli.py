@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -45,7 +46,9 @@ def test_estimate_json_totals(smtime: Smtime, hypothesis: str, total: int) -> No
 def test_estimate_json_whole_numbers_have_no_fraction(smtime: Smtime) -> None:
     """Whole numbers are written as 10, not 10.0, so `jq .total.hours` prints 10."""
     run = smtime("estimate", "--hypothesis", "low", "--format", "json")
-    assert '"hours": 10\n' in run.stdout
+    total = run.stdout[run.stdout.rindex('"total"') :]
+    assert re.search(r'"hours": 10[,\n]', total)
+    assert "10.0" not in run.stdout
 
 
 def test_estimate_without_hypothesis_gives_the_range(smtime: Smtime) -> None:
@@ -54,7 +57,7 @@ def test_estimate_without_hypothesis_gives_the_range(smtime: Smtime) -> None:
     jsonschema.validate(data, schema("estimate"))
     assert data["hypothesis"] is None
     assert data["level"] is None
-    assert data["total"] == {"low": 10, "high": 28, "hours": None}
+    assert (data["total"]["low"], data["total"]["high"], data["total"]["hours"]) == (10, 28, None)
     assert all(t["hours"] is None for t in data["tasks"])
 
 

@@ -1,30 +1,34 @@
 """The ``smtime`` command line: parse options, call the core, pick a renderer, map errors.
 
-This is the only module that knows Typer. rich and yaml are imported inside the functions
-that need them, so that ``--version`` and JSON output start as fast as Typer allows.
+This is the only module that knows Typer. rich, yaml and pydantic are imported inside the
+functions that need them, so that ``--version`` and JSON output start as fast as Typer allows.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from smtime import __version__
-from smtime.core import Hypothesis, Scenario
-from smtime.errors import ExitCode, InvalidFileError, SmtimeError
+from smtime.core import Hypothesis, Period
+from smtime.errors import ExitCode, InvalidFileError, SmtimeError, UsageError
 from smtime.i18n import Language, default_language
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue
+    from smtime.options import Combined
+    from smtime.profile import LoadedProfile
 
 PROG = "smtime"
+CATALOGUE_ENV = "SMTIME_CATALOGUE"
 
 
 class OutputFormat(StrEnum):
@@ -32,6 +36,8 @@ class OutputFormat(StrEnum):
 
     TABLE = "table"
     JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
 
 
 app = typer.Typer(
@@ -50,32 +56,186 @@ catalogue_app = typer.Typer(
     help="Check catalogues.\n\nExample: smtime catalogue validate my-catalogue.yaml",
     no_args_is_help=True,
 )
+profile_app = typer.Typer(
+    help="Client profiles: a named scenario in a YAML file.\n\n"
+    "Example: smtime profile init --output acme.yaml",
+    no_args_is_help=True,
+)
 app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(profile_app, name="profile")
 
+SCENARIO = "Scenario"
+MONEY = "Period, staff and cost"
+OUTPUT = "Output"
 
 CatalogueOption = Annotated[
     Path | None,
     typer.Option(
         "--catalogue",
         "-c",
-        envvar="SMTIME_CATALOGUE",
-        help="Catalogue file (YAML) to use instead of the bundled one.",
+        help="Catalogue file (YAML) [default: the profile's, else $SMTIME_CATALOGUE, "
+        "else the bundled one].",
         show_default=False,
-        dir_okay=True,
     ),
 ]
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    typer.Option(
+        "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel=OUTPUT
+    ),
 ]
 LangOption = Annotated[
     Language | None,
     typer.Option(
         "--lang",
         "-l",
-        help="Language of labels and headers [default: from LC_ALL/LC_MESSAGES/LANG, else en].",
+        help="Language of labels and headers [default: the profile's, else from "
+        "LC_ALL/LC_MESSAGES/LANG, else en].",
         case_sensitive=False,
         show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        help="Client profile (YAML); options on the command line override it.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+HypothesisOption = Annotated[
+    Hypothesis | None,
+    typer.Option(
+        "--hypothesis",
+        "-H",
+        help="low (small organisation that must be present), high (effective "
+        "social-media flow) or mid (halfway). Without it: the low–high range.",
+        case_sensitive=False,
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+LevelOption = Annotated[
+    float | None,
+    typer.Option(
+        "--level",
+        help="A level between 0 (low) and 1 (high), instead of --hypothesis.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        "-s",
+        metavar="FAMILY=VALUE",
+        help="One family's level: low, mid, high, 0 to 1, or weekly hours such as 1.5h. "
+        "Repeatable.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+OnlyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        metavar="ID,ID",
+        help="Keep only these families.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="ID,ID",
+        help="Leave these families out.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+DriverOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--driver",
+        "-d",
+        metavar="NAME=QTY",
+        help="Quantity of a volume driver of the catalogue, such as networks=3. Repeatable.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+ContingencyOption = Annotated[
+    float | None,
+    typer.Option(
+        "--contingency",
+        metavar="PERCENT",
+        help="Add unplanned work as its own line: this percentage of the subtotal.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+PeriodOption = Annotated[
+    Period | None,
+    typer.Option(
+        "--period",
+        help="Period of the figures [default: week].",
+        case_sensitive=False,
+        show_default=False,
+        rich_help_panel=MONEY,
+    ),
+]
+WeeksOption = Annotated[
+    float | None,
+    typer.Option(
+        "--weeks-per-year",
+        help="Working weeks in a year [default: 52; 47 leaves five weeks of leave].",
+        show_default=False,
+        rich_help_panel=MONEY,
+    ),
+]
+FullTimeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--full-time-hours",
+        help="Weekly hours of one full-time person, for FTE [default: 35].",
+        show_default=False,
+        rich_help_panel=MONEY,
+    ),
+]
+RateOption = Annotated[
+    float | None,
+    typer.Option(
+        "--rate",
+        metavar="AMOUNT",
+        help="Hourly rate, to show the cost of the period.",
+        show_default=False,
+        rich_help_panel=MONEY,
+    ),
+]
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        metavar="CODE",
+        help="ISO 4217 currency code of the rate [default: EUR].",
+        show_default=False,
+        rich_help_panel=MONEY,
     ),
 ]
 
@@ -123,20 +283,84 @@ def _silence_stdout() -> None:
         pass
 
 
-def _language(lang: Language | None) -> str:
-    return (lang or default_language()).value
+@dataclass
+class _Inputs:
+    """The files a command reads: its catalogue and, when given, a profile."""
+
+    catalogue: Catalogue
+    catalogue_path: Path | None
+    profile: LoadedProfile | None
+
+    def paths(self) -> list[Path]:
+        found = [] if self.catalogue_path is None else [self.catalogue_path]
+        return found + ([self.profile.path] if self.profile else [])
 
 
-def _load(path: Path | None) -> Catalogue:
-    from smtime import catalogue
+def _catalogue_path(given: Path | None, profile: LoadedProfile | None) -> Path | None:
+    """--catalogue, else the profile's catalogue, else $SMTIME_CATALOGUE, else bundled (None)."""
+    if given is not None:
+        return given
+    if profile is not None and profile.catalogue_path() is not None:
+        return profile.catalogue_path()
+    env = os.environ.get(CATALOGUE_ENV)
+    return Path(env) if env else None
 
-    return catalogue.load(path)
+
+def _read(catalogue: Path | None, profile: Path | None = None) -> _Inputs:
+    from smtime import catalogue as catalogues
+
+    loaded = None
+    if profile is not None:
+        from smtime import profile as profiles
+
+        loaded = profiles.load(profile)
+    path = _catalogue_path(catalogue, loaded)
+    cat = catalogues.load(path)
+    return _Inputs(cat, path or catalogues.bundled_path(), loaded)
 
 
-def _print_json(data: object) -> None:
-    from smtime.render.json import dumps
+def _language(lang: Language | None, fallback: str | None = None) -> str:
+    if lang is not None:
+        return lang.value
+    return fallback or default_language().value
 
-    sys.stdout.write(dumps(data))
+
+def _emit(text: str, output: Path | None, inputs: _Inputs) -> None:
+    from smtime.output import emit
+
+    emit(text, output, inputs=inputs.paths())
+
+
+def _show(renderable: Any, output: Path | None, inputs: _Inputs) -> None:
+    from smtime.render import table
+
+    if output is None:
+        table.render(renderable)
+    else:
+        _emit(table.to_text(renderable), output, inputs)
+
+
+def _check_currency(code: str | None) -> None:
+    if code is None:
+        return
+    from smtime.render.numbers import is_currency
+
+    if not is_currency(code.upper()):
+        raise UsageError(
+            f"--currency: {code!r} is not an ISO 4217 currency code (such as EUR, USD, GBP, CHF)"
+        )
+
+
+def _combine(inputs: _Inputs, asked: Any) -> Combined:
+    """The scenario from the command line and the profile, with the profile's names checked."""
+    from smtime.options import combine
+
+    profile = inputs.profile
+    if profile is not None:
+        from smtime.profile import check_names
+
+        check_names(profile, inputs.catalogue)
+    return combine(asked, profile.profile if profile else None)
 
 
 @app.command()
@@ -144,68 +368,119 @@ def tasks(
     catalogue: CatalogueOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     lang: LangOption = None,
+    output: OutputOption = None,
 ) -> None:
     """List the task families with their actions and weekly hours.
 
-    Example: smtime tasks --lang en
+    Example: smtime tasks --lang en --format markdown
     """
     with _reported():
-        cat = _load(catalogue)
+        inputs = _read(catalogue)
         language = _language(lang)
-        if fmt is OutputFormat.JSON:
-            from smtime.render.json import tasks_data
+        from smtime.render.json import tasks_data
 
-            _print_json(tasks_data(cat, language))
-        else:
+        if fmt is OutputFormat.TABLE:
             from smtime.render import table
 
-            table.render(table.tasks_table(cat, language))
+            _show(table.tasks_table(inputs.catalogue, language), output, inputs)
+            return
+        data = tasks_data(inputs.catalogue, language)
+        render: Callable[[], str]
+        if fmt is OutputFormat.JSON:
+            from smtime.render.json import dumps
+
+            render = lambda: dumps(data)  # noqa: E731
+        elif fmt is OutputFormat.CSV:
+            from smtime.render.csv import tasks_csv
+
+            render = lambda: tasks_csv(data)  # noqa: E731
+        else:
+            from smtime.render.markdown import tasks_markdown
+
+            render = lambda: tasks_markdown(data, language)  # noqa: E731
+        _emit(render(), output, inputs)
 
 
 @app.command()
 def estimate(
-    hypothesis: Annotated[
-        Hypothesis | None,
-        typer.Option(
-            "--hypothesis",
-            "-H",
-            help="low (small organisation that must be present), high (effective "
-            "social-media flow) or mid (halfway). Without it: the low–high range.",
-            case_sensitive=False,
-            show_default=False,
-        ),
-    ] = None,
-    level: Annotated[
-        float | None,
-        typer.Option(
-            "--level",
-            help="A level between 0 (low) and 1 (high), instead of --hypothesis.",
-            show_default=False,
-        ),
-    ] = None,
+    hypothesis: HypothesisOption = None,
+    level: LevelOption = None,
+    set_: SetOption = None,
+    only: OnlyOption = None,
+    exclude: ExcludeOption = None,
+    driver: DriverOption = None,
+    contingency: ContingencyOption = None,
+    profile: ProfileOption = None,
+    period: PeriodOption = None,
+    weeks_per_year: WeeksOption = None,
+    full_time_hours: FullTimeOption = None,
+    rate: RateOption = None,
+    currency: CurrencyOption = None,
     catalogue: CatalogueOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     lang: LangOption = None,
+    output: OutputOption = None,
 ) -> None:
-    """Estimate the weekly hours of every family and the total.
+    """Estimate the hours of every family and the total, with staff and cost.
 
-    Example: smtime estimate --hypothesis low --format json | jq .total.hours
+    Examples:
+
+      smtime estimate --hypothesis low --format json | jq .total.hours
+
+      smtime estimate -H low --set blogging=high --set curation=1.5h --contingency 10
+
+      smtime estimate -H mid --period month --rate 55 --currency EUR --lang fr
+
+      smtime estimate --profile acme.yaml --format markdown --output acme.md
     """
     with _reported():
-        scenario = Scenario.of(hypothesis=hypothesis, level=level)
-        cat = _load(catalogue)
+        from smtime.options import Asked
+
+        _check_currency(currency)
+        asked = Asked(
+            hypothesis=hypothesis,
+            level=level,
+            sets=set_ or (),
+            only=only or (),
+            exclude=exclude or (),
+            drivers=driver or (),
+            contingency=contingency,
+            period=period,
+            weeks_per_year=weeks_per_year,
+            full_time_hours=full_time_hours,
+            rate=rate,
+            currency=currency,
+        )
+        if level is not None:
+            from smtime.core import check_level
+
+            check_level(level)
+        inputs = _read(catalogue, profile)
+        combined = _combine(inputs, asked)
+        language = _language(lang, combined.lang)
         from smtime.core import estimate as run_estimate
 
-        result = run_estimate(catalogue=cat, scenario=scenario)
-        language = _language(lang)
-        if fmt is OutputFormat.JSON:
-            from smtime.render.json import estimate_data
-
-            _print_json(estimate_data(result, language))
-        else:
+        result = run_estimate(catalogue=inputs.catalogue, scenario=combined.scenario)
+        assumptions = combined.assumptions
+        if fmt is OutputFormat.TABLE:
             from smtime.render import table
 
-            table.render(table.estimate_table(result, cat, language))
+            view = table.estimate_table(result, inputs.catalogue, language, assumptions)
+            _show(view, output, inputs)
+            return
+        if fmt is OutputFormat.JSON:
+            from smtime.render.json import dumps, estimate_data
+
+            text = dumps(estimate_data(result, language, assumptions, inputs.catalogue))
+        elif fmt is OutputFormat.CSV:
+            from smtime.render.csv import estimate_csv
+
+            text = estimate_csv(result, assumptions, language)
+        else:
+            from smtime.render.markdown import estimate_markdown
+
+            text = estimate_markdown(result, assumptions, inputs.catalogue, language)
+        _emit(text, output, inputs)
 
 
 @app.command()
@@ -215,33 +490,50 @@ def breakdown(
         typer.Option(
             "--task",
             "-t",
-            help="Family id; case and accents do not matter (Stratégie = strategie).",
+            help="Family id, alias or label; case and accents do not matter (Stratégie = "
+            "strategie).",
             show_default=False,
         ),
     ],
+    driver: DriverOption = None,
     catalogue: CatalogueOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     lang: LangOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Show one family: its actions, its hours under each hypothesis, its share of the total.
 
     Example: smtime breakdown --task blogging
     """
     with _reported():
-        cat = _load(catalogue)
+        from smtime.options import pairs, quantity
+
+        drivers = {n: quantity(n, v) for n, v in pairs(driver or (), "--driver")}
+        inputs = _read(catalogue)
         from smtime.core import breakdown as run_breakdown
         from smtime.core import find_family
 
-        result = run_breakdown(catalogue=cat, family=find_family(cat, task))
+        family = find_family(inputs.catalogue, task)
+        result = run_breakdown(catalogue=inputs.catalogue, family=family, drivers=drivers)
         language = _language(lang)
-        if fmt is OutputFormat.JSON:
-            from smtime.render.json import breakdown_data
-
-            _print_json(breakdown_data(result, language))
-        else:
+        if fmt is OutputFormat.TABLE:
             from smtime.render import table
 
-            table.render(table.breakdown_table(result, language))
+            _show(table.breakdown_table(result, language), output, inputs)
+            return
+        if fmt is OutputFormat.JSON:
+            from smtime.render.json import breakdown_data, dumps
+
+            text = dumps(breakdown_data(result, language))
+        elif fmt is OutputFormat.CSV:
+            from smtime.render.csv import breakdown_csv
+
+            text = breakdown_csv(result, language)
+        else:
+            from smtime.render.markdown import breakdown_markdown
+
+            text = breakdown_markdown(result, language)
+        _emit(text, output, inputs)
 
 
 @catalogue_app.command("validate")
@@ -260,17 +552,54 @@ def validate(
     Example: smtime catalogue validate my-catalogue.yaml
     """
     with _reported():
-        from smtime.catalogue import resolve_path
+        from smtime.catalogue import bundled_path
+        from smtime.core import driver_quantities, multiplier
 
-        target = resolve_path(path or catalogue)
-        cat = _load(target)
-        low = sum(f.low for f in cat.families)
-        high = sum(f.high for f in cat.families)
+        inputs = _read(path or catalogue)
+        cat = inputs.catalogue
+        quantities = driver_quantities(cat, {})
+        low = sum(f.low * multiplier(f, quantities) for f in cat.families)
+        high = sum(f.high * multiplier(f, quantities) for f in cat.families)
         count = len(cat.families)
+        shown = inputs.catalogue_path or bundled_path()
         sys.stdout.write(
-            f"{target}: valid ({count} famil{'ies' if count != 1 else 'y'}, "
+            f"{shown}: valid ({count} famil{'ies' if count != 1 else 'y'}, "
             f"{low:g}–{high:g} hours a week)\n"
         )
+
+
+@profile_app.command("init")
+def profile_init(output: OutputOption = None) -> None:
+    """Write a commented starter profile to stdout or to a file.
+
+    Example: smtime profile init --output acme.yaml
+    """
+    with _reported():
+        from smtime.output import emit
+        from smtime.profile import STARTER
+
+        name = output.name if output is not None else "acme.yaml"
+        emit(STARTER.format(filename=name), output)
+
+
+@profile_app.command("validate")
+def profile_validate(
+    path: Annotated[Path, typer.Argument(help="Profile to check.", show_default=False)],
+) -> None:
+    """Check a profile and the names it uses against its catalogue.
+
+    Example: smtime profile validate acme.yaml
+    """
+    with _reported():
+        inputs = _read(None, path)
+        _combine(inputs, _asked_nothing())
+        sys.stdout.write(f"{path}: valid\n")
+
+
+def _asked_nothing() -> Any:
+    from smtime.options import Asked
+
+    return Asked()
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -64,10 +64,68 @@ _WORDS: dict[str, dict[str, str]] = {
     "valid": {"fr": "catalogue valide", "en": "valid catalogue", "es": "catálogo válido"},
     "families_count": {"fr": "familles", "en": "families", "es": "familias"},
     "per_week": {"fr": "h par semaine", "en": "h a week", "es": "h por semana"},
+    "contingency": {"fr": "Imprévus", "en": "Unplanned work", "es": "Imprevistos"},
+    "subtotal": {"fr": "Sous-total", "en": "Subtotal", "es": "Subtotal"},
+    "fte": {"fr": "ETP", "en": "FTE", "es": "ETC"},
+    "cost": {"fr": "Coût", "en": "Cost", "es": "Coste"},
+    "spread": {"fr": "Basse → haute", "en": "Low → high", "es": "Baja → alta"},
+    "assumptions": {"fr": "Hypothèses de calcul", "en": "Assumptions", "es": "Supuestos"},
+    "week": {"fr": "semaine", "en": "week", "es": "semana"},
+    "month": {"fr": "mois", "en": "month", "es": "mes"},
+    "year": {"fr": "an", "en": "year", "es": "año"},
+    "hours_per": {
+        "fr": "Heures par {period}",
+        "en": "Hours per {period}",
+        "es": "Horas por {period}",
+    },
+    "a_period": {"fr": "Période : {period}", "en": "Period: {period}", "es": "Periodo: {period}"},
+    "weeks_per_year": {
+        "fr": "Semaines par an : {value}",
+        "en": "Weeks per year: {value}",
+        "es": "Semanas por año: {value}",
+    },
+    "full_time": {
+        "fr": "Temps plein : {value} h par semaine (ETP = heures hebdomadaires ÷ {value})",
+        "en": "Full time: {value} h a week (FTE = weekly hours ÷ {value})",
+        "es": "Jornada completa: {value} h por semana (ETC = horas semanales ÷ {value})",
+    },
+    "rate": {
+        "fr": "Taux horaire : {value}",
+        "en": "Hourly rate: {value}",
+        "es": "Tarifa por hora: {value}",
+    },
+    "contingency_note": {
+        "fr": "Imprévus : {value} % du sous-total",
+        "en": "Unplanned work: {value}% of the subtotal",
+        "es": "Imprevistos: {value} % del subtotal",
+    },
+    "scenario": {"fr": "Scénario : {value}", "en": "Scenario: {value}", "es": "Escenario: {value}"},
+    "range_only": {
+        "fr": "fourchette basse – haute",
+        "en": "low–high range",
+        "es": "rango bajo – alto",
+    },
+    "overrides": {
+        "fr": "Réglages par famille : {value}",
+        "en": "Per-family settings: {value}",
+        "es": "Ajustes por familia: {value}",
+    },
+    "drivers_note": {
+        "fr": "Volumes : {value}",
+        "en": "Volumes: {value}",
+        "es": "Volúmenes: {value}",
+    },
+    "catalogue_note": {
+        "fr": "Catalogue : {title}, version {version} (source : {source})",
+        "en": "Catalogue: {title}, version {version} (source: {source})",
+        "es": "Catálogo: {title}, versión {version} (fuente: {source})",
+    },
+    "chosen": {"fr": "Retenu", "en": "Chosen", "es": "Elegido"},
 }
 
 
-def word(key: str, lang: str) -> str:
-    """One of smtime's own words in ``lang``."""
+def word(key: str, lang: str, **values: object) -> str:
+    """One of smtime's own phrases in ``lang``, with ``{placeholders}`` filled in."""
     entry = _WORDS[key]
-    return entry.get(lang) or entry["en"]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from smtime.core import Breakdown, Estimate
-from smtime.i18n import localize
+from smtime.core import Assumptions, Breakdown, Estimate, FamilyEstimate, Figures
+from smtime.i18n import localize, word
 from smtime.models import Catalogue, Family
 
 UNIT = "hours"
-PERIOD = "week"
 
 
 def number(value: float) -> int | float:
@@ -23,35 +22,101 @@ def _maybe(value: float | None) -> int | float | None:
     return None if value is None else number(value)
 
 
+def figures(values: Figures | None) -> dict[str, int | float | None] | None:
+    """``{"low": …, "high": …, "hours": …}`` (None stays null)."""
+    if values is None:
+        return None
+    return {"low": number(values.low), "high": number(values.high), "hours": _maybe(values.hours)}
+
+
 def action_labels(family: Family, lang: str) -> list[str]:
     """The labels of a family's actions in ``lang``."""
     return [localize(a.label, lang) for a in family.actions]
 
 
-def estimate_data(result: Estimate, lang: str) -> dict[str, Any]:
-    """The ``estimate`` object."""
+def choice_data(row: FamilyEstimate) -> dict[str, Any] | None:
+    """How the family's hours were chosen: hypothesis, level or fixed weekly hours."""
+    choice = row.choice
+    if choice is None:
+        return None
+    return {
+        "source": "set" if row.overridden else "default",
+        "hypothesis": choice.hypothesis.value if choice.hypothesis else None,
+        "level": _maybe(None if choice.hours is not None else choice.level),
+        "fixed_hours": _maybe(choice.hours),
+    }
+
+
+def _line(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
+    period = figures(assumptions.in_period(weekly)) or {}
+    return {
+        **period,
+        "fte": figures(assumptions.fte(weekly)),
+        "cost": figures(assumptions.cost(weekly)),
+    }
+
+
+def assumptions_data(
+    result: Estimate, assumptions: Assumptions, catalogue: Catalogue
+) -> dict[str, Any]:
+    """Everything the figures depend on besides the catalogue's hours."""
     scenario = result.scenario
     return {
+        "period": assumptions.period.value,
+        "weeks_per_year": number(assumptions.weeks_per_year),
+        "weeks_per_period": number(assumptions.weeks),
+        "full_time_hours": number(assumptions.full_time_hours),
+        "rate": _maybe(assumptions.rate),
+        "currency": assumptions.currency if assumptions.rate is not None else None,
+        "contingency": _maybe(scenario.contingency),
+        "drivers": {name: number(q) for name, q in result.drivers.items()},
+        "only": [r.family.id for r in result.families] if scenario.only else None,
+        "exclude": list(scenario.exclude),
+        "catalogue": {
+            "version": catalogue.version,
+            "source": catalogue.source.title,
+        },
+    }
+
+
+def estimate_data(
+    result: Estimate,
+    lang: str,
+    assumptions: Assumptions | None = None,
+    catalogue: Catalogue | None = None,
+) -> dict[str, Any]:
+    """The ``estimate`` object."""
+    assumptions = assumptions or Assumptions()
+    scenario = result.scenario
+    data: dict[str, Any] = {
         "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
         "level": _maybe(scenario.level),
-        "period": PERIOD,
+        "period": assumptions.period.value,
         "unit": UNIT,
+        "currency": assumptions.currency if assumptions.rate is not None else None,
         "tasks": [
             {
                 "id": row.family.id,
                 "label": localize(row.family.label, lang),
-                "low": number(row.low),
-                "high": number(row.high),
-                "hours": _maybe(row.hours),
+                **_line(row.weekly, assumptions),
+                "choice": choice_data(row),
+                "drivers": list(row.family.per),
             }
             for row in result.families
         ],
-        "total": {
-            "low": number(result.low),
-            "high": number(result.high),
-            "hours": _maybe(result.hours),
+        "subtotal": _line(result.subtotal, assumptions),
+        "contingency": None
+        if result.contingency is None
+        else {
+            "label": word("contingency", lang),
+            "percent": number(scenario.contingency or 0.0),
+            **_line(result.contingency, assumptions),
         },
+        "total": _line(result.total, assumptions),
     }
+    if catalogue is not None:
+        data["assumptions"] = assumptions_data(result, assumptions, catalogue)
+    return data
 
 
 def breakdown_data(result: Breakdown, lang: str) -> dict[str, Any]:
@@ -64,18 +129,25 @@ def breakdown_data(result: Breakdown, lang: str) -> dict[str, Any]:
         "low": number(result.low),
         "high": number(result.high),
         "share": {"low": number(result.share_low), "high": number(result.share_high)},
+        "aliases": list(family.aliases),
+        "drivers": list(family.per),
     }
 
 
 def tasks_data(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
-    """The ``tasks`` list."""
+    """The ``tasks`` list (hours at the catalogue's default driver quantities)."""
+    from smtime.core import driver_quantities, multiplier
+
+    quantities = driver_quantities(catalogue, {})
     return [
         {
             "id": f.id,
             "label": localize(f.label, lang),
-            "low": number(f.low),
-            "high": number(f.high),
+            "low": number(f.low * multiplier(f, quantities)),
+            "high": number(f.high * multiplier(f, quantities)),
             "actions": action_labels(f, lang),
+            "aliases": list(f.aliases),
+            "drivers": list(f.per),
         }
         for f in catalogue.families
     ]

@@ -2,101 +2,128 @@
 
 from __future__ import annotations
 
-import re
+import io
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from smtime.core import Breakdown, Estimate
+from smtime.core import Assumptions, Breakdown, Estimate, Figures
 from smtime.i18n import localize, word
 from smtime.models import Catalogue
+from smtime.render.escape import plain
 from smtime.render.json import action_labels
+from smtime.render.notes import assumption_lines, scenario_name
+from smtime.render.numbers import decimal, money, percent
 
-# C0 and C1 control characters (escape sequences start with one), DEL, and the bidirectional
-# overrides that can make a label display as something else.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+BAR_WIDTH = 16
 
 
 def clean(text: str) -> Text:
     """Catalogue text as a rich ``Text``: control characters removed, markup shown literally."""
-    return Text(_CONTROL.sub("", text).replace("\t", " "))
+    return Text(plain(text))
 
 
-def hours(value: float | None, lang: str) -> str:
-    """Hours for a table: at most two decimals, with the language's decimal mark."""
-    if value is None:
-        return "–"
-    shown = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if lang in ("fr", "es"):
-        shown = shown.replace(",", "\u202f").replace(".", ",")
-    return shown
+def bar(weekly: Figures, largest: float, width: int = BAR_WIDTH) -> Text:
+    """A bar from low to high on a scale of 0 to ``largest``, the chosen hours marked ●."""
+    cells = ["·"] * width
+    if largest <= 0:
+        return Text("".join(cells), style="dim")
+
+    def position(value: float) -> int:
+        return min(width - 1, max(0, round(value / largest * (width - 1))))
+
+    low, high = position(weekly.low), position(weekly.high)
+    for i in range(low, high + 1):
+        cells[i] = "━"
+    text = Text("".join(cells))
+    text.stylize("dim", 0, low)
+    text.stylize("cyan", low, high + 1)
+    text.stylize("dim", high + 1, width)
+    if weekly.hours is not None:
+        mark = position(weekly.hours)
+        text = text[:mark] + Text("●", style="bold yellow") + text[mark + 1 :]
+    return text
 
 
-def percent(value: float, lang: str) -> str:
-    """A fraction as a percentage with one decimal."""
-    shown = f"{value * 100:.1f}"
-    if lang in ("fr", "es"):
-        return shown.replace(".", ",") + "\u00a0%"
-    return shown + "%"
+def _span(values: Figures | None, fmt: Any) -> str:
+    if values is None:
+        return ""
+    if values.hours is not None:
+        return str(fmt(values.hours))
+    return f"{fmt(values.low)}–{fmt(values.high)}"
 
 
-def console(file: TextIO | None = None) -> Console:
-    """A console on stdout; colour follows NO_COLOR, TERM=dumb and whether it is a terminal."""
-    return Console(file=file or sys.stdout, highlight=False, emoji=False, markup=False)
-
-
-def _scenario_name(result: Estimate, lang: str) -> str:
-    scenario = result.scenario
-    if scenario.hypothesis is not None:
-        return word(scenario.hypothesis.value, lang)
-    return f"{word('level', lang)} {hours(scenario.level or 0.0, lang)}"
-
-
-def estimate_table(result: Estimate, catalogue: Catalogue, lang: str) -> Table:
-    """Hours per family: the low–high range, and the chosen scenario's hours when there is one."""
-    chosen = result.scenario.level is not None
-    title = word("weekly_hours", lang)
+def estimate_table(
+    result: Estimate,
+    catalogue: Catalogue,
+    lang: str,
+    assumptions: Assumptions | None = None,
+) -> Group:
+    """Hours per family with a low–high bar, FTE and cost; the assumptions below the table."""
+    assumptions = assumptions or Assumptions()
+    chosen = any(r.hours is not None for r in result.families)
+    title = word("hours_per", lang, period=word(assumptions.period.value, lang))
+    if result.scenario.level is not None:
+        title += f" — {scenario_name(result, lang)}"
+    table = Table(title=title, title_justify="left", show_edge=True)
+    table.add_column(word("family", lang))
+    table.add_column(word("low", lang), justify="right", no_wrap=True)
+    table.add_column(word("high", lang), justify="right", no_wrap=True)
     if chosen:
-        title += f" — {_scenario_name(result, lang)}"
-    table = Table(title=title, show_footer=True, title_justify="left")
-    table.add_column(word("family", lang), footer=word("total", lang))
-    table.add_column(word("low", lang), justify="right", footer=hours(result.low, lang))
-    table.add_column(word("high", lang), justify="right", footer=hours(result.high, lang))
-    if chosen:
-        table.add_column(
-            _scenario_name(result, lang), justify="right", footer=hours(result.hours, lang)
-        )
-    for row in result.families:
-        cells: list[Text | str] = [
-            clean(localize(row.family.label, lang)),
-            hours(row.low, lang),
-            hours(row.high, lang),
-        ]
+        table.add_column(word("chosen", lang), justify="right", style="bold", no_wrap=True)
+    table.add_column(word("spread", lang), no_wrap=True)
+    table.add_column(word("fte", lang), justify="right", no_wrap=True)
+    costed = assumptions.rate is not None
+    if costed:
+        table.add_column(word("cost", lang), justify="right", no_wrap=True)
+    largest = max((r.high for r in result.families), default=0.0)
+
+    def cells(label: Text | str, weekly: Figures, with_bar: bool) -> list[Text | str]:
+        hours = assumptions.in_period(weekly)
+        row: list[Text | str] = [label, decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
-            cells.append(hours(row.hours, lang))
-        table.add_row(*cells)
-    table.caption = clean(f"{word('source', lang)}: {catalogue.source.title}")
-    return table
+            row.append(decimal(hours.hours, lang))
+        row.append(bar(weekly, largest) if with_bar else "")
+        row.append(_span(assumptions.fte(weekly), lambda v: decimal(v, lang)))
+        if costed:
+            row.append(
+                _span(assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang))
+            )
+        return row
+
+    for r in result.families:
+        table.add_row(*cells(clean(localize(r.family.label, lang)), r.weekly, True))
+    table.add_section()
+    if result.contingency is not None:
+        table.add_row(*cells(word("subtotal", lang), result.subtotal, False))
+        table.add_row(*cells(word("contingency", lang), result.contingency, False))
+    table.add_row(
+        *cells(Text(word("total", lang), style="bold"), result.total, False), style="bold"
+    )
+    lines = assumption_lines(result, assumptions, catalogue, lang)
+    return Group(table, Text("\n".join(plain(line) for line in lines), style="dim"))
 
 
 def tasks_table(catalogue: Catalogue, lang: str) -> Table:
     """The families with their ids, hours and actions."""
+    from smtime.render.json import tasks_data
+
     table = Table(title=word("families_title", lang), title_justify="left", show_lines=True)
     table.add_column(word("id", lang), no_wrap=True)
     table.add_column(word("family", lang))
     table.add_column(word("low", lang), justify="right")
     table.add_column(word("high", lang), justify="right")
     table.add_column(word("actions", lang))
-    for family in catalogue.families:
+    for family in tasks_data(catalogue, lang):
         table.add_row(
-            clean(family.id),
-            clean(localize(family.label, lang)),
-            hours(family.low, lang),
-            hours(family.high, lang),
-            clean("\n".join(f"• {a}" for a in action_labels(family, lang))),
+            clean(family["id"]),
+            clean(family["label"]),
+            decimal(family["low"], lang),
+            decimal(family["high"], lang),
+            clean("\n".join(f"• {a}" for a in family["actions"])),
         )
     return table
 
@@ -110,7 +137,9 @@ def breakdown_table(result: Breakdown, lang: str) -> Group:
     figures.add_column("")
     figures.add_column(word("low", lang), justify="right")
     figures.add_column(word("high", lang), justify="right")
-    figures.add_row(word("weekly_hours", lang), hours(result.low, lang), hours(result.high, lang))
+    figures.add_row(
+        word("weekly_hours", lang), decimal(result.low, lang), decimal(result.high, lang)
+    )
     figures.add_row(
         word("share", lang), percent(result.share_low, lang), percent(result.share_high, lang)
     )
@@ -121,6 +150,20 @@ def breakdown_table(result: Breakdown, lang: str) -> Group:
     return Group(figures, actions)
 
 
-def render(table: RenderableType, file: TextIO | None = None) -> None:
-    """Print ``table`` to stdout (or ``file``)."""
-    console(file).print(table)
+def console(file: TextIO | None = None) -> Console:
+    """A console on stdout; colour follows NO_COLOR, TERM=dumb and whether it is a terminal."""
+    return Console(file=file or sys.stdout, highlight=False, emoji=False, markup=False)
+
+
+def render(renderable: RenderableType, file: TextIO | None = None) -> None:
+    """Print ``renderable`` to stdout (or ``file``)."""
+    console(file).print(renderable)
+
+
+def to_text(renderable: RenderableType, width: int = 120) -> str:
+    """``renderable`` as plain text, for writing to a file."""
+    buffer = io.StringIO()
+    Console(
+        file=buffer, width=width, color_system=None, highlight=False, emoji=False, markup=False
+    ).print(renderable)
+    return buffer.getvalue()

@@ -1,0 +1,132 @@
+"""What the user asked for, from the command line and a profile, combined into a scenario.
+
+Command-line values override the profile's; the profile's override the defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from smtime.core import Assumptions, Choice, Hypothesis, Period, Scenario, check_level, parse_choice
+from smtime.errors import UsageError
+
+if TYPE_CHECKING:
+    from smtime.models import Profile
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The scenario options of one command line, as given (None: not given)."""
+
+    hypothesis: Hypothesis | None = None
+    level: float | None = None
+    sets: Sequence[str] = ()
+    only: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    drivers: Sequence[str] = ()
+    contingency: float | None = None
+    period: Period | None = None
+    weeks_per_year: float | None = None
+    full_time_hours: float | None = None
+    rate: float | None = None
+    currency: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Combined:
+    """A scenario, its assumptions and the language, ready for the core and the renderers."""
+
+    scenario: Scenario
+    assumptions: Assumptions
+    lang: str | None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def pairs(items: Sequence[str], option: str) -> list[tuple[str, str]]:
+    """``NAME=VALUE`` items as pairs; each item may hold several, separated by commas."""
+    found = []
+    for item in items:
+        for part in item.split(",") if option == "--driver" else [item]:
+            name, sep, value = part.partition("=")
+            if not sep or not name.strip() or not value.strip():
+                raise UsageError(f"{option} expects NAME=VALUE, not {part!r}")
+            found.append((name.strip(), value.strip()))
+    return found
+
+
+def names(items: Sequence[str]) -> list[str]:
+    """Ids from repeated, comma-separated options: ``--only a,b --only c`` → a, b, c."""
+    return [n.strip() for item in items for n in item.split(",") if n.strip()]
+
+
+def quantity(name: str, value: str) -> float:
+    """A driver quantity from the command line."""
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise UsageError(f"--driver {name}: {value!r} is not a number") from None
+    if not (math.isfinite(number) and number >= 0):
+        raise UsageError(f"--driver {name}: quantity must be a number of 0 or more, not {value}")
+    return number
+
+
+def combine(asked: Asked, profile: Profile | None = None) -> Combined:
+    """The scenario and assumptions: command line first, then the profile, then defaults."""
+    p = profile
+    if asked.level is not None:
+        check_level(asked.level)
+    if asked.hypothesis is not None or asked.level is not None:
+        default: Choice | None = Choice.of(hypothesis=asked.hypothesis, level=asked.level)
+    elif p is not None and (p.hypothesis is not None or p.level is not None):
+        hypothesis = Hypothesis(p.hypothesis) if p.hypothesis else None
+        default = Choice.of(hypothesis=hypothesis, level=p.level)
+    else:
+        default = None
+    overrides: dict[str, Choice] = {}
+    if p is not None:
+        overrides.update({name: parse_choice(value) for name, value in p.set.items()})
+    for name, value in pairs(asked.sets, "--set"):
+        try:
+            overrides[name] = parse_choice(value)
+        except UsageError as exc:
+            raise UsageError(f"--set {name}={value}: {exc.message}") from None
+    drivers: dict[str, float] = dict(p.drivers) if p is not None else {}
+    drivers.update({n: quantity(n, v) for n, v in pairs(asked.drivers, "--driver")})
+    only = names(asked.only) or (list(p.only) if p is not None and p.only else None)
+    exclude = names(asked.exclude) or (list(p.exclude) if p is not None else [])
+    contingency = _first(asked.contingency, p.contingency if p else None)
+    if contingency is not None and not (math.isfinite(contingency) and 0 <= contingency <= 1000):
+        raise UsageError(f"--contingency must be a percentage from 0 to 1000, not {contingency}")
+    scenario = Scenario(
+        default=default,
+        overrides=overrides,
+        only=tuple(only) if only else None,
+        exclude=tuple(exclude),
+        drivers=drivers,
+        contingency=contingency,
+    )
+    period = asked.period or (Period(p.period) if p is not None and p.period else Period.WEEK)
+    assumptions = Assumptions(
+        period=period,
+        weeks_per_year=_or(52.0, asked.weeks_per_year, p.weeks_per_year if p else None),
+        full_time_hours=_or(35.0, asked.full_time_hours, p.full_time_hours if p else None),
+        rate=_first(asked.rate, p.rate if p else None),
+        currency=(asked.currency or (p.currency if p else None) or "EUR").upper(),
+    )
+    return Combined(scenario, assumptions, asked.lang or (p.lang if p else None))
+
+
+def _first(*values: float | None) -> float | None:
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+def _or(default: float, *values: float | None) -> float:
+    found = _first(*values)
+    return default if found is None else found

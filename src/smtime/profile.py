@@ -1,0 +1,131 @@
+"""Client profiles: a named scenario in YAML, read with the same care as catalogues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from smtime.errors import InvalidFileError, Problem
+from smtime.models import Profile
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A validated profile, the document it came from (for positions) and its path."""
+
+    profile: Profile
+    document: Any
+    path: Path
+
+    def catalogue_path(self) -> Path | None:
+        """The profile's catalogue, relative to the profile's folder."""
+        if self.profile.catalogue is None:
+            return None
+        given = Path(self.profile.catalogue).expanduser()
+        return given if given.is_absolute() else self.path.parent / given
+
+    def problem(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> Problem:
+        """A problem placed at ``path`` in the profile file."""
+        located: Problem = self.document.problem(path, message, key=key)
+        return located
+
+
+def load(path: Path) -> LoadedProfile:
+    """Read and validate a profile; raise ``InvalidFileError`` listing every problem."""
+    from smtime import safeyaml
+    from smtime.catalogue import validation_problems
+
+    document = safeyaml.load_file(path, what="profile (a YAML mapping)")
+    try:
+        profile = Profile.model_validate(document.data)
+    except ValidationError as exc:
+        raise InvalidFileError(document.name, validation_problems(document, exc, Profile)) from None
+    return LoadedProfile(profile, document, path)
+
+
+STARTER = """\
+# smtime profile: one client's scenario. Use it with
+#   smtime estimate --profile {filename}
+# Options given on the command line override what this file says.
+# Every key is optional; delete what you do not need.
+format: smtime-profile/1
+name: ACME Corp
+description: Social-media budget for 2027
+
+# Catalogue of task families; a relative path is read from this file's folder.
+# Leave it out to use the bundled catalogue.
+# catalogue: my-catalogue.yaml
+
+# The scenario for every family: hypothesis (low, mid or high) or level (0 = low, 1 = high).
+hypothesis: mid
+# level: 0.7
+
+# Per-family choices: low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h.
+set:
+  blogging: high
+  curation: 1.5h
+
+# Volume drivers, when the catalogue declares them (see: smtime tasks).
+# drivers:
+#   networks: 3
+
+# Families to keep or to leave out (ids, aliases or labels).
+# only: [veille, blogging, communication]
+# exclude: [curation]
+
+# Unplanned work, as a percentage of the subtotal, shown as its own line.
+contingency: 10
+
+# Period of the figures: week, month or year; a year has weeks_per_year weeks.
+period: month
+weeks_per_year: 47
+
+# Staff: full-time weekly hours, to express the budget in full-time equivalents.
+full_time_hours: 35
+
+# Cost: hourly rate and ISO 4217 currency code.
+rate: 55
+currency: EUR
+
+# Language of labels and tables: fr, en or es.
+lang: fr
+"""
+
+
+def check_names(loaded: LoadedProfile, catalogue: Any) -> None:
+    """Every family and driver the profile names exists in ``catalogue``; its currency is known."""
+    from smtime.core import find_family
+    from smtime.errors import UnknownFamilyError
+
+    profile = loaded.profile
+    problems = []
+    named: list[tuple[tuple[str | int, ...], str, bool]] = [
+        (("set", name), name, True) for name in profile.set
+    ]
+    named += [(("only", i), name, False) for i, name in enumerate(profile.only or [])]
+    named += [(("exclude", i), name, False) for i, name in enumerate(profile.exclude)]
+    for path, name, is_key in named:
+        try:
+            find_family(catalogue, name)
+        except UnknownFamilyError as exc:
+            problems.append(loaded.problem(path, exc.message, key=is_key))
+    known = set(catalogue.drivers)
+    for name in profile.drivers:
+        if name not in known:
+            names = ", ".join(sorted(known)) or "none: the catalogue has no drivers"
+            problems.append(
+                loaded.problem(
+                    ("drivers", name), f"unknown driver {name!r} (known: {names})", key=True
+                )
+            )
+    if profile.currency is not None:
+        from smtime.render.numbers import is_currency
+
+        if not is_currency(profile.currency):
+            message = f"{profile.currency!r} is not an ISO 4217 currency code (such as EUR, USD)"
+            problems.append(loaded.problem(("currency",), message))
+    if problems:
+        raise InvalidFileError(loaded.document.name, problems)

@@ -1,0 +1,125 @@
+"""CSV (docs/csv.md): one header row, one row per line; plain numbers, '.' as decimal mark."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from smtime.core import Assumptions, Breakdown, Estimate, Figures
+from smtime.i18n import localize, word
+from smtime.render.escape import csv_cell, one_line
+from smtime.render.json import action_labels, number
+
+ESTIMATE_COLUMNS = (
+    "kind",
+    "id",
+    "label",
+    "low",
+    "high",
+    "hours",
+    "fte_low",
+    "fte_high",
+    "fte_hours",
+    "cost_low",
+    "cost_high",
+    "cost_hours",
+    "currency",
+    "period",
+)
+TASKS_COLUMNS = ("id", "label", "low", "high", "actions", "aliases", "drivers")
+BREAKDOWN_COLUMNS = ("id", "label", "low", "high", "share_low", "share_high", "actions")
+
+
+def cell(value: Any) -> str | int | float:
+    """A CSV cell: numbers stay numbers, None is empty, text is guarded against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number(value)
+    return csv_cell(one_line(str(value)))
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with ``\\n`` line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _figures(values: Figures | None) -> list[float | None]:
+    if values is None:
+        return [None, None, None]
+    return [values.low, values.high, values.hours]
+
+
+def estimate_csv(result: Estimate, assumptions: Assumptions, lang: str) -> str:
+    """Families, then the contingency and total rows."""
+    currency = assumptions.currency if assumptions.rate is not None else None
+    period = assumptions.period.value
+
+    def row(kind: str, ident: str, label: str, weekly: Figures) -> list[Any]:
+        return [
+            kind,
+            ident,
+            label,
+            *_figures(assumptions.in_period(weekly)),
+            *_figures(assumptions.fte(weekly)),
+            *_figures(assumptions.cost(weekly)),
+            currency,
+            period,
+        ]
+
+    rows = [
+        row("family", r.family.id, localize(r.family.label, lang), r.weekly)
+        for r in result.families
+    ]
+    if result.contingency is not None:
+        rows.append(
+            row("contingency", "contingency", word("contingency", lang), result.contingency)
+        )
+    rows.append(row("total", "total", word("total", lang), result.total))
+    return table(ESTIMATE_COLUMNS, rows)
+
+
+def tasks_csv(data: list[dict[str, Any]]) -> str:
+    """One row per family; actions, aliases and drivers joined with '; '."""
+    return table(
+        TASKS_COLUMNS,
+        (
+            [
+                t["id"],
+                t["label"],
+                t["low"],
+                t["high"],
+                "; ".join(t["actions"]),
+                "; ".join(t["aliases"]),
+                "; ".join(t["drivers"]),
+            ]
+            for t in data
+        ),
+    )
+
+
+def breakdown_csv(result: Breakdown, lang: str) -> str:
+    """One row: the family, its hours, its shares and its actions."""
+    family = result.family
+    return table(
+        BREAKDOWN_COLUMNS,
+        [
+            [
+                family.id,
+                localize(family.label, lang),
+                result.low,
+                result.high,
+                result.share_low,
+                result.share_high,
+                "; ".join(action_labels(family, lang)),
+            ]
+        ],
+    )

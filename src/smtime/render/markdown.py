@@ -1,0 +1,108 @@
+"""GitHub-flavoured Markdown tables, ready to paste into a proposal, with their assumptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from smtime.core import Assumptions, Breakdown, Estimate, Figures
+from smtime.i18n import localize, word
+from smtime.models import Catalogue
+from smtime.render.escape import markdown_cell, markdown_text
+from smtime.render.json import action_labels
+from smtime.render.notes import assumption_lines, scenario_name
+from smtime.render.numbers import decimal, money, percent
+
+
+def table(header: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> str:
+    """A GFM table; ``align`` has one letter per column: l(eft) or r(ight)."""
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _range(values: Figures, lang: str, fmt: Any) -> str:
+    if values.hours is not None:
+        return str(fmt(values.hours))
+    return f"{fmt(values.low)} – {fmt(values.high)}"
+
+
+def estimate_markdown(
+    result: Estimate, assumptions: Assumptions, catalogue: Catalogue, lang: str
+) -> str:
+    """The estimate table, then its assumptions as a list."""
+    chosen = result.total.hours is not None or any(r.hours is not None for r in result.families)
+    costed = assumptions.rate is not None
+    header = [word("family", lang), word("low", lang), word("high", lang)]
+    align = "lrr"
+    if chosen:
+        header.append(markdown_cell(f"{word('chosen', lang)} ({scenario_name(result, lang)})"))
+        align += "r"
+    header.append(word("fte", lang))
+    align += "r"
+    if costed:
+        header.append(f"{word('cost', lang)} ({assumptions.currency})")
+        align += "r"
+
+    def row(label: str, weekly: Figures, strong: bool = False) -> list[str]:
+        hours = assumptions.in_period(weekly)
+        cells = [markdown_cell(label), decimal(hours.low, lang), decimal(hours.high, lang)]
+        if chosen:
+            cells.append(decimal(hours.hours, lang))
+        cells.append(_range(assumptions.fte(weekly), lang, lambda v: decimal(v, lang)))
+        cost = assumptions.cost(weekly)
+        if cost is not None:
+            cells.append(_range(cost, lang, lambda v: money(v, assumptions.currency, lang)))
+        return [f"**{c}**" for c in cells] if strong else cells
+
+    rows = [row(localize(r.family.label, lang), r.weekly) for r in result.families]
+    if result.contingency is not None:
+        rows.append(row(word("subtotal", lang), result.subtotal))
+        rows.append(row(word("contingency", lang), result.contingency))
+    rows.append(row(word("total", lang), result.total, strong=True))
+    title = word("hours_per", lang, period=word(assumptions.period.value, lang))
+    notes = "\n".join(
+        f"- {markdown_text(line)}"
+        for line in assumption_lines(result, assumptions, catalogue, lang)
+    )
+    return f"### {title}\n\n" + table(header, align, rows) + f"\n{notes}\n"
+
+
+def tasks_markdown(data: list[dict[str, Any]], lang: str) -> str:
+    """The families with their hours and actions."""
+    header = [
+        word("id", lang),
+        word("family", lang),
+        word("low", lang),
+        word("high", lang),
+        word("actions", lang),
+    ]
+    rows = [
+        [
+            markdown_cell(t["id"]),
+            markdown_cell(t["label"]),
+            decimal(t["low"], lang),
+            decimal(t["high"], lang),
+            "<br>".join(markdown_cell(a) for a in t["actions"]) or " ",
+        ]
+        for t in data
+    ]
+    return table(header, "llrrl", rows)
+
+
+def breakdown_markdown(result: Breakdown, lang: str) -> str:
+    """One family: hours and shares, then its actions as a list."""
+    family = result.family
+    header = [" ", word("low", lang), word("high", lang)]
+    rows = [
+        [word("weekly_hours", lang), decimal(result.low, lang), decimal(result.high, lang)],
+        [word("share", lang), percent(result.share_low, lang), percent(result.share_high, lang)],
+    ]
+    title = markdown_text(f"{localize(family.label, lang)} ({family.id})")
+    actions = "\n".join(f"- {markdown_text(a)}" for a in action_labels(family, lang))
+    return (
+        f"### {title}\n\n"
+        + table(header, "lrr", rows)
+        + f"\n**{word('actions', lang)}**\n\n{actions}\n"
+    )

@@ -1,0 +1,43 @@
+"""Numbers for people: the language's decimal mark and grouping; money through Babel."""
+
+from __future__ import annotations
+
+_SEPARATORS = {"fr": ("\u202f", ","), "es": (".", ","), "en": (",", ".")}
+_LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en_GB"}
+
+
+def decimal(value: float | None, lang: str, digits: int = 2) -> str:
+    """``1234.5`` → ``1,234.5`` (en), ``1 234,5`` (fr), ``1.234,5`` (es); None → ``–``."""
+    if value is None:
+        return "–"
+    shown = f"{value:,.{digits}f}"
+    if "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    if shown in ("-0", ""):
+        shown = "0"
+    group, mark = _SEPARATORS.get(lang, _SEPARATORS["en"])
+    return shown.replace(",", "\x00").replace(".", mark).replace("\x00", group)
+
+
+def percent(fraction: float, lang: str) -> str:
+    """``0.1`` → ``10.0%`` (en), ``10,0 %`` (fr, es)."""
+    shown = decimal(fraction * 100, lang, 1)
+    if "," not in shown and "." not in shown:
+        shown += ",0" if lang in ("fr", "es") else ".0"
+    return shown + ("\u00a0%" if lang in ("fr", "es") else "%")
+
+
+def money(value: float | None, currency: str, lang: str) -> str:
+    """An amount in ``currency`` as the language writes it: ``1 234,50 €``, ``€1,234.50``."""
+    if value is None:
+        return "–"
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, currency, locale=_LOCALES.get(lang, "en_GB")))
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency code that Babel knows."""
+    from babel.numbers import is_currency as known
+
+    return bool(known(code))
