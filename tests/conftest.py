@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +19,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = Path(__file__).parent / "catalogues"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never touch the user's cache: modules that load catalogues at import use this one."""
+    os.environ["SMTIME_CACHE_DIR"] = tempfile.mkdtemp(prefix="smtime-test-cache-")
+
+
 @pytest.fixture(autouse=True)
-def _pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test sees the same terminal width, no colour and no locale of the machine."""
+def _pinned_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test sees the same terminal width, no colour, no locale and its own cache."""
+    monkeypatch.setenv("SMTIME_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("SMTIME_CACHE", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")

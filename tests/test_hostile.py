@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smtime import catalogue, safeyaml
+from smtime import catalogue, files, safeyaml
 from smtime.errors import InvalidFileError
 from tests.conftest import MINIMAL, Run
 
@@ -138,7 +138,7 @@ def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path, smti
     """A file over the documented limit is refused without being parsed."""
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
-        handle.truncate(safeyaml.MAX_FILE_BYTES + 1)
+        handle.truncate(files.MAX_FILE_BYTES + 1)
     run = smtime("tasks", "--catalogue", str(big))
     assert run.exit_code == 65
     assert "file is larger than the limit of 64 MiB" in run.stderr

@@ -9,13 +9,15 @@ import typing
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from smtime.core import MAX_WEEKLY_HOURS, fold, multiplier
 from smtime.errors import InvalidFileError, Problem
-from smtime.models import Catalogue
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from smtime.models import Catalogue
 
 ENV_VAR = "SMTIME_CATALOGUE"
 """Environment variable naming the catalogue to use when ``--catalogue`` is not given."""
@@ -40,15 +42,35 @@ def resolve_path(path: Path | None) -> Path:
 
 
 def load(path: Path | None = None) -> Catalogue:
-    """Read and validate a catalogue; raise ``InvalidFileError`` listing every problem."""
-    from smtime import safeyaml
+    """Read and validate a catalogue; raise ``InvalidFileError`` listing every problem.
 
-    document = safeyaml.load_file(resolve_path(path), what="catalogue (a YAML mapping)")
-    return validate(document)
+    The result is the validated data as records (see ``smtime.cache``), read from the cache
+    when this very file was validated before.
+    """
+    from smtime import cache
+    from smtime.files import read_bytes
+
+    target = resolve_path(path)
+    content = read_bytes(target)
+    cached = cache.get("catalogue", content)
+    if cached is not None:
+        return typing.cast("Catalogue", cached)
+    from smtime import safeyaml
+    from smtime.files import decode
+
+    name = str(target)
+    document = safeyaml.parse(decode(content, name), name, what="catalogue (a YAML mapping)")
+    data = validate(document).model_dump(mode="json")
+    cache.put("catalogue", content, data)
+    return typing.cast("Catalogue", cache.records(data))
 
 
 def validate(document: Any) -> Catalogue:
     """Validate a parsed ``safeyaml.Document`` as a catalogue."""
+    from pydantic import ValidationError
+
+    from smtime.models import Catalogue
+
     try:
         catalogue = Catalogue.model_validate(document.data)
     except ValidationError as exc:
@@ -105,25 +127,34 @@ def validation_problems(
     document: Any, exc: ValidationError, model: type[BaseModel]
 ) -> list[Problem]:
     """Turn pydantic's errors into problems placed on the YAML node each came from."""
-    problems = []
+    return [
+        document.problem(loc, message, key=at_key) for loc, message, at_key in describe(exc, model)
+    ]
+
+
+def describe(
+    exc: ValidationError, model: type[BaseModel]
+) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """(path, message for a person, is it the key that is wrong?) for each of pydantic's errors."""
+    found: list[tuple[tuple[str | int, ...], str, bool]] = []
     for error in exc.errors(include_url=False):
         loc = tuple(step for step in error["loc"] if step != "[key]")
         kind = error["type"]
         if kind == "extra_forbidden" and str(loc[-1]) == "<<":
             message = "merge keys (<<) are not supported: repeat the keys, or use an alias"
-            problems.append(document.problem(loc, message, key=True))
+            found.append((loc, message, True))
         elif kind == "extra_forbidden":
             parent, key = loc[:-1], str(loc[-1])
             known = _known_keys(model, parent)
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             allowed = f"; expected one of: {', '.join(known)}" if known and not close else ""
-            problems.append(document.problem(loc, f"unknown key {key!r}{hint}{allowed}", key=True))
+            found.append((loc, f"unknown key {key!r}{hint}{allowed}", True))
         elif kind == "missing":
-            problems.append(document.problem(loc, f"missing key {str(loc[-1])!r}"))
+            found.append((loc, f"missing key {str(loc[-1])!r}", False))
         else:
-            problems.append(document.problem(loc, _message(error)))
-    return problems
+            found.append((loc, _message(error), False))
+    return found
 
 
 def _message(error: Any) -> str:
@@ -176,6 +207,8 @@ def _kind(value: Any) -> str:
 
 def _known_keys(model: type[BaseModel], path: Sequence[str | int]) -> list[str]:
     """The keys the model accepts at ``path`` (empty when the path leads to no model)."""
+    from pydantic import BaseModel
+
     current: Any = model
     for step in path:
         if isinstance(step, int):
@@ -193,6 +226,8 @@ def _known_keys(model: type[BaseModel], path: Sequence[str | int]) -> list[str]:
 
 
 def _model_in(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)

@@ -4,16 +4,13 @@ This is the only module that knows Typer. rich, yaml and pydantic are imported i
 functions that need them, so that ``--version`` and JSON output start as fast as Typer allows.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 import typer
 
@@ -283,20 +280,19 @@ def _silence_stdout() -> None:
         pass
 
 
-@dataclass
-class _Inputs:
+class _Inputs(NamedTuple):
     """The files a command reads: its catalogue and, when given, a profile."""
 
-    catalogue: Catalogue
+    catalogue: "Catalogue"
     catalogue_path: Path | None
-    profile: LoadedProfile | None
+    profile: "LoadedProfile | None"
 
     def paths(self) -> list[Path]:
         found = [] if self.catalogue_path is None else [self.catalogue_path]
         return found + ([self.profile.path] if self.profile else [])
 
 
-def _catalogue_path(given: Path | None, profile: LoadedProfile | None) -> Path | None:
+def _catalogue_path(given: Path | None, profile: "LoadedProfile | None") -> Path | None:
     """--catalogue, else the profile's catalogue, else $SMTIME_CATALOGUE, else bundled (None)."""
     if given is not None:
         return given
@@ -351,7 +347,7 @@ def _check_currency(code: str | None) -> None:
         )
 
 
-def _combine(inputs: _Inputs, asked: Any) -> Combined:
+def _combine(inputs: _Inputs, asked: Any) -> "Combined":
     """The scenario from the command line and the profile, with the profile's names checked."""
     from smtime.options import combine
 
@@ -534,6 +530,184 @@ def breakdown(
 
             text = breakdown_markdown(result, language)
         _emit(text, output, inputs)
+
+
+class BatchFormat(StrEnum):
+    """Output formats of ``batch``."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+class ProfilesFormat(StrEnum):
+    """Input formats of ``batch``."""
+
+    AUTO = "auto"
+    JSONL = "jsonl"
+    CSV = "csv"
+    YAML = "yaml"
+
+
+@app.command()
+def batch(
+    profiles: Annotated[
+        Path,
+        typer.Argument(
+            help="File of profiles: JSON Lines, CSV or YAML; - reads standard input.",
+            show_default=False,
+        ),
+    ],
+    input_format: Annotated[
+        ProfilesFormat,
+        typer.Option(
+            "--input-format",
+            "-i",
+            help="Format of PROFILES [default: auto: by suffix, else by content].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = ProfilesFormat.AUTO,
+    fmt: Annotated[
+        BatchFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: one estimate object per line; csv: the estimate rows of every profile.",
+            case_sensitive=False,
+            rich_help_panel=OUTPUT,
+        ),
+    ] = BatchFormat.JSONL,
+    catalogue: CatalogueOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Estimate a whole portfolio: one estimate per profile, streamed in one pass.
+
+    A bad profile is reported on stderr with its line, the others are still estimated, and the
+    exit code is then 65. A progress bar shows on stderr when it is a terminal.
+
+    Examples:
+
+      smtime batch clients.jsonl > estimates.jsonl
+
+      smtime batch clients.csv --format csv --output estimates.csv
+
+      smtime batch portfolio.yaml | jq -c '{profile, total: .total.hours}'
+    """
+    with _reported():
+        _run_batch(profiles, input_format, fmt, catalogue, lang, output)
+
+
+def _run_batch(
+    profiles: Path,
+    input_format: ProfilesFormat,
+    fmt: BatchFormat,
+    catalogue: Path | None,
+    lang: Language | None,
+    output: Path | None,
+) -> None:
+    import contextlib
+    import io
+
+    from smtime import batch as batches
+    from smtime.errors import InputError
+    from smtime.output import opened
+
+    stdin = str(profiles) == "-"
+    name = "<stdin>" if stdin else str(profiles)
+    try:
+        source: Any = (
+            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            if stdin
+            else profiles.open(encoding="utf-8-sig", newline="")
+        )
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    with contextlib.ExitStack() as stack:
+        if not stdin:
+            stack.enter_context(source)
+        chosen = batches.InputFormat(input_format.value)
+        if chosen is batches.InputFormat.AUTO:
+            head = "" if stdin else source.read(512)
+            if not stdin:
+                source.seek(0)
+            chosen = batches.detect(Path(name), head) if not stdin else batches.InputFormat.JSONL
+        folder = Path.cwd() if stdin else profiles.parent
+        runner = batches.Batch(
+            folder=folder,
+            default_catalogue=_catalogue_path(catalogue, None),
+            lang=lang.value if lang else None,
+        )
+        inputs = [] if stdin else [profiles]
+        out = stack.enter_context(opened(output, inputs=inputs))
+        write = _batch_writer(fmt, out)
+        problems = 0
+
+        def report(problem: Any) -> None:
+            nonlocal problems
+            problems += 1
+            sys.stderr.write(f"{problem}\n")
+
+        advance = stack.enter_context(_progress())
+        try:
+            _, bad = batches.run(source, chosen, name, runner, write, report, advance)
+        except UnicodeDecodeError as exc:
+            byte = exc.object[exc.start : exc.start + 1].hex()
+            raise _invalid(name, f"not UTF-8 text (byte 0x{byte})") from None
+    if bad:
+        raise typer.Exit(int(ExitCode.DATA_ERROR))
+
+
+def _invalid(name: str, message: str) -> SmtimeError:
+    from smtime.errors import Problem
+
+    return InvalidFileError(name, [Problem(name, message)])
+
+
+def _batch_writer(fmt: "BatchFormat", out: Any) -> Callable[[Any, int], None]:
+    from smtime import batch as batches
+
+    if fmt is BatchFormat.JSONL:
+
+        def write_line(outcome: Any, line: int) -> None:
+            out.write(batches.jsonl_line(outcome, line))
+
+        return write_line
+    import csv
+
+    from smtime.render.csv import ESTIMATE_COLUMNS, cell
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*batches.BATCH_CSV_COLUMNS, *ESTIMATE_COLUMNS])
+
+    def write_rows(outcome: Any, line: int) -> None:
+        writer.writerows([cell(v) for v in row] for row in batches.csv_rows(outcome, line))
+
+    return write_rows
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int], None]]:
+    """A progress display on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda line: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} profiles"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("batch", total=None)
+        yield lambda line: progress.advance(task)
 
 
 @catalogue_app.command("validate")

@@ -3,18 +3,19 @@
 The core reads catalogues through their attributes only (``families``, ``drivers``, and each
 family's ``id``, ``label``, ``low``, ``high``, ``per`` and ``aliases``), so it works on the
 pydantic models and on any object of the same shape.
-"""
 
-from __future__ import annotations
+Its NamedTuples keep real (unquoted) annotations: quoted ones are compiled one by one at import,
+which costs smtime's start-up more than the rest of this module.
+"""
 
 import difflib
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from smtime.errors import UnknownFamilyError, UsageError
 
@@ -59,8 +60,7 @@ def interpolate(low: float, high: float, level: float) -> float:
     return low + level * (high - low)
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """How a family's weekly hours are chosen: a hypothesis, a level, or fixed hours."""
 
     hypothesis: Hypothesis | None = None
@@ -68,7 +68,7 @@ class Choice:
     hours: float | None = None
 
     @classmethod
-    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> Choice:
+    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> "Choice":
         """A choice from at most one of a hypothesis and a level."""
         if hypothesis is not None and level is not None:
             raise UsageError("give either --hypothesis or --level, not both")
@@ -83,10 +83,9 @@ class Choice:
         return interpolate(low, high, self.level or 0.0)
 
 
-_HOURS_RE = re.compile(
+_HOURS_PATTERN = (
     r"^\s*(?:(?P<h>\d+(?:[.,]\d+)?)\s*h(?:ours?)?\s*(?P<hm>\d+)?(?:\s*m(?:in)?)?"
-    r"|(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in(?:utes?)?)?)\s*$",
-    re.IGNORECASE,
+    r"|(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in(?:utes?)?)?)\s*$"
 )
 
 CHOICE_HELP = "low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h, 1h30 or 90min"
@@ -105,7 +104,7 @@ def parse_choice(value: str | float) -> Choice:
     if text in Hypothesis._value2member_map_:
         hypothesis = Hypothesis(text)
         return Choice(hypothesis=hypothesis, level=hypothesis.level)
-    match = _HOURS_RE.match(text)
+    match = re.match(_HOURS_PATTERN, text, re.IGNORECASE)
     if match:
         if match["m"] is not None:
             hours = float(match["m"].replace(",", ".")) / 60
@@ -121,20 +120,23 @@ def parse_choice(value: str | float) -> Choice:
     return parse_choice(number)
 
 
-@dataclass(frozen=True)
-class Scenario:
+_NO_CHOICES: Mapping[str, Choice] = MappingProxyType({})
+_NO_QUANTITIES: Mapping[str, float] = MappingProxyType({})
+
+
+class Scenario(NamedTuple):
     """What to estimate: a default choice for every family, per-family choices, a selection,
     driver quantities and a contingency share. Family ids may be given in any case or accent."""
 
     default: Choice | None = None
-    overrides: Mapping[str, Choice] = field(default_factory=dict)
+    overrides: Mapping[str, Choice] = _NO_CHOICES
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
-    drivers: Mapping[str, float] = field(default_factory=dict)
+    drivers: Mapping[str, float] = _NO_QUANTITIES
     contingency: float | None = None
 
     @classmethod
-    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> Scenario:
+    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> "Scenario":
         """A scenario from at most one of a hypothesis and a level (none: the range only)."""
         if hypothesis is None and level is None:
             return cls()
@@ -151,15 +153,14 @@ class Scenario:
         return self.default.level if self.default else None
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
+class Figures(NamedTuple):
     """Low, high and chosen values of one line (chosen is None when no scenario applies)."""
 
     low: float
     high: float
     hours: float | None
 
-    def scaled(self, factor: float) -> Figures:
+    def scaled(self, factor: float) -> "Figures":
         """Every value multiplied by ``factor``."""
         return Figures(
             self.low * factor,
@@ -178,11 +179,10 @@ def _sum(rows: Iterable[Figures]) -> Figures:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FamilyEstimate:
+class FamilyEstimate(NamedTuple):
     """One family's weekly figures and how its chosen hours were set."""
 
-    family: Family
+    family: "Family"
     weekly: Figures
     choice: Choice | None
     overridden: bool = False
@@ -201,8 +201,7 @@ class FamilyEstimate:
         return self.weekly.hours
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """Per-family weekly figures, their subtotal, the contingency line and the total."""
 
     scenario: Scenario
@@ -210,7 +209,7 @@ class Estimate:
     subtotal: Figures
     contingency: Figures | None
     total: Figures
-    drivers: Mapping[str, float] = field(default_factory=dict)
+    drivers: Mapping[str, float] = _NO_QUANTITIES
 
     @property
     def low(self) -> float:
@@ -225,7 +224,7 @@ class Estimate:
         return self.total.hours
 
 
-def driver_quantities(catalogue: Catalogue, given: Mapping[str, float]) -> dict[str, float]:
+def driver_quantities(catalogue: "Catalogue", given: Mapping[str, float]) -> dict[str, float]:
     """The catalogue's default driver quantities, updated with ``given`` (names checked)."""
     quantities = {name: d.default for name, d in catalogue.drivers.items()}
     for name, value in given.items():
@@ -240,12 +239,12 @@ def driver_quantities(catalogue: Catalogue, given: Mapping[str, float]) -> dict[
     return quantities
 
 
-def multiplier(family: Family, quantities: Mapping[str, float]) -> float:
+def multiplier(family: "Family", quantities: Mapping[str, float]) -> float:
     """The product of the quantities of the family's drivers (1 without drivers)."""
     return math.prod(quantities[name] for name in family.per)
 
 
-def select(catalogue: Catalogue, scenario: Scenario) -> list[Family]:
+def select(catalogue: "Catalogue", scenario: Scenario) -> "list[Family]":
     """The families kept by ``--only`` and ``--exclude``, in catalogue order."""
     wanted = {find_family(catalogue, q).id for q in scenario.only} if scenario.only else None
     dropped = {find_family(catalogue, q).id for q in scenario.exclude}
@@ -257,7 +256,7 @@ def select(catalogue: Catalogue, scenario: Scenario) -> list[Family]:
     return kept
 
 
-def estimate(*, catalogue: Catalogue, scenario: Scenario) -> Estimate:
+def estimate(*, catalogue: "Catalogue", scenario: Scenario) -> Estimate:
     """Weekly hours of the selected families under ``scenario``, with contingency and totals."""
     overrides = {find_family(catalogue, q).id: c for q, c in scenario.overrides.items()}
     quantities = driver_quantities(catalogue, scenario.drivers)
@@ -291,8 +290,7 @@ def check_percent(value: float, name: str) -> float:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Assumptions:
+class Assumptions(NamedTuple):
     """How weekly hours become a period's hours, staff and cost."""
 
     period: Period = Period.WEEK
@@ -301,7 +299,8 @@ class Assumptions:
     rate: float | None = None
     currency: str = "EUR"
 
-    def __post_init__(self) -> None:
+    def checked(self) -> "Assumptions":
+        """These assumptions, or a ``UsageError`` saying which value is out of range."""
         if not (math.isfinite(self.weeks_per_year) and 0 < self.weeks_per_year <= 53):
             raise UsageError(
                 f"weeks per year must be above 0 and at most 53, not {self.weeks_per_year}"
@@ -316,6 +315,7 @@ class Assumptions:
             raise UsageError(
                 f"currency must be an ISO 4217 code such as EUR, not {self.currency!r}"
             )
+        return self
 
     @property
     def weeks(self) -> float:
@@ -339,11 +339,10 @@ class Assumptions:
         return None if self.rate is None else weekly.scaled(self.weeks * self.rate)
 
 
-@dataclass(frozen=True, slots=True)
-class Breakdown:
+class Breakdown(NamedTuple):
     """One family in detail: its hours and its share of the catalogue's total."""
 
-    family: Family
+    family: "Family"
     low: float
     high: float
     share_low: float
@@ -351,7 +350,7 @@ class Breakdown:
 
 
 def breakdown(
-    *, catalogue: Catalogue, family: Family, drivers: Mapping[str, float] | None = None
+    *, catalogue: "Catalogue", family: "Family", drivers: Mapping[str, float] | None = None
 ) -> Breakdown:
     """``family``'s weekly hours and its fraction of the total under each hypothesis."""
     quantities = driver_quantities(catalogue, drivers or {})
@@ -374,21 +373,38 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
-def names(family: Family) -> list[str]:
+def names(family: "Family") -> list[str]:
     """Every name a family answers to: its id, its aliases and its labels."""
     return [family.id, *family.aliases, *family.label.values()]
 
 
-def find_family(catalogue: Catalogue, query: str) -> Family:
-    """The family whose id, alias or label matches ``query`` regardless of case and accents."""
-    wanted = fold(query)
+_INDEXES: dict[int, tuple[object, dict[str, "Family"]]] = {}
+
+
+def _index(catalogue: "Catalogue") -> dict[str, "Family"]:
+    """Every folded name of every family, built once per catalogue (catalogues do not change)."""
+    cached = _INDEXES.get(id(catalogue))
+    if cached is not None and cached[0] is catalogue:
+        return cached[1]
+    index: dict[str, Family] = {}
     for family in catalogue.families:
-        if any(fold(name) == wanted for name in names(family)):
-            return family
+        for name in names(family):
+            index.setdefault(fold(name), family)
+    if len(_INDEXES) > 16:
+        _INDEXES.clear()
+    _INDEXES[id(catalogue)] = (catalogue, index)
+    return index
+
+
+def find_family(catalogue: "Catalogue", query: str) -> "Family":
+    """The family whose id, alias or label matches ``query`` regardless of case and accents."""
+    found = _index(catalogue).get(fold(query))
+    if found is not None:
+        return found
     by_fold: dict[str, str] = {}
     for family in catalogue.families:
         for name in (family.id, *family.aliases):
             by_fold.setdefault(fold(name), family.id)
-    close = difflib.get_close_matches(wanted, list(by_fold), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(fold(query), list(by_fold), n=3, cutoff=0.5)
     suggestions = list(dict.fromkeys(by_fold[c] for c in close))
     raise UnknownFamilyError(query, suggestions, [f.id for f in catalogue.families])

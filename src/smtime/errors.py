@@ -1,9 +1,7 @@
 """The project's exceptions, each with the exit code the CLI maps it to."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitCode(IntEnum):
@@ -19,8 +17,7 @@ class ExitCode(IntEnum):
     BROKEN_PIPE = 141
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a file, with its place when the place is known."""
 
     file: str

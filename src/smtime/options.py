@@ -3,12 +3,9 @@
 Command-line values override the profile's; the profile's override the defaults.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smtime.core import Assumptions, Choice, Hypothesis, Period, Scenario, check_level, parse_choice
 from smtime.errors import UsageError
@@ -17,8 +14,7 @@ if TYPE_CHECKING:
     from smtime.models import Profile
 
 
-@dataclass(frozen=True)
-class Asked:
+class Asked(NamedTuple):
     """The scenario options of one command line, as given (None: not given)."""
 
     hypothesis: Hypothesis | None = None
@@ -36,14 +32,12 @@ class Asked:
     lang: str | None = None
 
 
-@dataclass(frozen=True)
-class Combined:
+class Combined(NamedTuple):
     """A scenario, its assumptions and the language, ready for the core and the renderers."""
 
     scenario: Scenario
     assumptions: Assumptions
     lang: str | None
-    sources: dict[str, str] = field(default_factory=dict)
 
 
 def pairs(items: Sequence[str], option: str) -> list[tuple[str, str]]:
@@ -74,7 +68,7 @@ def quantity(name: str, value: str) -> float:
     return number
 
 
-def combine(asked: Asked, profile: Profile | None = None) -> Combined:
+def combine(asked: Asked, profile: "Profile | None" = None) -> Combined:
     """The scenario and assumptions: command line first, then the profile, then defaults."""
     p = profile
     if asked.level is not None:
@@ -116,7 +110,7 @@ def combine(asked: Asked, profile: Profile | None = None) -> Combined:
         full_time_hours=_or(35.0, asked.full_time_hours, p.full_time_hours if p else None),
         rate=_first(asked.rate, p.rate if p else None),
         currency=(asked.currency or (p.currency if p else None) or "EUR").upper(),
-    )
+    ).checked()
     return Combined(scenario, assumptions, asked.lang or (p.lang if p else None))
 
 

@@ -6,24 +6,42 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from smtime.errors import OutputError
 
 
 def emit(text: str, target: Path | None, *, inputs: Iterable[Path] = ()) -> None:
     """Write ``text`` to stdout (``target`` None or ``-``) or to ``target``, atomically."""
-    if target is None or str(target) == "-":
-        sys.stdout.write(text)
-        return
-    write_atomic(target, text, inputs=inputs)
+    with opened(target, inputs=inputs) as handle:
+        handle.write(text)
 
 
 def write_atomic(target: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
-    """Write to a temporary file beside ``target`` and rename it into place.
+    """Write ``text`` to ``target`` atomically (see ``atomic``)."""
+    with atomic(target, inputs=inputs) as handle:
+        handle.write(text)
 
-    Refuses to overwrite any of ``inputs`` (the catalogue or profile being read).
+
+@contextlib.contextmanager
+def opened(target: Path | None, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
+    """stdout when ``target`` is None or ``-``, else ``atomic(target)``."""
+    if target is None or str(target) == "-":
+        yield sys.stdout
+        return
+    with atomic(target, inputs=inputs) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
+    """A file to write that replaces ``target`` only once everything was written.
+
+    The text goes to a temporary file in the target's folder, which is renamed into place
+    at the end, so a failure or an interruption never leaves a truncated file. Refuses to
+    overwrite any of ``inputs`` (the catalogue or profile being read).
     """
     for source in inputs:
         if _same_file(target, source):
@@ -39,19 +57,22 @@ def write_atomic(target: Path, text: str, *, inputs: Iterable[Path] = ()) -> Non
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        _remove(temporary)
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        _remove(temporary)
         raise
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _same_file(a: Path, b: Path) -> bool:

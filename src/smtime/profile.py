@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from smtime.errors import InvalidFileError, Problem
-from smtime.models import Profile
+
+if TYPE_CHECKING:
+    from smtime.models import Profile
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,11 @@ class LoadedProfile:
 
 def load(path: Path) -> LoadedProfile:
     """Read and validate a profile; raise ``InvalidFileError`` listing every problem."""
+    from pydantic import ValidationError
+
     from smtime import safeyaml
     from smtime.catalogue import validation_problems
+    from smtime.models import Profile
 
     document = safeyaml.load_file(path, what="profile (a YAML mapping)")
     try:
@@ -95,13 +98,15 @@ lang: fr
 """
 
 
-def check_names(loaded: LoadedProfile, catalogue: Any) -> None:
-    """Every family and driver the profile names exists in ``catalogue``; its currency is known."""
+def name_problems(
+    profile: Profile, catalogue: Any
+) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """(path, message, at the key?) for every family or driver that ``catalogue`` lacks, and
+    for a currency that is not ISO 4217."""
     from smtime.core import find_family
     from smtime.errors import UnknownFamilyError
 
-    profile = loaded.profile
-    problems = []
+    found: list[tuple[tuple[str | int, ...], str, bool]] = []
     named: list[tuple[tuple[str | int, ...], str, bool]] = [
         (("set", name), name, True) for name in profile.set
     ]
@@ -111,21 +116,26 @@ def check_names(loaded: LoadedProfile, catalogue: Any) -> None:
         try:
             find_family(catalogue, name)
         except UnknownFamilyError as exc:
-            problems.append(loaded.problem(path, exc.message, key=is_key))
+            found.append((path, exc.message, is_key))
     known = set(catalogue.drivers)
     for name in profile.drivers:
         if name not in known:
             names = ", ".join(sorted(known)) or "none: the catalogue has no drivers"
-            problems.append(
-                loaded.problem(
-                    ("drivers", name), f"unknown driver {name!r} (known: {names})", key=True
-                )
-            )
+            found.append((("drivers", name), f"unknown driver {name!r} (known: {names})", True))
     if profile.currency is not None:
         from smtime.render.numbers import is_currency
 
         if not is_currency(profile.currency):
             message = f"{profile.currency!r} is not an ISO 4217 currency code (such as EUR, USD)"
-            problems.append(loaded.problem(("currency",), message))
+            found.append((("currency",), message, False))
+    return found
+
+
+def check_names(loaded: LoadedProfile, catalogue: Any) -> None:
+    """Every family and driver the profile names exists in ``catalogue``; its currency is known."""
+    problems = [
+        loaded.problem(path, message, key=is_key)
+        for path, message, is_key in name_problems(loaded.profile, catalogue)
+    ]
     if problems:
         raise InvalidFileError(loaded.document.name, problems)

@@ -12,6 +12,8 @@ values are then built here rather than by PyYAML's constructors, so that:
 - aliases are followed with a budget, so a "billion laughs" document fails fast, and a
   self-referencing alias is an error instead of a recursion;
 - nesting deeper than ``MAX_DEPTH`` is refused.
+
+Files are read by ``smtime.files`` (size limit, binary data, encodings).
 """
 
 from __future__ import annotations
@@ -27,10 +29,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from smtime.errors import InputError, InvalidFileError, Problem
-
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Files larger than this are refused before they are parsed."""
+from smtime.errors import InvalidFileError, Problem
+from smtime.files import decode, read_bytes
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted."""
@@ -137,62 +137,6 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
-def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file of at most ``limit`` bytes, or raise an ``InputError`` that says why not."""
-    name = str(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise InvalidFileError(
-            name, [Problem(name, f"file is larger than the limit of {limit // 1024 // 1024} MiB")]
-        )
-    return data
-
-
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 text (a byte-order mark is allowed), refusing binary data with its position."""
-    for bom, encoding in _OTHER_BOMS:
-        if data.startswith(bom):
-            message = f"{encoding} text: save the file as UTF-8"
-            raise InvalidFileError(name, [Problem(name, message, "", 1, 1)])
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line, column = _byte_position(data, nul)
-        raise InvalidFileError(
-            name, [Problem(name, "binary data (a NUL byte): not a text file", "", line, column)]
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = _byte_position(data, exc.start)
-        bad = data[exc.start : exc.start + 1].hex()
-        raise InvalidFileError(
-            name, [Problem(name, f"not UTF-8 text (byte 0x{bad})", "", line, column)]
-        ) from None
-
-
-_OTHER_BOMS = (
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
-
-
-def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
-
-
 def load_file(path: Path, *, what: str = "document") -> Document:
     """Read, decode and parse one YAML file into a ``Document``."""
     data = read_bytes(path)
@@ -201,10 +145,29 @@ def load_file(path: Path, *, what: str = "document") -> Document:
 
 def parse(text: str, name: str, *, what: str = "document") -> Document:
     """Parse one YAML document of plain data; raise ``InvalidFileError`` with every problem."""
+    roots = _compose(text, name, single=True)
+    if not roots:
+        raise InvalidFileError(name, [Problem(name, f"empty file: expected a {what}", "", 1, 1)])
+    return _build(roots, text, name)[0]
+
+
+def parse_stream(text: str, name: str) -> list[Document]:
+    """Every document of a YAML stream (documents separated by ``---``), each read as ``parse``."""
+    return _build(_compose(text, name, single=False), text, name)
+
+
+def _compose(text: str, name: str, *, single: bool) -> list[Node]:
+    """The node graph of each document; libyaml's errors become problems with positions."""
     try:
         loader = _Loader(text)
         try:
-            root = loader.get_single_node()
+            if single:
+                root = loader.get_single_node()
+                return [] if root is None else [root]
+            roots = []
+            while loader.check_node():
+                roots.append(loader.get_node())
+            return roots
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -221,16 +184,26 @@ def parse(text: str, name: str, *, what: str = "document") -> Document:
         raise InvalidFileError(name, [Problem(name, f"YAML error: {exc}")]) from None
     except RecursionError:
         raise InvalidFileError(name, [_too_deep(text, name)]) from None
-    if root is None:
-        raise InvalidFileError(name, [Problem(name, f"empty file: expected a {what}", "", 1, 1)])
-    builder = _Builder(name, budget=2 * len(text) + 10_000)
-    try:
-        data = builder.build(root, 0)
-    except _Fatal as exc:
-        builder.problems.append(_at(name, exc.node, exc.message))
-    if builder.problems:
-        raise InvalidFileError(name, builder.problems)
-    return Document(name, data, root)
+
+
+def _build(roots: list[Node], text: str, name: str) -> list[Document]:
+    """Plain data from each root; the alias budget is shared by all documents of the stream."""
+    documents = []
+    problems: list[Problem] = []
+    budget = 2 * len(text) + 10_000
+    for root in roots:
+        builder = _Builder(name, budget=budget)
+        try:
+            data = builder.build(root, 0)
+        except _Fatal as exc:
+            builder.problems.append(_at(name, exc.node, exc.message))
+        budget -= builder.count
+        problems += builder.problems
+        if not builder.problems:
+            documents.append(Document(name, data, root))
+    if problems:
+        raise InvalidFileError(name, problems)
+    return documents
 
 
 def _too_deep(text: str, name: str) -> Problem:

@@ -60,6 +60,11 @@ def _figures(values: Figures | None) -> list[float | None]:
 
 def estimate_csv(result: Estimate, assumptions: Assumptions, lang: str) -> str:
     """Families, then the contingency and total rows."""
+    return table(ESTIMATE_COLUMNS, estimate_rows(result, assumptions, lang))
+
+
+def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list[list[Any]]:
+    """The rows of ``estimate_csv``, without the header."""
     currency = assumptions.currency if assumptions.rate is not None else None
     period = assumptions.period.value
 
@@ -84,7 +89,7 @@ def estimate_csv(result: Estimate, assumptions: Assumptions, lang: str) -> str:
             row("contingency", "contingency", word("contingency", lang), result.contingency)
         )
     rows.append(row("total", "total", word("total", lang), result.total))
-    return table(ESTIMATE_COLUMNS, rows)
+    return rows
 
 
 def tasks_csv(data: list[dict[str, Any]]) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtime.core import Assumptions, Breakdown, Estimate, FamilyEstimate, Figures
 from smtime.i18n import localize, word
-from smtime.models import Catalogue, Family
+
+if TYPE_CHECKING:
+    from smtime.models import Catalogue, Family
 
 UNIT = "hours"
 

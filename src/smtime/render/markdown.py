@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtime.core import Assumptions, Breakdown, Estimate, Figures
 from smtime.i18n import localize, word
-from smtime.models import Catalogue
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, scenario_name
 from smtime.render.numbers import decimal, money, percent
+
+if TYPE_CHECKING:
+    from smtime.models import Catalogue
 
 
 def table(header: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> str:

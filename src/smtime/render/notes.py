@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from smtime.core import Assumptions, Estimate
 from smtime.i18n import localize, word
-from smtime.models import Catalogue
 from smtime.render.numbers import decimal, money
+
+if TYPE_CHECKING:
+    from smtime.models import Catalogue
 
 
 def scenario_name(result: Estimate, lang: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -12,11 +12,13 @@ from rich.text import Text
 
 from smtime.core import Assumptions, Breakdown, Estimate, Figures
 from smtime.i18n import localize, word
-from smtime.models import Catalogue
 from smtime.render.escape import plain
 from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, scenario_name
 from smtime.render.numbers import decimal, money, percent
+
+if TYPE_CHECKING:
+    from smtime.models import Catalogue
 
 BAR_WIDTH = 16
 

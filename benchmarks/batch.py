@@ -1,0 +1,122 @@
+"""Batch: `smtime batch` on JSON Lines against a bare json.loads/json.dumps loop over the same file.
+
+Targets: smtime's wall time is at most 3 × the bare loop's on 100,000 profiles, and its peak
+resident memory for 1,000,000 profiles is within 10% of that for 10,000 (flat memory).
+Both are run as fresh processes by the same interpreter. Run: python benchmarks/batch.py [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _common import QUICK, precompile, report
+
+BARE = """\
+import json, sys
+out = sys.stdout
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.strip():
+        out.write(json.dumps(json.loads(line)) + "\\n")
+"""
+
+MEASURE = """\
+import resource, subprocess, sys, time
+start = time.perf_counter()
+with open(sys.argv[1], "w") as sink:
+    subprocess.run(sys.argv[2:], check=True, stdout=sink)
+wall = time.perf_counter() - start
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+FAMILIES = [
+    "veille",
+    "acquisition",
+    "blogging",
+    "curation",
+    "communication",
+    "analyse",
+    "strategie",
+]
+
+
+def profiles(count: int, seed: int = 7) -> str:
+    """``count`` varied client profiles as JSON Lines."""
+    rng = random.Random(seed)
+    lines = []
+    for i in range(count):
+        profile: dict[str, object] = {"name": f"client-{i}"}
+        if rng.random() < 0.5:
+            profile["hypothesis"] = rng.choice(["low", "mid", "high"])
+        else:
+            profile["level"] = round(rng.random(), 3)
+        if rng.random() < 0.5:
+            profile["set"] = {rng.choice(FAMILIES): rng.choice(["high", "1.5h", "0.25"])}
+        if rng.random() < 0.3:
+            profile["exclude"] = [rng.choice(FAMILIES)]
+        if rng.random() < 0.5:
+            profile["contingency"] = rng.choice([5, 10, 15])
+        profile["period"] = rng.choice(["week", "month", "year"])
+        if rng.random() < 0.6:
+            profile["rate"] = rng.choice([40, 55, 70.5])
+            profile["currency"] = "EUR"
+        profile["lang"] = rng.choice(["fr", "en", "es"])
+        lines.append(json.dumps(profile))
+    return "\n".join(lines) + "\n"
+
+
+def measure(folder: Path, command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident KiB of ``command``, its stdout to a file."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(folder / "out"), *command],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    wall, rss = out.stdout.split()
+    return float(wall), int(rss)
+
+
+def main() -> int:
+    precompile()
+    speed_size, small, large = (2_000, 1_000, 10_000) if QUICK else (100_000, 10_000, 1_000_000)
+    smtime = [sys.executable, "-m", "smtime", "batch"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bare = folder / "bare.py"
+        bare.write_text(BARE)
+        files = {}
+        for size in sorted({speed_size, small, large}):
+            files[size] = folder / f"profiles-{size}.jsonl"
+            files[size].write_text(profiles(size))
+        started = time.perf_counter()
+        smtime_wall, _ = measure(folder, [*smtime, str(files[speed_size])])
+        bare_wall, _ = measure(folder, [sys.executable, str(bare), str(files[speed_size])])
+        _, small_rss = measure(folder, [*smtime, str(files[small])])
+        _, large_rss = measure(folder, [*smtime, str(files[large])])
+        lines = sum(1 for _ in (folder / "out").open())
+    ok = report(
+        f"batch (took {time.perf_counter() - started:.0f} s)",
+        [
+            (f"smtime batch, {speed_size:,} profiles / bare loop", smtime_wall, bare_wall, 3.0),
+        ],
+    )
+    ratio = large_rss / small_rss
+    verdict = "ok" if ratio <= 1.10 else "OVER"
+    print(
+        f"  peak memory, {large:,} / {small:,} profiles{'':13} {large_rss / 1024:9.1f} MiB  "
+        f"baseline {small_rss / 1024:9.1f} MiB  ratio {ratio:5.2f}  (target ≤ 1.10) {verdict}"
+    )
+    assert lines == large, f"{lines} estimates written for {large} profiles"
+    return 0 if (ok and ratio <= 1.10) or QUICK else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

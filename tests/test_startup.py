@@ -1,0 +1,107 @@
+"""Start-up: the JSON path imports no table or parsing machinery; the validation cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from smtime import cache, catalogue
+from tests.conftest import MINIMAL, Run
+
+Smtime = Callable[..., Run]
+
+PROBE = """\
+import sys
+from smtime.cli import main
+code = main(sys.argv[1:])
+heavy = ("rich", "yaml", "smtime.models", "smtime.safeyaml", "babel")
+print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _probe(tmp_path: Path, *args: str) -> tuple[str, str]:
+    env = {**os.environ, "SMTIME_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, check=True
+    )
+    return out.stdout, out.stderr.strip()
+
+
+def test_json_path_never_imports_rich(tmp_path: Path) -> None:
+    """estimate --format json imports neither rich nor babel, even on a first run."""
+    _, first = _probe(tmp_path, "estimate", "--format", "json")
+    assert "rich" not in first.split(",")
+    assert "babel" not in first.split(",")
+
+
+def test_warm_json_path_imports_no_parser_or_models(tmp_path: Path) -> None:
+    """Once the catalogue is cached, estimate --format json needs no YAML nor pydantic models."""
+    _probe(tmp_path, "estimate", "--format", "json")
+    out, second = _probe(tmp_path, "estimate", "-H", "low", "--format", "json")
+    assert second == ""
+    assert json.loads(out)["total"]["hours"] == 10
+
+
+def test_table_path_imports_rich(tmp_path: Path) -> None:
+    """The table path does import rich (the probe sees it)."""
+    _, loaded = _probe(tmp_path, "estimate")
+    assert "rich" in loaded.split(",")
+
+
+def test_cache_hit_equals_miss(write_catalogue: Callable[..., Path]) -> None:
+    """A catalogue read from the cache is the same data as one freshly validated."""
+    path = write_catalogue(MINIMAL)
+    fresh = catalogue.load(path)
+    cached = catalogue.load(path)
+    assert cached == fresh
+    assert cached.families[1].label["en"] == "Beta"
+    assert cache.get("catalogue", path.read_bytes()) is not None
+
+
+def test_changed_file_is_validated_again(write_catalogue: Callable[..., Path]) -> None:
+    """Editing the catalogue misses the cache: an error introduced is reported."""
+    path = write_catalogue(MINIMAL)
+    catalogue.load(path)
+    path.write_text(MINIMAL.replace("high: 3", "high: -3"))
+    with pytest.raises(Exception, match="problem"):
+        catalogue.load(path)
+
+
+def test_corrupt_cache_is_ignored(write_catalogue: Callable[..., Path]) -> None:
+    """A damaged cache file is ignored and the catalogue validated again."""
+    path = write_catalogue(MINIMAL)
+    content = path.read_bytes()
+    catalogue.load(path)
+    folder = cache.folder()
+    assert folder is not None
+    (folder / cache.key("catalogue", content)).write_text("{not json")
+    assert catalogue.load(path).families[0].id == "alpha"
+    (folder / cache.key("catalogue", content)).write_text('{"smtime": "0.0.0", "data": {}}')
+    assert catalogue.load(path).families[0].id == "alpha"
+
+
+def test_cache_off_writes_nothing(
+    write_catalogue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """SMTIME_CACHE=off neither reads nor writes the cache."""
+    monkeypatch.setenv("SMTIME_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setenv("SMTIME_CACHE", "off")
+    catalogue.load(write_catalogue(MINIMAL))
+    assert not (tmp_path / "c").exists()
+
+
+def test_unwritable_cache_is_ignored(
+    write_catalogue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A cache folder that cannot be created does not stop smtime."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("SMTIME_CACHE_DIR", str(blocker / "cache"))
+    assert catalogue.load(write_catalogue(MINIMAL)).families[0].id == "alpha"
