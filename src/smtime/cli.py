@@ -430,10 +430,7 @@ def estimate(
       smtime estimate --profile acme.yaml --format markdown --output acme.md
     """
     with _reported():
-        from smtime.options import Asked
-
-        _check_currency(currency)
-        asked = Asked(
+        asked = _asked(
             hypothesis=hypothesis,
             level=level,
             sets=set_ or (),
@@ -447,10 +444,6 @@ def estimate(
             rate=rate,
             currency=currency,
         )
-        if level is not None:
-            from smtime.core import check_level
-
-            check_level(level)
         inputs = _read(catalogue, profile)
         combined = _combine(inputs, asked)
         language = _language(lang, combined.lang)
@@ -477,6 +470,208 @@ def estimate(
 
             text = estimate_markdown(result, assumptions, inputs.catalogue, language)
         _emit(text, output, inputs)
+
+
+class PlanFormat(StrEnum):
+    """Output formats of ``plan``."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    ICS = "ics"
+    HLEDGER = "hledger"
+
+
+class HledgerUnit(StrEnum):
+    """How hledger amounts are written."""
+
+    NONE = "none"
+    H = "h"
+
+
+@app.command()
+def plan(
+    hypothesis: HypothesisOption = None,
+    level: LevelOption = None,
+    set_: SetOption = None,
+    only: OnlyOption = None,
+    exclude: ExcludeOption = None,
+    driver: DriverOption = None,
+    contingency: ContingencyOption = None,
+    profile: ProfileOption = None,
+    days: Annotated[
+        str,
+        typer.Option("--days", help="Working days: mon-fri, mon,wed,fri or 1-5."),
+    ] = "mon-fri",
+    start: Annotated[str, typer.Option("--start", help="Start of the daily window.")] = "09:00",
+    end: Annotated[str, typer.Option("--end", help="End of the daily window.")] = "17:00",
+    min_block: Annotated[int, typer.Option("--min-block", help="Shortest block, in minutes.")] = 30,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help="ics, hledger: the plan starts in the week of this date (YYYY-MM-DD) "
+            "[default: next Monday].",
+            show_default=False,
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="ics: IANA time zone of the events [default: the system's].",
+            show_default=False,
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    hledger_unit: Annotated[
+        HledgerUnit,
+        typer.Option(
+            "--hledger-unit",
+            help="hledger: plain hours (as timedot logs) or hours with the h unit (as timeclock).",
+            case_sensitive=False,
+            rich_help_panel=OUTPUT,
+        ),
+    ] = HledgerUnit.NONE,
+    account: Annotated[
+        str,
+        typer.Option(
+            "--account", help="hledger: parent account of the families.", rich_help_panel=OUTPUT
+        ),
+    ] = "social-media",
+    catalogue: CatalogueOption = None,
+    fmt: Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel=OUTPUT
+        ),
+    ] = PlanFormat.TABLE,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Turn the weekly budget into a timetable, a calendar (ics) or an hledger budget.
+
+    Without --hypothesis, --level or a profile's scenario, the low hypothesis is planned.
+
+    Examples:
+
+      smtime plan --hypothesis mid
+
+      smtime plan -H high --days mon-thu --start 08:30 --end 12:30 --min-block 45
+
+      smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
+
+      smtime plan -H low --format hledger --hledger-unit h > budget.journal
+    """
+    with _reported():
+        from smtime import plan as plans
+
+        asked = _asked(
+            hypothesis=hypothesis,
+            level=level,
+            sets=set_ or (),
+            only=only or (),
+            exclude=exclude or (),
+            drivers=driver or (),
+            contingency=contingency,
+        )
+        window = plans.Window(
+            days=plans.parse_days(days),
+            start=plans.parse_clock(start),
+            end=plans.parse_clock(end),
+            min_block=min_block,
+        ).checked()
+        first_day = _parse_date(from_) if from_ else None
+        zone = _zone(tz) if fmt is PlanFormat.ICS else None
+        inputs = _read(catalogue, profile)
+        combined = _combine(inputs, asked)
+        scenario = combined.scenario
+        if scenario.default is None:
+            from smtime.core import Choice, Hypothesis
+
+            scenario = scenario._replace(default=Choice.of(hypothesis=Hypothesis.LOW))
+        language = _language(lang, combined.lang)
+        from smtime.core import estimate as run_estimate
+        from smtime.i18n import word
+
+        result = run_estimate(catalogue=inputs.catalogue, scenario=scenario)
+        unplanned = {code: word("contingency", code) for code in ("fr", "en", "es")}
+        timetable = plans.make_plan(plans.lines_of(result, unplanned), window)
+        name = (inputs.profile.profile.name if inputs.profile else None) or "smtime"
+        if fmt is PlanFormat.TABLE:
+            from smtime.render.plan import plan_table
+
+            _show(plan_table(timetable, language), output, inputs)
+            return
+        from smtime.render.plan import warning
+
+        note = warning(timetable, language)
+        if note and fmt is not PlanFormat.JSON:
+            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        if fmt is PlanFormat.JSON:
+            from smtime.render.json import dumps
+            from smtime.render.plan import plan_data
+
+            chosen = {
+                "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
+                "level": scenario.level,
+            }
+            text = dumps(plan_data(timetable, language, chosen))
+        elif fmt is PlanFormat.MARKDOWN:
+            from smtime.render.plan import plan_markdown
+
+            text = plan_markdown(timetable, language)
+        elif fmt is PlanFormat.ICS:
+            from smtime.render.ics import plan_ics
+
+            assert zone is not None
+            text = plan_ics(
+                timetable, lang=language, start=first_day or _next_monday(), zone=zone, name=name
+            )
+        else:
+            from smtime.render.hledger import plan_hledger
+
+            unit = None if hledger_unit is HledgerUnit.NONE else hledger_unit.value
+            text = plan_hledger(
+                timetable, lang=language, account=account, unit=unit, start=first_day, name=name
+            )
+        _emit(text, output, inputs)
+
+
+def _parse_date(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--from: {text!r} is not a date such as 2027-01-04") from None
+
+
+def _next_monday() -> Any:
+    from datetime import date, timedelta
+
+    today = date.today()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _zone(name: str | None) -> str:
+    """An IANA time zone name: the one given (checked), else the system's."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name is None:
+        try:
+            import tzlocal
+
+            name = str(tzlocal.get_localzone_name() or "UTC")
+        except Exception:  # no way to tell the system's zone: say so in UTC
+            name = "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--tz: {name!r} is not an IANA time zone such as Europe/Paris") from None
+    return name
 
 
 @app.command()
@@ -774,6 +969,18 @@ def _asked_nothing() -> Any:
     from smtime.options import Asked
 
     return Asked()
+
+
+def _asked(**given: Any) -> Any:
+    """The scenario options of a command line, checked."""
+    from smtime.options import Asked
+
+    _check_currency(given.get("currency"))
+    if given.get("level") is not None:
+        from smtime.core import check_level
+
+        check_level(given["level"])
+    return Asked(**given)
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -121,6 +121,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "es": "Catálogo: {title}, versión {version} (fuente: {source})",
     },
     "chosen": {"fr": "Retenu", "en": "Chosen", "es": "Elegido"},
+    "plan_title": {"fr": "Semaine type", "en": "Weekly plan", "es": "Semana tipo"},
 }
 
 

@@ -81,6 +81,8 @@ class Family(_Model):
     aliases: list[Alias] = Field(default_factory=list)
     per: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(default_factory=list)
     """Volume drivers: when given, low and high are hours per unit of each driver, multiplied."""
+    rhythm: Literal["daily", "weekly", "sessions"] = "sessions"
+    """How ``smtime plan`` cuts the week's time: a little every day, one block, or sessions."""
 
     @field_validator("high")
     @classmethod

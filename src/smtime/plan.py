@@ -1,0 +1,232 @@
+"""A weekly timetable from an estimate: blocks of time per family, placed in a daily window.
+
+The rule (docs/plan.md):
+
+1. Each line's weekly hours (families, then unplanned work) are rounded to whole blocks of
+   ``min_block`` minutes; a line with any hours gets at least one block.
+2. A family's ``rhythm`` says how its time is cut: ``daily`` a little every working day (replying
+   to the community), ``weekly`` in one block a week when it fits in a day (strategy), and
+   ``sessions`` (the default) in sessions of at most two hours.
+3. Daily blocks go first, one per day, at the start of the day. The other blocks, largest first,
+   go to the day with the most free time, preferring a day that has no block of that family.
+4. Nothing is booked past the window's end: a block that fits in no day is left unplaced, and
+   the plan says so.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import NamedTuple
+
+from smtime.core import Estimate
+from smtime.errors import UsageError
+
+SESSION_MINUTES = 120
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Rhythm(StrEnum):
+    """How a family's weekly time is cut into blocks."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    SESSIONS = "sessions"
+
+
+class Window(NamedTuple):
+    """Working days (1 = Monday … 7 = Sunday) and the daily window, in minutes after midnight."""
+
+    days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    start: int = 9 * 60
+    end: int = 17 * 60
+    min_block: int = 30
+
+    def checked(self) -> Window:
+        """This window, or a ``UsageError`` that says what is wrong with it."""
+        if not self.days:
+            raise UsageError("--days: give at least one working day")
+        if not 0 <= self.start < self.end <= 24 * 60:
+            raise UsageError(
+                f"--start must be before --end, not {clock(self.start)}–{clock(self.end)}"
+            )
+        if not 5 <= self.min_block <= self.end - self.start:
+            raise UsageError(
+                f"--min-block must be from 5 minutes to the length of the day, not {self.min_block}"
+            )
+        return self
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class Line(NamedTuple):
+    """One family (or the unplanned work) to plan."""
+
+    key: str
+    label: dict[str, str]
+    rhythm: Rhythm
+    hours: float
+    actions: tuple[dict[str, str], ...] = ()
+
+
+class Block(NamedTuple):
+    """A block of time on one day of the week."""
+
+    day: int
+    start: int
+    end: int
+    key: str
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+class Plan(NamedTuple):
+    """The timetable: its lines, their blocks, and what could not be placed."""
+
+    window: Window
+    lines: tuple[Line, ...]
+    blocks: tuple[Block, ...]
+    planned: dict[str, int]
+    unplaced: dict[str, int]
+
+    @property
+    def fits(self) -> bool:
+        return not any(self.unplaced.values())
+
+    @property
+    def capacity(self) -> int:
+        return len(self.window.days) * self.window.length
+
+
+def clock(minutes: int) -> str:
+    """``540`` → ``09:00``."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_clock(text: str) -> int:
+    """``9:00``, ``09:00`` or ``9h30`` → minutes after midnight."""
+    cleaned = text.strip().lower().replace("h", ":")
+    hours, _, minutes = cleaned.partition(":")
+    try:
+        value = int(hours) * 60 + int(minutes or 0)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a time of day such as 09:00") from None
+    if not (0 <= int(hours) <= 24 and 0 <= int(minutes or 0) < 60 and value <= 24 * 60):
+        raise UsageError(f"{text!r} is not a time of day such as 09:00")
+    return value
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """``mon-fri``, ``mon,wed,fri`` or ``1-5`` → ISO weekdays, in order."""
+    found: set[int] = set()
+    for part in text.lower().split(","):
+        first, sep, last = part.strip().partition("-")
+        a = _day(first)
+        b = _day(last) if sep else a
+        if b < a:
+            raise UsageError(f"--days: {part!r} goes backwards")
+        found.update(range(a, b + 1))
+    return tuple(sorted(found))
+
+
+def _day(text: str) -> int:
+    text = text.strip()
+    if text.isdigit() and 1 <= int(text) <= 7:
+        return int(text)
+    for number, name in enumerate(DAY_NAMES, 1):
+        if text[:3] == name:
+            return number
+    raise UsageError(f"--days: {text!r} is not a day (mon … sun, or 1 … 7)")
+
+
+def lines_of(result: Estimate, contingency_label: dict[str, str]) -> list[Line]:
+    """The lines of an estimate that has chosen hours: its families, then the contingency."""
+    found = []
+    for row in result.families:
+        if row.hours is None:
+            continue
+        rhythm = Rhythm(getattr(row.family, "rhythm", None) or Rhythm.SESSIONS)
+        found.append(
+            Line(
+                row.family.id,
+                dict(row.family.label),
+                rhythm,
+                row.hours,
+                tuple(dict(a.label) for a in row.family.actions),
+            )
+        )
+    if result.contingency is not None and result.contingency.hours:
+        found.append(Line("contingency", contingency_label, Rhythm.DAILY, result.contingency.hours))
+    return found
+
+
+def _sizes(total: int, count: int, step: int) -> list[int]:
+    """``total`` minutes in ``count`` blocks of whole ``step``s, as equal as possible."""
+    units = total // step
+    base, extra = divmod(units, count)
+    return [(base + (1 if i < extra else 0)) * step for i in range(count) if base or i < extra]
+
+
+def make_plan(lines: list[Line], window: Window) -> Plan:
+    """Cut each line into blocks and place them in the window (see the module's rule)."""
+    window = window.checked()
+    step = window.min_block
+    planned: dict[str, int] = {}
+    daily: list[tuple[Line, list[int]]] = []
+    others: list[tuple[int, int, Line]] = []
+    for order, line in enumerate(lines):
+        minutes = round(line.hours * 60 / step) * step
+        if line.hours > 0 and minutes == 0:
+            minutes = step
+        planned[line.key] = 0
+        if minutes == 0:
+            continue
+        if line.rhythm is Rhythm.DAILY:
+            count = min(len(window.days), minutes // step)
+            daily.append((line, _sizes(minutes, count, step)))
+            continue
+        largest = window.length if line.rhythm is Rhythm.WEEKLY else SESSION_MINUTES
+        count = max(1, math.ceil(minutes / max(step, largest - largest % step)))
+        others += [(size, order, line) for size in _sizes(minutes, count, step)]
+    free = dict.fromkeys(window.days, window.length)
+    placed: dict[int, list[tuple[int, Line]]] = {day: [] for day in window.days}
+    unplaced: dict[str, int] = {}
+    for line, sizes in daily:
+        for day, size in zip(window.days, sizes, strict=False):
+            if size <= free[day]:
+                free[day] -= size
+                placed[day].append((size, line))
+                planned[line.key] += size
+            else:
+                unplaced[line.key] = unplaced.get(line.key, 0) + size
+    others.sort(key=lambda item: (-item[0], item[1]))
+    for size, _, line in others:
+        candidates = [d for d in window.days if free[d] >= size]
+        if not candidates:
+            unplaced[line.key] = unplaced.get(line.key, 0) + size
+            continue
+        day = max(
+            candidates,
+            key=lambda d: (all(ln.key != line.key for _, ln in placed[d]), free[d], -d),
+        )
+        free[day] -= size
+        placed[day].append((size, line))
+        planned[line.key] += size
+    blocks = []
+    position = {line.key: i for i, line in enumerate(lines)}
+    for day in window.days:
+        cursor = window.start
+        items = sorted(
+            placed[day],
+            key=lambda item: (item[1].rhythm is not Rhythm.DAILY, position[item[1].key]),
+        )
+        for size, line in items:
+            blocks.append(Block(day, cursor, cursor + size, line.key))
+            cursor += size
+    return Plan(window, tuple(lines), tuple(blocks), planned, unplaced)
