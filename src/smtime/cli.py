@@ -321,10 +321,10 @@ def _language(lang: Language | None, fallback: str | None = None) -> str:
     return fallback or default_language().value
 
 
-def _emit(text: str, output: Path | None, inputs: _Inputs) -> None:
+def _emit(text: str, output: Path | None, inputs: _Inputs, *also: Path) -> None:
     from smtime.output import emit
 
-    emit(text, output, inputs=inputs.paths())
+    emit(text, output, inputs=[*inputs.paths(), *also])
 
 
 def _show(renderable: Any, output: Path | None, inputs: _Inputs) -> None:
@@ -672,6 +672,153 @@ def _zone(name: str | None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"--tz: {name!r} is not an IANA time zone such as Europe/Paris") from None
     return name
+
+
+class TrackerOption(StrEnum):
+    """Input formats of ``compare``."""
+
+    AUTO = "auto"
+    TIMEWARRIOR = "timewarrior"
+    TOGGL = "toggl"
+    WATSON = "watson"
+    CSV = "csv"
+
+
+@app.command()
+def compare(
+    actuals: Annotated[
+        Path,
+        typer.Argument(
+            help="Time-tracker export: timew export JSON, Toggl Track detailed CSV, watson log "
+            "--json, or a CSV with date,task,hours.",
+            show_default=False,
+        ),
+    ],
+    input_format: Annotated[
+        TrackerOption,
+        typer.Option(
+            "--input-format",
+            "-i",
+            help="Format of ACTUALS [default: auto, from the content].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = TrackerOption.AUTO,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            metavar="TAG=FAMILY",
+            help="Count time logged under TAG (tag, project, task or description) as FAMILY. "
+            "Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    hypothesis: HypothesisOption = None,
+    level: LevelOption = None,
+    set_: SetOption = None,
+    only: OnlyOption = None,
+    exclude: ExcludeOption = None,
+    driver: DriverOption = None,
+    profile: ProfileOption = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="Time zone that decides the ISO week of each entry [default: the system's].",
+            show_default=False,
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="DATETIME",
+            help="Running intervals count up to this time (ISO 8601) [default: now].",
+            show_default=False,
+        ),
+    ] = None,
+    catalogue: CatalogueOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Set the time really spent against the budget, per ISO week and per family.
+
+    Tags, projects and descriptions map to families by id, alias or label (case and accents
+    do not matter), or through --map. Time that maps to no family is shown as unmapped.
+
+    Examples:
+
+      timew export | smtime compare - --input-format timewarrior
+
+      smtime compare toggl.csv --map "Newsletter=blogging" --hypothesis mid
+
+      smtime compare frames.json --format json | jq .summary
+    """
+    with _reported():
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from smtime import actuals as trackers
+        from smtime.compare import compare as run_compare
+        from smtime.files import decode, read_bytes
+        from smtime.options import pairs
+
+        asked = _asked(
+            hypothesis=hypothesis,
+            level=level,
+            sets=set_ or (),
+            only=only or (),
+            exclude=exclude or (),
+            drivers=driver or (),
+        )
+        zone = ZoneInfo(_zone(tz))
+        moment = datetime.now(tz=zone)
+        if now is not None:
+            try:
+                moment = datetime.fromisoformat(now)
+            except ValueError:
+                raise UsageError(
+                    f"--now: {now!r} is not a date and time such as 2026-11-30T18:00"
+                ) from None
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+        mapping = dict(pairs(map_ or (), "--map"))
+        inputs = _read(catalogue, profile)
+        stdin = str(actuals) == "-"
+        name = "<stdin>" if stdin else str(actuals)
+        data = sys.stdin.buffer.read() if stdin else read_bytes(actuals)
+        text = decode(data, name)
+        entries = trackers.read(text, trackers.TrackerFormat(input_format.value), name, now=moment)
+        combined = _combine(inputs, asked)
+        language = _language(lang, combined.lang)
+        from smtime.core import estimate as run_estimate
+
+        scenario = combined.scenario._replace(contingency=None)
+        result = run_estimate(catalogue=inputs.catalogue, scenario=scenario)
+        comparison = run_compare(
+            entries, estimate=result, catalogue=inputs.catalogue, mapping=mapping, zone=zone
+        )
+        from smtime.render import compare as view
+
+        labels = view.labels_of(inputs.catalogue, language)
+        if fmt is OutputFormat.TABLE:
+            _show(view.compare_table(comparison, labels, language), output, inputs)
+            return
+        if fmt is OutputFormat.JSON:
+            from smtime.render.json import dumps
+
+            chosen = {
+                "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
+                "level": scenario.level,
+            }
+            text_out = dumps(view.compare_data(comparison, labels, chosen))
+        elif fmt is OutputFormat.CSV:
+            text_out = view.compare_csv(comparison, labels)
+        else:
+            text_out = view.compare_markdown(comparison, labels, language)
+        _emit(text_out, output, inputs, *([] if stdin else [actuals]))
 
 
 @app.command()

@@ -122,6 +122,34 @@ _WORDS: dict[str, dict[str, str]] = {
     },
     "chosen": {"fr": "Retenu", "en": "Chosen", "es": "Elegido"},
     "plan_title": {"fr": "Semaine type", "en": "Weekly plan", "es": "Semana tipo"},
+    "actual": {"fr": "Réel", "en": "Actual", "es": "Real"},
+    "level_header": {"fr": "Niveau", "en": "Level", "es": "Nivel"},
+    "status": {"fr": "État", "en": "Status", "es": "Estado"},
+    "status_below": {"fr": "sous la basse", "en": "below low", "es": "por debajo"},
+    "status_within": {"fr": "dans la fourchette", "en": "within", "es": "dentro"},
+    "status_above": {"fr": "au-dessus de la haute", "en": "above high", "es": "por encima"},
+    "unmapped": {"fr": "Non affecté", "en": "Unmapped", "es": "Sin asignar"},
+    "running": {"fr": "(en cours)", "en": "(running)", "es": "(en curso)"},
+    "below_low": {
+        "fr": "sous l'hypothèse basse",
+        "en": "below the low hypothesis",
+        "es": "por debajo de la hipótesis baja",
+    },
+    "above_high": {
+        "fr": "au-dessus de l'hypothèse haute",
+        "en": "above the high hypothesis",
+        "es": "por encima de la hipótesis alta",
+    },
+    "compare_summary": {
+        "fr": "{weeks} semaine(s) suivie(s), niveau moyen {level} : {match}",
+        "en": "{weeks} tracked week(s), mean level {level}: {match}",
+        "es": "{weeks} semana(s) registrada(s), nivel medio {level}: {match}",
+    },
+    "compare_none": {
+        "fr": "Aucune semaine suivie ne permet de situer le niveau.",
+        "en": "No tracked week to place on the low–high scale.",
+        "es": "Ninguna semana registrada permite situar el nivel.",
+    },
 }
 
 

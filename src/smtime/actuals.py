@@ -1,0 +1,258 @@
+"""Reading time-tracker exports: Timewarrior, Toggl Track, Watson and a plain CSV.
+
+Every format becomes a list of ``Entry``: when it started, how many hours, the names it was
+logged under (tags, project, task, description), and whether it is still running.
+
+- Timewarrior ``timew export``: a JSON array of intervals with ``start`` and ``end`` in UTC
+  (``20261130T090000Z``), ``tags`` and an optional ``annotation``; no ``end`` means running.
+- Watson ``watson log --json``: a JSON array of frames with ``start``, ``stop`` (ISO 8601 with
+  offset), ``project`` and ``tags``.
+- Toggl Track detailed report CSV: columns found by name (``Project``, ``Task``,
+  ``Description``, ``Tags``, ``Start date``, ``Start time``, ``Duration`` as ``HH:MM:SS``),
+  with or without a UTF-8 byte-order mark.
+- Plain CSV: ``date,task,hours``.
+
+A running interval is counted up to ``now``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from smtime.errors import InvalidFileError, Problem
+
+
+class TrackerFormat(StrEnum):
+    """Formats that ``compare`` reads."""
+
+    AUTO = "auto"
+    TIMEWARRIOR = "timewarrior"
+    TOGGL = "toggl"
+    WATSON = "watson"
+    CSV = "csv"
+
+
+class Entry(NamedTuple):
+    """Time logged once."""
+
+    start: datetime
+    hours: float
+    names: tuple[str, ...]
+    running: bool = False
+
+
+def detect(text: str) -> TrackerFormat:
+    """The format of an export, from its content."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith("["):
+        try:
+            items = json.loads(start)
+        except ValueError:
+            return TrackerFormat.TIMEWARRIOR
+        first = (
+            next((i for i in items if isinstance(i, dict)), {}) if isinstance(items, list) else {}
+        )
+        return (
+            TrackerFormat.WATSON
+            if "project" in first or "stop" in first
+            else TrackerFormat.TIMEWARRIOR
+        )
+    header = {h.strip().lower() for h in start.split("\n", 1)[0].split(",")}
+    if {"date", "task", "hours"} <= header:
+        return TrackerFormat.CSV
+    return TrackerFormat.TOGGL
+
+
+def read(text: str, fmt: TrackerFormat, name: str, *, now: datetime) -> list[Entry]:
+    """The entries of an export; problems are reported with their line or item."""
+    if fmt is TrackerFormat.AUTO:
+        fmt = detect(text)
+    if fmt is TrackerFormat.TIMEWARRIOR:
+        return _timewarrior(_json_list(text, name), name, now)
+    if fmt is TrackerFormat.WATSON:
+        return _watson(_json_list(text, name), name, now)
+    if fmt is TrackerFormat.TOGGL:
+        return _toggl(text, name)
+    return _plain(text, name)
+
+
+def _json_list(text: str, name: str) -> list[Any]:
+    try:
+        items = json.loads(text.lstrip("\ufeff"))
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        raise InvalidFileError(
+            name, [Problem(name, f"not valid JSON: {exc.args[0]}", "", line, column)]
+        ) from None
+    if not isinstance(items, list):
+        raise InvalidFileError(
+            name, [Problem(name, "expected a JSON array of intervals", "", 1, 1)]
+        )
+    return items
+
+
+def _fail(name: str, problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidFileError(name, problems)
+
+
+def _timewarrior_time(text: Any) -> datetime:
+    if not isinstance(text, str):
+        raise ValueError("expected a time such as 20261130T090000Z")
+    return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
+def _timewarrior(items: list[Any], name: str, now: datetime) -> list[Entry]:
+    entries, problems = [], []
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("expected an object")
+            start = _timewarrior_time(item.get("start"))
+            running = item.get("end") is None
+            end = now if running else _timewarrior_time(item["end"])
+            tags = item.get("tags") or []
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise ValueError("tags must be a list of text")
+            annotation = item.get("annotation")
+            names = (
+                (*tags, annotation) if isinstance(annotation, str) and annotation else tuple(tags)
+            )
+            entries.append(Entry(start, _hours(start, end), names, running))
+        except (ValueError, KeyError) as exc:
+            problems.append(Problem(name, f"interval {index}: {exc}", f"[{index}]"))
+    _fail(name, problems)
+    return entries
+
+
+def _watson(items: list[Any], name: str, now: datetime) -> list[Entry]:
+    entries, problems = [], []
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("expected an object")
+            start = _iso(item.get("start"))
+            running = item.get("stop") is None
+            end = now if running else _iso(item["stop"])
+            project = item.get("project")
+            tags = item.get("tags") or []
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise ValueError("tags must be a list of text")
+            names = ((project,) if isinstance(project, str) and project else ()) + tuple(tags)
+            entries.append(Entry(start, _hours(start, end), names, running))
+        except (ValueError, KeyError) as exc:
+            problems.append(Problem(name, f"frame {index}: {exc}", f"[{index}]"))
+    _fail(name, problems)
+    return entries
+
+
+def _iso(text: Any) -> datetime:
+    if not isinstance(text, str):
+        raise ValueError("expected an ISO 8601 time")
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    seconds = (end - start).total_seconds()
+    if seconds < 0:
+        raise ValueError("ends before it starts")
+    return seconds / 3600
+
+
+_DURATION = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+
+
+def _rows(text: str, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    return header, [(reader.line_num, row) for row in reader]
+
+
+def _column(header: list[str], *names: str) -> str | None:
+    lowered = {h.lower(): h for h in header}
+    for wanted in names:
+        if wanted in lowered:
+            return lowered[wanted]
+    return None
+
+
+def _toggl(text: str, name: str) -> list[Entry]:
+    header, rows = _rows(text, name)
+    duration = _column(header, "duration")
+    day = _column(header, "start date")
+    clock = _column(header, "start time")
+    if duration is None or day is None:
+        missing = [n for n, c in (("Duration", duration), ("Start date", day)) if c is None]
+        raise InvalidFileError(
+            name,
+            [
+                Problem(
+                    name, f"not a Toggl detailed report: no {' or '.join(missing)} column", "", 1
+                )
+            ],
+        )
+    named = [
+        c for c in (_column(header, n) for n in ("project", "task", "tags", "description")) if c
+    ]
+    entries, problems = [], []
+    for line, row in rows:
+        try:
+            match = _DURATION.match((row.get(duration) or "").strip())
+            if not match:
+                raise ValueError(f"duration {row.get(duration)!r} is not HH:MM:SS")
+            hours = int(match[1]) + int(match[2]) / 60 + int(match[3]) / 3600
+            when = date.fromisoformat((row.get(day) or "").strip())
+            start = datetime.combine(when, datetime.min.time())
+            if clock and (row.get(clock) or "").strip():
+                start = datetime.fromisoformat(f"{when.isoformat()}T{row[clock].strip()}")
+            names: list[str] = []
+            for column in named:
+                value = (row.get(column) or "").strip()
+                if column.lower() == "tags":
+                    names += [t.strip() for t in value.split(",") if t.strip()]
+                elif value:
+                    names.append(value)
+            entries.append(Entry(start, hours, tuple(names)))
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc), "", line))
+    _fail(name, problems)
+    return entries
+
+
+def _plain(text: str, name: str) -> list[Entry]:
+    header, rows = _rows(text, name)
+    columns = [_column(header, n) for n in ("date", "task", "hours")]
+    if None in columns:
+        raise InvalidFileError(name, [Problem(name, "expected the columns date,task,hours", "", 1)])
+    day, task, hours = (c for c in columns if c is not None)
+    entries, problems = [], []
+    for line, row in rows:
+        try:
+            when = date.fromisoformat((row.get(day) or "").strip())
+            value = float((row.get(hours) or "").strip().replace(",", "."))
+            if not (0 <= value <= 168):
+                raise ValueError(f"hours must be from 0 to 168, not {value:g}")
+            label = (row.get(task) or "").strip()
+            entries.append(
+                Entry(datetime.combine(when, datetime.min.time()), value, (label,) if label else ())
+            )
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc), "", line))
+    _fail(name, problems)
+    return entries
+
+
+def week_of(moment: datetime, zone: Any) -> str:
+    """``2026-W49``: the ISO week of ``moment`` in ``zone`` (naive times are taken as local)."""
+    local = moment.astimezone(zone) if moment.tzinfo else moment
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"

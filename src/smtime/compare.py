@@ -1,0 +1,144 @@
+"""Actual time against the budget, per ISO week and per family. Pure: no I/O.
+
+Each entry goes to the first of its names that maps to a family: through ``--map NAME=FAMILY``
+first, then by family id, alias or label, without regard to case or accents. Time that maps to
+no family is kept as unmapped, with the names it was logged under.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from smtime.actuals import Entry, week_of
+from smtime.core import Estimate, find_family, fold
+from smtime.errors import UnknownFamilyError
+
+
+class FamilyWeek(NamedTuple):
+    """One family in one week."""
+
+    key: str
+    actual: float
+    low: float
+    high: float
+    budget: float | None
+
+    @property
+    def status(self) -> str:
+        if self.actual < self.low - 1e-9:
+            return "below"
+        if self.actual > self.high + 1e-9:
+            return "above"
+        return "within"
+
+    @property
+    def level(self) -> float | None:
+        """Where the actual time lies: 0 at low, 1 at high (beyond either end when outside)."""
+        if self.high > self.low:
+            return (self.actual - self.low) / (self.high - self.low)
+        return None
+
+
+class Week(NamedTuple):
+    """One ISO week: every family, and the unmapped time by name."""
+
+    week: str
+    families: tuple[FamilyWeek, ...]
+    unmapped: dict[str, float]
+    running: bool
+
+    @property
+    def total(self) -> FamilyWeek:
+        return FamilyWeek(
+            "total",
+            sum(f.actual for f in self.families),
+            sum(f.low for f in self.families),
+            sum(f.high for f in self.families),
+            None
+            if any(f.budget is None for f in self.families)
+            else sum(f.budget or 0.0 for f in self.families),
+        )
+
+
+class Comparison(NamedTuple):
+    """Every tracked week, and which hypothesis they match."""
+
+    weeks: tuple[Week, ...]
+    level: float | None
+    match: str | None
+
+
+def mapper(catalogue: Any, mapping: Mapping[str, str]) -> Any:
+    """A function from an entry's names to a family id (or None), remembering its answers."""
+    explicit = {fold(name): find_family(catalogue, family).id for name, family in mapping.items()}
+    known: dict[str, str | None] = {}
+
+    def family_of(names: Iterable[str]) -> str | None:
+        for name in names:
+            key = fold(name)
+            if key not in known:
+                if key in explicit:
+                    known[key] = explicit[key]
+                else:
+                    try:
+                        known[key] = find_family(catalogue, name).id
+                    except UnknownFamilyError:
+                        known[key] = None
+            if known[key] is not None:
+                return known[key]
+        return None
+
+    return family_of
+
+
+def compare(
+    entries: Iterable[Entry],
+    *,
+    estimate: Estimate,
+    catalogue: Any,
+    mapping: Mapping[str, str],
+    zone: Any,
+) -> Comparison:
+    """Weekly actual hours per family against each family's low–high range (and budget)."""
+    family_of = mapper(catalogue, mapping)
+    kept = {row.family.id for row in estimate.families}
+    actual: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    unmapped: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    running: set[str] = set()
+    for entry in entries:
+        week = week_of(entry.start, zone)
+        family = family_of(entry.names)
+        if entry.running:
+            running.add(week)
+        if family is not None and family in kept:
+            actual[week][family] += entry.hours
+        else:
+            label = ", ".join(entry.names) if entry.names else "(no tag)"
+            unmapped[week][label] += entry.hours
+    weeks = []
+    for week in sorted(set(actual) | set(unmapped)):
+        rows = tuple(
+            FamilyWeek(
+                row.family.id, actual[week].get(row.family.id, 0.0), row.low, row.high, row.hours
+            )
+            for row in estimate.families
+        )
+        weeks.append(Week(week, rows, dict(unmapped[week]), week in running))
+    levels = [w.total.level for w in weeks if w.total.level is not None]
+    level = sum(levels) / len(levels) if levels else None
+    return Comparison(tuple(weeks), level, _match(level))
+
+
+def _match(level: float | None) -> str | None:
+    """The hypothesis nearest to a level: below low, low, mid, high, or above high."""
+    if level is None:
+        return None
+    if level < -0.125:
+        return "below-low"
+    if level > 1.125:
+        return "above-high"
+    return min((("low", 0.0), ("mid", 0.5), ("high", 1.0)), key=lambda item: abs(item[1] - level))[
+        0
+    ]
