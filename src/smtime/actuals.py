@@ -50,7 +50,7 @@ class Entry(NamedTuple):
 def detect(text: str) -> TrackerFormat:
     """The format of an export, from its content."""
     start = text.lstrip("\ufeff \t\r\n")
-    if start.startswith("["):
+    if start.startswith(("[", "{")):
         try:
             items = json.loads(start)
         except ValueError:

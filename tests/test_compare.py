@@ -1,0 +1,208 @@
+"""smtime compare: tracker exports against the budget, per ISO week and per family."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from smtime.actuals import TrackerFormat, detect
+from tests.conftest import ROOT, Run
+
+Smtime = Callable[..., Run]
+TRACKERS = Path(__file__).parent / "trackers"
+SCHEMA = json.loads((ROOT / "docs" / "schema" / "compare.schema.json").read_text())
+PARIS = ("--tz", "Europe/Paris", "--now", "2026-12-08T12:00")
+
+
+def compare_json(smtime: Smtime, name: str, *args: str) -> dict[str, Any]:
+    """Run compare --format json on a fixture and check it against the schema."""
+    run = smtime("compare", str(TRACKERS / name), "--format", "json", *PARIS, *args)
+    assert run.exit_code == 0, run.stderr
+    data: dict[str, Any] = run.json()
+    jsonschema.validate(data, SCHEMA)
+    return data
+
+
+def family(week: dict[str, Any], ident: str) -> dict[str, Any]:
+    """One family of one week."""
+    found: dict[str, Any] = next(f for f in week["families"] if f["id"] == ident)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("timewarrior.json", TrackerFormat.TIMEWARRIOR),
+        ("watson.json", TrackerFormat.WATSON),
+        ("toggl.csv", TrackerFormat.TOGGL),
+        ("plain.csv", TrackerFormat.CSV),
+    ],
+)
+def test_formats_are_detected(name: str, expected: TrackerFormat) -> None:
+    """Each export's format is recognised from its content."""
+    assert detect((TRACKERS / name).read_text(encoding="utf-8-sig")) == expected
+
+
+def test_timewarrior(smtime: Smtime) -> None:
+    """Timewarrior tags map to families by id or label, --map adds names, running counts to --now."""
+    data = compare_json(smtime, "timewarrior.json", "--map", "newsletter=blogging")
+    first, second = data["weeks"]
+    assert first["week"] == "2026-W49"
+    assert family(first, "veille")["actual"] == 1.5
+    assert family(first, "blogging")["actual"] == 5.5
+    assert family(first, "strategie")["actual"] == 1
+    assert first["total"]["actual"] == 8
+    assert first["running"] is False
+    assert second["week"] == "2026-W50"
+    assert second["running"] is True
+    assert family(second, "veille")["actual"] == 2
+    assert family(second, "communication")["actual"] == 2
+
+
+def test_unmapped_time_is_kept_with_its_tags(smtime: Smtime) -> None:
+    """Without --map, newsletter time is unmapped, with the tag it came from."""
+    first = compare_json(smtime, "timewarrior.json")["weeks"][0]
+    assert first["unmapped"] == {"hours": 1.5, "tags": {"newsletter": 1.5}}
+    assert first["total"]["actual"] == 6.5
+
+
+def test_watson(smtime: Smtime) -> None:
+    """Watson frames map by project, then by tag."""
+    week = compare_json(smtime, "watson.json")["weeks"][0]
+    assert family(week, "veille")["actual"] == 2
+    assert family(week, "communication")["actual"] == 1.5
+    assert week["unmapped"]["tags"] == {"admin": 0.75}
+
+
+def test_toggl(smtime: Smtime) -> None:
+    """Toggl rows map by project, task, tags or description; durations are HH:MM:SS."""
+    data = compare_json(smtime, "toggl.csv", "--map", "blog=blogging")
+    first, second = data["weeks"]
+    assert family(first, "veille")["actual"] == 1.5
+    assert family(first, "blogging")["actual"] == 3
+    assert first["unmapped"]["tags"] == {"Internal, Team meeting": 1}
+    assert family(second, "communication")["actual"] == 0.75
+
+
+def test_plain_csv(smtime: Smtime) -> None:
+    """A date,task,hours CSV: labels with accents match (Stratégie)."""
+    data = compare_json(smtime, "plain.csv")
+    first = data["weeks"][0]
+    assert family(first, "strategie")["actual"] == 1.5
+    assert family(first, "blogging")["actual"] == 3.5
+    assert first["unmapped"]["tags"] == {"coffee": 0.5}
+
+
+def test_status_level_and_summary(smtime: Smtime) -> None:
+    """Status says below, within or above; level places actual on 0 = low … 1 = high."""
+    data = compare_json(smtime, "plain.csv", "--hypothesis", "mid")
+    first = data["weeks"][0]
+    blogging = family(first, "blogging")
+    assert blogging["status"] == "within"
+    assert blogging["level"] == pytest.approx((3.5 - 2) / 6)
+    assert blogging["budget"] == 5
+    assert family(first, "acquisition")["status"] == "below"
+    assert family(first, "acquisition")["level"] == -1
+    veille_w50 = family(data["weeks"][1], "veille")
+    assert veille_w50["status"] == "within"
+    levels = [w["total"]["level"] for w in data["weeks"]]
+    assert data["summary"]["level"] == pytest.approx(sum(levels) / 2, abs=1e-6)
+    assert data["summary"]["match"] == "below-low"
+    assert data["summary"]["weeks"] == 2
+
+
+def test_above_high(smtime: Smtime, tmp_path: Path) -> None:
+    """A week over the high hypothesis is above, and the summary says so."""
+    path = tmp_path / "busy.csv"
+    path.write_text(
+        "date,task,hours\n2026-11-30,blogging,5\n2026-12-01,blogging,5\n2026-12-01,veille,30\n"
+    )
+    run = smtime("compare", str(path), "-f", "json", "--tz", "UTC")
+    week = run.json()["weeks"][0]
+    assert family(week, "blogging")["status"] == "above"
+    assert run.json()["summary"]["match"] == "above-high"
+
+
+def test_week_follows_the_time_zone(smtime: Smtime, tmp_path: Path) -> None:
+    """An interval late on Sunday in UTC belongs to Monday's week in Tokyo."""
+    path = tmp_path / "late.json"
+    path.write_text('[{"start":"20261206T230000Z","end":"20261206T233000Z","tags":["veille"]}]')
+    utc = smtime("compare", str(path), "-f", "json", "--tz", "UTC").json()
+    tokyo = smtime("compare", str(path), "-f", "json", "--tz", "Asia/Tokyo").json()
+    assert utc["weeks"][0]["week"] == "2026-W49"
+    assert tokyo["weeks"][0]["week"] == "2026-W50"
+
+
+def test_compare_csv_and_markdown(smtime: Smtime) -> None:
+    """CSV has a row per week and family, then total and unmapped rows; Markdown a table a week."""
+    run = smtime("compare", str(TRACKERS / "plain.csv"), "-f", "csv", *PARIS)
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert [r["id"] for r in rows if r["week"] == "2026-W49"][-2:] == ["total", "unmapped"]
+    assert float(next(r for r in rows if r["id"] == "blogging")["actual"]) == 3.5
+    markdown = smtime(
+        "compare", str(TRACKERS / "plain.csv"), "-f", "markdown", "-l", "en", *PARIS
+    ).stdout
+    assert "### 2026-W49" in markdown
+    assert "| Unmapped: coffee | 0.5 |" in markdown
+    table = smtime("compare", str(TRACKERS / "plain.csv"), "-l", "fr", *PARIS).stdout
+    assert "sous la basse" in table
+
+
+def test_input_format_can_be_forced(smtime: Smtime) -> None:
+    """--input-format forces a reader: a Toggl file read as Watson is an error, exit 65."""
+    run = smtime("compare", str(TRACKERS / "toggl.csv"), "--input-format", "watson")
+    assert run.exit_code == 65
+    assert "not valid JSON" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('[{"start": "yesterday", "tags": []}]', "interval 0: time data 'yesterday'"),
+        (
+            '[{"start":"20261130T100000Z","end":"20261130T090000Z","tags":["x"]}]',
+            "ends before it starts",
+        ),
+        ('{"not": "a list"}', "expected a JSON array"),
+        ("date,task,hours\n2026-11-30,veille,lots\n", ":2: could not convert string to float"),
+        ("date,task,hours\n2026-13-01,veille,1\n", ":2: month must be in 1..12"),
+        ("Project,Duration\nx,01:00:00\n", "no Start date column"),
+        ("Project,Start date,Duration\nx,2026-11-30,1h\n", "duration '1h' is not HH:MM:SS"),
+    ],
+)
+def test_bad_exports_exit_65(smtime: Smtime, tmp_path: Path, content: str, fragment: str) -> None:
+    """Broken exports are reported with their place, exit 65."""
+    path = tmp_path / "export.txt"
+    path.write_text(content)
+    run = smtime("compare", str(path), "--tz", "UTC")
+    assert run.exit_code == 65, run.stderr
+    assert fragment in run.stderr
+
+
+def test_unknown_map_target_exits_2(smtime: Smtime) -> None:
+    """--map onto an unknown family exits 2 with a suggestion."""
+    run = smtime("compare", str(TRACKERS / "plain.csv"), "--map", "news=bloging")
+    assert run.exit_code == 2
+    assert "did you mean 'blogging'?" in run.stderr
+
+
+def test_stdin(tmp_path: Path) -> None:
+    """compare - reads the export from standard input."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "smtime", "compare", "-", "-f", "json", "--tz", "UTC"],
+        input=(TRACKERS / "plain.csv").read_text(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout)["summary"]["weeks"] == 2

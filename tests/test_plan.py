@@ -1,0 +1,325 @@
+"""smtime plan: the timetable, its rule, iCalendar export and the hledger budget."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import pytest
+import recurring_ical_events
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from smtime.plan import Line, Rhythm, Window, make_plan, parse_clock, parse_days
+from tests.conftest import ROOT, Run
+
+Smtime = Callable[..., Run]
+SCHEMA = json.loads((ROOT / "docs" / "schema" / "plan.schema.json").read_text())
+
+
+def plan_json(smtime: Smtime, *args: str) -> dict[str, Any]:
+    """Run plan --format json and check it against the schema."""
+    run = smtime("plan", "--format", "json", *args)
+    assert run.exit_code == 0, run.stderr
+    data: dict[str, Any] = run.json()
+    jsonschema.validate(data, SCHEMA)
+    return data
+
+
+def test_plan_books_every_budget_hour(smtime: Smtime) -> None:
+    """The high hypothesis (28 h) fits in Monday–Friday 9–17 and every family gets its hours."""
+    data = plan_json(smtime, "-H", "high", "--lang", "en")
+    assert data["fits"] is True
+    assert data["planned_hours"] == 28
+    assert data["capacity_hours"] == 40
+    for family in data["families"]:
+        assert family["planned_hours"] == family["budget_hours"]
+    minutes: dict[str, int] = defaultdict(int)
+    for block in data["blocks"]:
+        minutes[block["id"]] += block["minutes"]
+    assert minutes["blogging"] == 8 * 60
+
+
+def test_rhythms(smtime: Smtime) -> None:
+    """Community replies come a little every day; strategy in one block a week."""
+    data = plan_json(smtime, "-H", "high")
+    days_of: dict[str, set[str]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    for block in data["blocks"]:
+        days_of[block["id"]].add(block["day"])
+        count[block["id"]] += 1
+    assert days_of["communication"] == {"mon", "tue", "wed", "thu", "fri"}
+    assert count["strategie"] == 1
+    assert count["analyse"] == 1
+    assert all(b["minutes"] <= 120 for b in data["blocks"] if b["id"] == "blogging")
+
+
+def test_default_scenario_is_low(smtime: Smtime) -> None:
+    """Without a scenario, plan books the low hypothesis."""
+    data = plan_json(smtime)
+    assert data["hypothesis"] == "low"
+    assert data["planned_hours"] == 10
+
+
+def test_budget_that_does_not_fit_is_said(smtime: Smtime) -> None:
+    """A window too small leaves blocks unplaced, and says so; nothing is overbooked."""
+    data = plan_json(smtime, "-H", "high", "--days", "mon,tue", "--start", "9:00", "--end", "12:00")
+    assert data["fits"] is False
+    assert data["planned_hours"] <= 6
+    assert sum(f["unplaced_hours"] for f in data["families"]) == pytest.approx(
+        28 - data["planned_hours"]
+    )
+    table = smtime("plan", "-H", "high", "--days", "mon,tue", "--end", "12:00", "--lang", "en")
+    assert "does not fit" in table.stdout
+    ics = smtime(
+        "plan", "-H", "high", "--days", "mon", "--end", "10:00", "-f", "ics", "--tz", "UTC"
+    )
+    assert "warning: the budget of 28 hours does not fit" in ics.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--days", "funday"), "not a day"),
+        (("--days", "fri-mon"), "backwards"),
+        (("--start", "18:00", "--end", "09:00"), "--start must be before --end"),
+        (("--start", "25:00"), "not a time of day"),
+        (("--min-block", "2"), "--min-block"),
+        (("--format", "ics", "--tz", "Mars/Olympus"), "IANA time zone"),
+        (("--from", "next week"), "not a date"),
+    ],
+)
+def test_bad_plan_options_exit_2(smtime: Smtime, args: tuple[str, ...], fragment: str) -> None:
+    """Bad days, times, blocks, zones or dates exit 2 with what is expected."""
+    run = smtime("plan", "-H", "low", *args)
+    assert run.exit_code == 2
+    assert fragment in run.stderr
+
+
+def test_plan_markdown_and_table(smtime: Smtime) -> None:
+    """Table and Markdown show the days as columns."""
+    table = smtime("plan", "-H", "mid", "--lang", "fr").stdout
+    assert "Lundi" in table
+    assert "Vendredi" in table
+    markdown = smtime("plan", "-H", "mid", "--lang", "en", "-f", "markdown").stdout
+    assert markdown.splitlines()[2].startswith("| Monday | Tuesday")
+
+
+def _events(text: str, weeks: int = 2) -> list[Any]:
+    calendar = Calendar.from_ical(text)
+    start = datetime(2026, 11, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    end = (
+        datetime(2026, 11, 30 + 7 * weeks, tzinfo=ZoneInfo("Europe/Paris")) if weeks == 0 else None
+    )
+    del end
+    events: list[Any] = recurring_ical_events.of(calendar).between(
+        start, datetime(2026, 12, 14, tzinfo=ZoneInfo("Europe/Paris"))
+    )
+    return events
+
+
+def test_ics_round_trip(smtime: Smtime) -> None:
+    """Expanding the weekly recurrences gives each family its hours every week."""
+    run = smtime(
+        "plan",
+        "-H",
+        "high",
+        "--contingency",
+        "10",
+        "-f",
+        "ics",
+        "--from",
+        "2026-12-02",
+        "--tz",
+        "Europe/Paris",
+        "--lang",
+        "en",
+    )
+    assert run.exit_code == 0, run.stderr
+    calendar = Calendar.from_ical(run.stdout)
+    assert calendar["VERSION"] == "2.0"
+    assert any(c.name == "VTIMEZONE" for c in calendar.walk())
+    events = _events(run.stdout)
+    per_week: dict[tuple[int, str], float] = defaultdict(float)
+    for event in events:
+        start, end = event["DTSTART"].dt, event["DTEND"].dt
+        assert start.tzinfo is not None
+        assert str(start.tzinfo) == "Europe/Paris"
+        assert start.hour >= 9
+        assert (end.hour, end.minute) <= (17, 0)
+        week = start.isocalendar()[1]
+        per_week[(week, str(event["CATEGORIES"].cats[1]))] += (end - start).total_seconds() / 3600
+    assert {week for week, _ in per_week} == {49, 50}
+    for week in (49, 50):
+        assert per_week[(week, "blogging")] == 8
+        assert per_week[(week, "strategie")] == 2
+        assert per_week[(week, "contingency")] == pytest.approx(3.0)
+    first = min(e["DTSTART"].dt for e in events)
+    assert first.date().isoformat() == "2026-11-30"
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert "Monitoring / Sourcing" in summaries
+    blogging = next(e for e in events if str(e["SUMMARY"]) == "Blogging")
+    assert "Editorial line" in str(blogging["DESCRIPTION"])
+    assert all("DTSTAMP" in e for e in events)
+
+
+def test_ics_uids_are_stable(smtime: Smtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exporting the same plan again gives the same UIDs, one per weekly block."""
+    args = ("plan", "-H", "mid", "-f", "ics", "--from", "2026-11-30", "--tz", "Europe/Paris")
+    first = Calendar.from_ical(smtime(*args).stdout)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    second = Calendar.from_ical(
+        smtime(*args[:-4], "--from", "2027-01-04", "--tz", "Europe/Paris").stdout
+    )
+    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
+    stamp = second.walk("VEVENT")[0].DTSTAMP
+    assert stamp == datetime.fromtimestamp(1700000000, tz=ZoneInfo("UTC"))
+
+
+def test_ics_summary_in_the_chosen_language(smtime: Smtime) -> None:
+    """Event summaries follow --lang."""
+    text = smtime("plan", "-H", "low", "-f", "ics", "--tz", "UTC", "--lang", "fr").stdout
+    summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(text).walk("VEVENT")}
+    assert "Stratégie" in summaries
+
+
+def test_hledger_rules(smtime: Smtime) -> None:
+    """--format hledger writes ~ weekly rules, one account per family, plain or with h."""
+    plain = smtime("plan", "-H", "mid", "-f", "hledger").stdout
+    assert "~ weekly  smtime budget" in plain
+    assert "(social-media:blogging)" in plain
+    assert plain.count("(social-media:") == 7
+    unit = smtime(
+        "plan",
+        "-H",
+        "mid",
+        "-f",
+        "hledger",
+        "--hledger-unit",
+        "h",
+        "--from",
+        "2026-11-30",
+        "--account",
+        "time:sm",
+    ).stdout
+    assert "~ weekly from 2026-11-30  smtime budget" in unit
+    assert "(time:sm:curation)" in unit
+    assert "2.50h" in unit
+
+
+@pytest.mark.skipif(shutil.which("hledger") is None, reason="hledger is installed by .ci/run")
+@pytest.mark.parametrize(
+    ("unit", "log", "suffix"),
+    [
+        ("none", "2026-11-30\nsocial-media:veille  1.5\nsocial-media:blogging  2\n", "timedot"),
+        ("h", "i 2026-11-30 09:00:00 social-media:veille\no 2026-11-30 10:30:00\n", "timeclock"),
+    ],
+)
+def test_hledger_round_trip(
+    smtime: Smtime, tmp_path: Path, unit: str, log: str, suffix: str
+) -> None:
+    """hledger balance --budget sets a timedot or timeclock log against the budget."""
+    budget = tmp_path / "budget.journal"
+    smtime(
+        "plan",
+        "-H",
+        "low",
+        "-f",
+        "hledger",
+        "--hledger-unit",
+        unit,
+        "--from",
+        "2026-11-30",
+        "-o",
+        str(budget),
+    )
+    actual = tmp_path / f"time.{suffix}"
+    actual.write_text(log)
+    out = subprocess.run(
+        [
+            "hledger",
+            "-f",
+            str(budget),
+            "-f",
+            str(actual),
+            "balance",
+            "--budget",
+            "-W",
+            "-b",
+            "2026-11-30",
+            "-e",
+            "2026-12-07",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    veille = next(line for line in out.splitlines() if "social-media:veille" in line)
+    assert "75% of" in veille
+    assert ("2.00h" in veille) == (unit == "h")
+
+
+windows = st.builds(
+    lambda days, start, length, block: Window(days, start, start + length, block),
+    st.lists(st.integers(1, 7), min_size=1, max_size=7, unique=True).map(
+        lambda d: tuple(sorted(d))
+    ),
+    st.integers(0, 20 * 60).map(lambda m: m - m % 15),
+    st.integers(60, 4 * 60).map(lambda m: m - m % 15),
+    st.sampled_from([15, 30, 45, 60]),
+)
+lines = st.lists(
+    st.builds(
+        lambda i, rhythm, hours: Line(f"f{i}", {"en": f"F{i}"}, rhythm, hours),
+        st.integers(0, 1000),
+        st.sampled_from(list(Rhythm)),
+        st.floats(0, 30, allow_nan=False),
+    ),
+    max_size=9,
+    unique_by=lambda line: line.key,
+)
+
+
+@settings(max_examples=200)
+@given(lines, windows)
+def test_plan_never_exceeds_the_window(plan_lines: list[Line], window: Window) -> None:
+    """No block starts before the window, ends after it, overlaps another or is too short."""
+    if window.end > 24 * 60 or window.min_block > window.length:
+        return
+    plan = make_plan(plan_lines, window)
+    by_day: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for block in plan.blocks:
+        assert block.day in window.days
+        assert window.start <= block.start < block.end <= window.end
+        assert block.minutes >= window.min_block
+        by_day[block.day].append((block.start, block.end))
+    for spans in by_day.values():
+        spans.sort()
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end <= start
+    for line in plan_lines:
+        wanted = max(
+            round(line.hours * 60 / window.min_block) * window.min_block,
+            window.min_block if line.hours > 0 else 0,
+        )
+        assert plan.planned[line.key] + plan.unplaced.get(line.key, 0) == wanted
+
+
+def test_parsers() -> None:
+    """Days and times read in the usual spellings."""
+    assert parse_days("mon-fri") == (1, 2, 3, 4, 5)
+    assert parse_days("Monday,wed,7") == (1, 3, 7)
+    assert parse_clock("9h30") == 570
+    assert parse_clock("08:05") == 485
