@@ -472,6 +472,74 @@ def estimate(
         _emit(text, output, inputs)
 
 
+@app.command()
+def report(
+    hypothesis: HypothesisOption = None,
+    level: LevelOption = None,
+    set_: SetOption = None,
+    only: OnlyOption = None,
+    exclude: ExcludeOption = None,
+    driver: DriverOption = None,
+    contingency: ContingencyOption = None,
+    profile: ProfileOption = None,
+    period: PeriodOption = None,
+    weeks_per_year: WeeksOption = None,
+    full_time_hours: FullTimeOption = None,
+    rate: RateOption = None,
+    currency: CurrencyOption = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            help="Title of the report [default: the profile's name, else a generic title].",
+            show_default=False,
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    catalogue: CatalogueOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Write a self-contained HTML report for a client: assumptions, table, chart, actions.
+
+    The page has no external resources (inline CSS and SVG), prints on A4, and escapes every
+    text from the catalogue and profile.
+
+    Examples:
+
+      smtime report -H mid --rate 55 --contingency 10 --title "ACME — social media" -o acme.html
+
+      smtime report --profile acme.yaml --output acme.html
+    """
+    with _reported():
+        asked = _asked(
+            hypothesis=hypothesis,
+            level=level,
+            sets=set_ or (),
+            only=only or (),
+            exclude=exclude or (),
+            drivers=driver or (),
+            contingency=contingency,
+            period=period,
+            weeks_per_year=weeks_per_year,
+            full_time_hours=full_time_hours,
+            rate=rate,
+            currency=currency,
+        )
+        inputs = _read(catalogue, profile)
+        combined = _combine(inputs, asked)
+        language = _language(lang, combined.lang)
+        from smtime.core import estimate as run_estimate
+        from smtime.render.report import report_html
+
+        result = run_estimate(catalogue=inputs.catalogue, scenario=combined.scenario)
+        name = inputs.profile.profile.name if inputs.profile else None
+        html = report_html(
+            result, combined.assumptions, inputs.catalogue, language, title=title or name
+        )
+        _emit(html, output, inputs)
+
+
 class PlanFormat(StrEnum):
     """Output formats of ``plan``."""
 

@@ -124,6 +124,32 @@ _WORDS: dict[str, dict[str, str]] = {
     "plan_title": {"fr": "Semaine type", "en": "Weekly plan", "es": "Semana tipo"},
     "actual": {"fr": "Réel", "en": "Actual", "es": "Real"},
     "level_header": {"fr": "Niveau", "en": "Level", "es": "Nivel"},
+    "report_title": {
+        "fr": "Le temps des médias sociaux : budget hebdomadaire",
+        "en": "Social media time budget",
+        "es": "Presupuesto de tiempo para redes sociales",
+    },
+    "report_date": {
+        "fr": "Établi le {date}",
+        "en": "Prepared on {date}",
+        "es": "Elaborado el {date}",
+    },
+    "report_chart": {
+        "fr": "Fourchette basse – haute par famille",
+        "en": "Low–high range by family",
+        "es": "Rango bajo – alto por familia",
+    },
+    "report_chart_caption": {
+        "fr": "Chaque barre va de l'hypothèse basse à l'hypothèse haute ; le trait rouge marque le scénario retenu.",
+        "en": "Each bar runs from the low to the high hypothesis; the red mark is the chosen scenario.",
+        "es": "Cada barra va de la hipótesis baja a la alta; la marca roja es el escenario elegido.",
+    },
+    "report_hypotheses": {"fr": "Les hypothèses", "en": "The hypotheses", "es": "Las hipótesis"},
+    "report_colophon": {
+        "fr": "Produit par smtime {version}.",
+        "en": "Made with smtime {version}.",
+        "es": "Elaborado con smtime {version}.",
+    },
     "status": {"fr": "État", "en": "Status", "es": "Estado"},
     "status_below": {"fr": "sous la basse", "en": "below low", "es": "por debajo"},
     "status_within": {"fr": "dans la fourchette", "en": "within", "es": "dentro"},

@@ -1,0 +1,191 @@
+"""A self-contained HTML report for a client: inline CSS and SVG, nothing fetched.
+
+The page is rendered by Jinja2 with autoescaping on: every text from a catalogue or profile is
+escaped, so none can inject markup or script.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from smtime import __version__
+from smtime.core import Assumptions, Estimate, Figures
+from smtime.i18n import localize, word
+from smtime.render.escape import one_line
+from smtime.render.notes import assumption_lines, scenario_name
+from smtime.render.numbers import decimal, money
+
+if TYPE_CHECKING:
+    from smtime.models import Catalogue
+
+WIDTH, LABEL_WIDTH, ROW, BAR = 720, 200, 34, 18
+
+
+def _span(values: Figures | None, fmt: Any) -> str:
+    if values is None:
+        return ""
+    if values.hours is not None:
+        return str(fmt(values.hours))
+    return f"{fmt(values.low)} – {fmt(values.high)}"
+
+
+def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, Any]:
+    """Geometry of the bar chart: one low–high bar per family, the chosen hours marked."""
+    rows = [(r, assumptions.in_period(r.weekly)) for r in result.families]
+    largest = max((hours.high for _, hours in rows), default=0.0) or 1.0
+    plot = WIDTH - LABEL_WIDTH - 20
+
+    def x(value: float) -> float:
+        return round(LABEL_WIDTH + value / largest * plot, 2)
+
+    bars = []
+    for index, (row, hours) in enumerate(rows):
+        label = one_line(localize(row.family.label, lang))
+        tooltip = f"{label}: {decimal(hours.low, lang)} – {decimal(hours.high, lang)} h"
+        if hours.hours is not None:
+            tooltip += f" ({word('chosen', lang)}: {decimal(hours.hours, lang)} h)"
+        bars.append(
+            {
+                "id": row.family.id,
+                "label": label,
+                "x": x(hours.low),
+                "y": 10 + index * ROW,
+                "width": max(round(x(hours.high) - x(hours.low), 2), 2),
+                "height": BAR,
+                "mark": None if hours.hours is None else x(hours.hours),
+                "tooltip": tooltip,
+            }
+        )
+    bottom = 10 + len(rows) * ROW
+    step = _step(largest)
+    ticks = [
+        {"x": x(value), "label": decimal(value, lang)}
+        for value in [step * i for i in range(int(largest / step) + 1)]
+    ]
+    description = "; ".join(str(bar["tooltip"]) for bar in bars)
+    return {
+        "width": WIDTH,
+        "height": bottom + 26,
+        "top": 4,
+        "bottom": bottom,
+        "label_width": LABEL_WIDTH,
+        "bars": bars,
+        "ticks": ticks,
+        "description": description,
+    }
+
+
+def _step(largest: float) -> float:
+    for step in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
+        if largest / step <= 8:
+            return step
+    return 10_000.0
+
+
+REPORT_WORDS = (
+    "assumptions",
+    "family",
+    "low",
+    "high",
+    "chosen",
+    "fte",
+    "cost",
+    "actions",
+)
+
+
+def report_html(
+    result: Estimate,
+    assumptions: Assumptions,
+    catalogue: Catalogue,
+    lang: str,
+    *,
+    title: str | None,
+    today: date | None = None,
+) -> str:
+    """The report as one HTML page."""
+    from jinja2 import Environment, select_autoescape
+
+    environment = Environment(
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.from_string(
+        files("smtime").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
+    )
+    chosen = any(r.hours is not None for r in result.families)
+    costed = assumptions.rate is not None
+
+    def line(kind: str, ident: str, label: str, weekly: Figures) -> dict[str, Any]:
+        hours = assumptions.in_period(weekly)
+        return {
+            "kind": kind,
+            "id": ident,
+            "label": one_line(label),
+            "low": decimal(hours.low, lang),
+            "high": decimal(hours.high, lang),
+            "hours": decimal(hours.hours, lang),
+            "fte": _span(assumptions.fte(weekly), lambda v: decimal(v, lang)),
+            "cost": _span(assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang)),
+        }
+
+    rows = [
+        line("family", r.family.id, localize(r.family.label, lang), r.weekly)
+        for r in result.families
+    ]
+    footer = []
+    if result.contingency is not None:
+        footer.append(line("subtotal", "subtotal", word("subtotal", lang), result.subtotal))
+        footer.append(
+            line("contingency", "contingency", word("contingency", lang), result.contingency)
+        )
+    footer.append(line("total", "total", word("total", lang), result.total))
+    words = {key: word(key, lang) for key in REPORT_WORDS}
+    period = word(assumptions.period.value, lang)
+    words |= {
+        "estimate": word("hours_per", lang, period=period),
+        "table_caption": word("hours_per", lang, period=period)
+        + f" — {scenario_name(result, lang)}",
+        "chart": word("report_chart", lang),
+        "chart_caption": word("report_chart_caption", lang),
+        "hypotheses": word("report_hypotheses", lang),
+    }
+    today = today or date.today()
+    hypotheses = [
+        {"label": localize(h.label, lang), "description": localize(h.description, lang)}
+        for h in (catalogue.hypotheses.low, catalogue.hypotheses.high)
+    ]
+    families = [
+        {
+            "label": localize(r.family.label, lang),
+            "actions": [localize(a.label, lang) for a in r.family.actions],
+        }
+        for r in result.families
+    ]
+    return str(
+        template.render(
+            lang=lang,
+            version=__version__,
+            title=one_line(title or word("report_title", lang)),
+            date_line=word("report_date", lang, date=today.isoformat()),
+            source_line=one_line(
+                f"{localize(catalogue.title, lang)} — "
+                f"{word('source', lang)}: {catalogue.source.title}"
+            ),
+            assumptions=[
+                one_line(a) for a in assumption_lines(result, assumptions, catalogue, lang)
+            ],
+            words=words,
+            chosen=chosen,
+            costed=costed,
+            rows=rows,
+            footer=footer,
+            chart=chart(result, assumptions, lang),
+            hypotheses=hypotheses,
+            families=families,
+            colophon=word("report_colophon", lang, version=__version__),
+        )
+    )
