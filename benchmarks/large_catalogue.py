@@ -36,7 +36,10 @@ families:
 
 
 def build(families: int) -> str:
-    """A catalogue of ``families`` families with 5 actions each, in block style."""
+    """A catalogue of ``families`` families with 5 actions each, in block style.
+
+    Hours are small enough that 100,000 families stay within the 168 hours of a week.
+    """
     rows = []
     for i in range(families):
         actions = "".join(
@@ -46,8 +49,8 @@ def build(families: int) -> str:
         rows.append(
             f"  - id: family-{i}\n"
             f"    label: {{fr: Famille {i}, en: Family {i}}}\n"
-            f"    low: {0.001 * (i % 7):.3f}\n"
-            f"    high: {0.001 * (i % 7) + 0.004:.3f}\n"
+            f"    low: {0.0001 * (i % 7):.4f}\n"
+            f"    high: {0.0001 * (i % 7) + 0.0004:.4f}\n"
             f"    actions:\n{actions}"
         )
     return HEAD + "".join(rows)

@@ -47,13 +47,16 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is plain: [default: …] must not be read as markup
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 catalogue_app = typer.Typer(
     help="Check catalogues.\n\nExample: smtime catalogue validate my-catalogue.yaml",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 profile_app = typer.Typer(
+    rich_markup_mode=None,
     help="Client profiles: a named scenario in a YAML file.\n\n"
     "Example: smtime profile init --output acme.yaml",
     no_args_is_help=True,
