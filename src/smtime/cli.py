@@ -1023,7 +1023,7 @@ def _run_batch(
     import io
 
     from smtime import batch as batches
-    from smtime.errors import InputError
+    from smtime.files import unreadable
     from smtime.output import opened
 
     stdin = str(profiles) == "-"
@@ -1034,12 +1034,8 @@ def _run_batch(
             if stdin
             else profiles.open(encoding="utf-8-sig", newline="")
         )
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise unreadable(name, exc) from None
     with contextlib.ExitStack() as stack:
         if not stdin:
             stack.enter_context(source)

@@ -16,19 +16,24 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise unreadable(name, exc) from None
     if len(data) > limit:
         raise InvalidFileError(
             name, [Problem(name, f"file is larger than the limit of {limit // 1024 // 1024} MiB")]
         )
     return data
+
+
+def unreadable(name: str, exc: OSError) -> InputError:
+    """The error to report for a file that could not be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{name}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{name}: is a directory, not a file")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{name}: permission denied")
+    return InputError(f"{name}: cannot read: {exc.strerror or exc}")
 
 
 def decode(data: bytes, name: str) -> str:

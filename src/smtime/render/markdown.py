@@ -10,7 +10,7 @@ from smtime.i18n import localize, word
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, scenario_name
-from smtime.render.numbers import decimal, money, percent
+from smtime.render.numbers import decimal, money, percent, span
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue
@@ -22,12 +22,6 @@ def table(header: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> s
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def _range(values: Figures, lang: str, fmt: Any) -> str:
-    if values.hours is not None:
-        return str(fmt(values.hours))
-    return f"{fmt(values.low)} – {fmt(values.high)}"
 
 
 def estimate_markdown(
@@ -52,10 +46,10 @@ def estimate_markdown(
         cells = [markdown_cell(label), decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
             cells.append(decimal(hours.hours, lang))
-        cells.append(_range(assumptions.fte(weekly), lang, lambda v: decimal(v, lang)))
+        cells.append(span(assumptions.fte(weekly), lambda v: decimal(v, lang), " – "))
         cost = assumptions.cost(weekly)
         if cost is not None:
-            cells.append(_range(cost, lang, lambda v: money(v, assumptions.currency, lang)))
+            cells.append(span(cost, lambda v: money(v, assumptions.currency, lang), " – "))
         return [f"**{c}**" for c in cells] if strong else cells
 
     rows = [row(localize(r.family.label, lang), r.weekly) for r in result.families]

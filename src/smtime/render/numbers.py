@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from smtime.core import Figures
+
 _SEPARATORS = {"fr": ("\u202f", ","), "es": (".", ","), "en": (",", ".")}
 _LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en_GB"}
 
@@ -41,3 +48,12 @@ def is_currency(code: str) -> bool:
     from babel.numbers import is_currency as known
 
     return bool(known(code))
+
+
+def span(values: Figures | None, fmt: Callable[[float], Any], sep: str = "–") -> str:
+    """The chosen value when there is one, else ``low–high``; empty for None."""
+    if values is None:
+        return ""
+    if values.hours is not None:
+        return str(fmt(values.hours))
+    return f"{fmt(values.low)}{sep}{fmt(values.high)}"

@@ -15,20 +15,12 @@ from smtime.core import Assumptions, Estimate, Figures
 from smtime.i18n import localize, word
 from smtime.render.escape import one_line
 from smtime.render.notes import assumption_lines, scenario_name
-from smtime.render.numbers import decimal, money
+from smtime.render.numbers import decimal, money, span
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue
 
 WIDTH, LABEL_WIDTH, ROW, BAR = 720, 200, 34, 18
-
-
-def _span(values: Figures | None, fmt: Any) -> str:
-    if values is None:
-        return ""
-    if values.hours is not None:
-        return str(fmt(values.hours))
-    return f"{fmt(values.low)} – {fmt(values.high)}"
 
 
 def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, Any]:
@@ -128,8 +120,10 @@ def report_html(
             "low": decimal(hours.low, lang),
             "high": decimal(hours.high, lang),
             "hours": decimal(hours.hours, lang),
-            "fte": _span(assumptions.fte(weekly), lambda v: decimal(v, lang)),
-            "cost": _span(assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang)),
+            "fte": span(assumptions.fte(weekly), lambda v: decimal(v, lang), " – "),
+            "cost": span(
+                assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang), " – "
+            ),
         }
 
     rows = [

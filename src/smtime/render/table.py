@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -15,7 +15,7 @@ from smtime.i18n import localize, word
 from smtime.render.escape import plain
 from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, scenario_name
-from smtime.render.numbers import decimal, money, percent
+from smtime.render.numbers import decimal, money, percent, span
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue
@@ -50,14 +50,6 @@ def bar(weekly: Figures, largest: float, width: int = BAR_WIDTH) -> Text:
     return text
 
 
-def _span(values: Figures | None, fmt: Any) -> str:
-    if values is None:
-        return ""
-    if values.hours is not None:
-        return str(fmt(values.hours))
-    return f"{fmt(values.low)}–{fmt(values.high)}"
-
-
 def estimate_table(
     result: Estimate,
     catalogue: Catalogue,
@@ -89,10 +81,10 @@ def estimate_table(
         if chosen:
             row.append(decimal(hours.hours, lang))
         row.append(bar(weekly, largest) if with_bar else "")
-        row.append(_span(assumptions.fte(weekly), lambda v: decimal(v, lang)))
+        row.append(span(assumptions.fte(weekly), lambda v: decimal(v, lang)))
         if costed:
             row.append(
-                _span(assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang))
+                span(assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang))
             )
         return row
 
