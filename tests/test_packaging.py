@@ -16,7 +16,8 @@ from tests.conftest import ROOT
 
 @pytest.mark.slow
 def test_wheel_installs_and_runs_in_a_new_venv(tmp_path: Path) -> None:
-    """A wheel built from the tree, installed in a new venv, lists the seven families."""
+    """A wheel built from the tree, installed in a new venv, lists the families and writes a
+    report (its template is in the wheel) and a calendar."""
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
@@ -42,3 +43,19 @@ def test_wheel_installs_and_runs_in_a_new_venv(tmp_path: Path) -> None:
     families = json.loads(out.stdout)
     assert len(families) == 7
     assert sum(f["high"] for f in families) == 28
+    report = subprocess.run(
+        [str(env_dir / "bin" / "smtime"), "report", "-H", "mid", "--lang", "en"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert report.stdout.count('class="family-bar"') == 7
+    ics = subprocess.run(
+        [str(env_dir / "bin" / "smtime"), "plan", "-f", "ics", "--tz", "UTC"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert ics.stdout.startswith("BEGIN:VCALENDAR")
