@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -138,3 +139,70 @@ def test_random_catalogues_through_the_cli(
     run = smtime(*command.split(), "--catalogue", str(path))
     assert run.exit_code in DOCUMENTED
     assert "Traceback" not in run.stderr
+
+
+tracker_json = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "start": st.one_of(
+                st.text(max_size=20),
+                st.sampled_from(["20261130T090000Z", "2026-11-30T09:00:00+01:00"]),
+                st.integers(),
+            ),
+            "end": st.one_of(
+                st.none(), st.text(max_size=20), st.sampled_from(["20261130T100000Z"])
+            ),
+            "stop": st.one_of(st.none(), st.sampled_from(["2026-11-30T10:00:00+01:00", "x"])),
+            "tags": st.one_of(
+                st.lists(st.text(max_size=8), max_size=3), st.text(max_size=5), st.integers()
+            ),
+            "project": st.one_of(st.text(max_size=8), st.integers()),
+            "annotation": st.one_of(st.text(max_size=8), st.none()),
+        },
+    ),
+    max_size=5,
+)
+
+
+@FUZZ
+@given(
+    st.one_of(st.binary(max_size=300), tracker_json.map(lambda items: json.dumps(items).encode()))
+)
+def test_random_tracker_exports(smtime: Smtime, tmp_path_factory: Any, data: bytes) -> None:
+    """Random bytes or interval-shaped JSON as a time-tracker export end cleanly."""
+    path: Path = tmp_path_factory.mktemp("fuzz") / "export.json"
+    path.write_bytes(data)
+    run = smtime(
+        "compare", str(path), "--format", "json", "--tz", "UTC", "--now", "2026-12-01T00:00"
+    )
+    assert run.exit_code in DOCUMENTED, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "internal error" not in run.stderr
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=300), plain_data.map(lambda d: yaml.safe_dump(d).encode())))
+def test_random_profiles(smtime: Smtime, tmp_path_factory: Any, data: bytes) -> None:
+    """Random bytes or YAML as a profile end cleanly."""
+    path: Path = tmp_path_factory.mktemp("fuzz") / "profile.yaml"
+    path.write_bytes(data)
+    run = smtime("estimate", "--format", "json", "--profile", str(path))
+    assert run.exit_code in DOCUMENTED, run.stderr
+    assert "internal error" not in run.stderr
+
+
+@FUZZ
+@given(
+    st.lists(st.one_of(plain_data.map(json.dumps), st.text(max_size=30)), max_size=5),
+    st.sampled_from(["jsonl", "csv", "yaml"]),
+)
+def test_random_batch_files(
+    smtime: Smtime, tmp_path_factory: Any, lines: list[str], fmt: str
+) -> None:
+    """Random lines as a batch file in any format end cleanly, one estimate per good line."""
+    path: Path = tmp_path_factory.mktemp("fuzz") / "profiles.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = smtime("batch", str(path), "--input-format", fmt)
+    assert run.exit_code in DOCUMENTED, run.stderr
+    assert "internal error" not in run.stderr
