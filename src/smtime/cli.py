@@ -424,12 +424,10 @@ def estimate(
 
     Examples:
 
+    \b
       smtime estimate --hypothesis low --format json | jq .total.hours
-
       smtime estimate -H low --set blogging=high --set curation=1.5h --contingency 10
-
       smtime estimate -H mid --period month --rate 55 --currency EUR --lang fr
-
       smtime estimate --profile acme.yaml --format markdown --output acme.md
     """
     with _reported():
@@ -510,8 +508,8 @@ def report(
 
     Examples:
 
+    \b
       smtime report -H mid --rate 55 --contingency 10 --title "ACME — social media" -o acme.html
-
       smtime report --profile acme.yaml --output acme.html
     """
     with _reported():
@@ -628,12 +626,10 @@ def plan(
 
     Examples:
 
+    \b
       smtime plan --hypothesis mid
-
       smtime plan -H high --days mon-thu --start 08:30 --end 12:30 --min-block 45
-
       smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
-
       smtime plan -H low --format hledger --hledger-unit h > budget.journal
     """
     with _reported():
@@ -822,10 +818,9 @@ def compare(
 
     Examples:
 
+    \b
       timew export | smtime compare - --input-format timewarrior
-
       smtime compare toggl.csv --map "Newsletter=blogging" --hypothesis mid
-
       smtime compare frames.json --format json | jq .summary
     """
     with _reported():
@@ -1001,10 +996,9 @@ def batch(
 
     Examples:
 
+    \b
       smtime batch clients.jsonl > estimates.jsonl
-
       smtime batch clients.csv --format csv --output estimates.csv
-
       smtime batch portfolio.yaml | jq -c '{profile, total: .total.hours}'
     """
     with _reported():
