@@ -105,3 +105,27 @@ def test_unwritable_cache_is_ignored(
     blocker.write_text("")
     monkeypatch.setenv("SMTIME_CACHE_DIR", str(blocker / "cache"))
     assert catalogue.load(write_catalogue(MINIMAL)).families[0].id == "alpha"
+
+
+def test_a_run_builds_only_its_command() -> None:
+    """main() builds the Click object of the named command only; the root help lists all."""
+    import typer
+
+    from smtime.cli import _for_command, app
+
+    lean = typer.main.get_command(_for_command(["estimate", "--format", "json"]))
+    assert list(lean.commands) == ["estimate"]  # type: ignore[attr-defined]
+    assert list(typer.main.get_command(_for_command(["profile", "init"])).commands) == ["profile"]  # type: ignore[attr-defined]
+    full = typer.main.get_command(app)
+    for args in (["--help"], ["-V"], ["nope"], []):
+        assert list(typer.main.get_command(_for_command(args)).commands) == list(full.commands)  # type: ignore[attr-defined]
+
+
+def test_main_runs_subcommands_of_groups(capsys: pytest.CaptureFixture[str]) -> None:
+    """Through main(), grouped commands and their options work as through the whole app."""
+    from smtime.cli import main
+
+    assert main(["catalogue", "validate"]) == 0
+    assert "valid (7 families" in capsys.readouterr().out
+    assert main(["profile", "init"]) == 0
+    assert capsys.readouterr().out.startswith("# smtime profile")

@@ -1196,11 +1196,45 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+def _for_command(args: list[str]) -> typer.Typer:
+    """The app with only the command that ``args`` names (the whole app when it names none).
+
+    Typer builds every command's Click object up front, which costs more start-up than all of
+    smtime's own modules; a run needs only one. Help for the whole app still lists them all.
+    """
+    name = next((a for a in args if not a.startswith("-")), None)
+    if name is None or name != args[0]:
+        return app
+    commands = [c for c in app.registered_commands if _command_name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    lean = typer.Typer(
+        name=PROG,
+        help=app.info.help,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    lean.registered_callback = app.registered_callback
+    lean.registered_commands = commands
+    lean.registered_groups = groups
+    return lean
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__.strip("_").replace("_", "-"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; every error becomes one message on stderr."""
     from typer.main import get_command
 
-    command = get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = get_command(_for_command(args))
+    argv = args
     try:
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
     except typer.TyperException as exc:
