@@ -362,6 +362,23 @@ def _combine(inputs: _Inputs, asked: Any) -> "Combined":
     return combine(asked, profile.profile if profile else None)
 
 
+class _Prepared(NamedTuple):
+    """What a scenario command works from: its files, the combined scenario, the language."""
+
+    inputs: _Inputs
+    combined: "Combined"
+    language: str
+
+
+def _prepare(
+    asked: Any, catalogue: Path | None, profile: Path | None, lang: Language | None
+) -> _Prepared:
+    """Read the catalogue and profile, combine them with the command line, pick the language."""
+    inputs = _read(catalogue, profile)
+    combined = _combine(inputs, asked)
+    return _Prepared(inputs, combined, _language(lang, combined.lang))
+
+
 @app.command()
 def tasks(
     catalogue: CatalogueOption = None,
@@ -434,10 +451,10 @@ def estimate(
         asked = _asked(
             hypothesis=hypothesis,
             level=level,
-            sets=set_ or (),
-            only=only or (),
-            exclude=exclude or (),
-            drivers=driver or (),
+            sets=set_,
+            only=only,
+            exclude=exclude,
+            drivers=driver,
             contingency=contingency,
             period=period,
             weeks_per_year=weeks_per_year,
@@ -445,9 +462,7 @@ def estimate(
             rate=rate,
             currency=currency,
         )
-        inputs = _read(catalogue, profile)
-        combined = _combine(inputs, asked)
-        language = _language(lang, combined.lang)
+        inputs, combined, language = _prepare(asked, catalogue, profile, lang)
         from smtime.core import estimate as run_estimate
 
         result = run_estimate(catalogue=inputs.catalogue, scenario=combined.scenario)
@@ -516,10 +531,10 @@ def report(
         asked = _asked(
             hypothesis=hypothesis,
             level=level,
-            sets=set_ or (),
-            only=only or (),
-            exclude=exclude or (),
-            drivers=driver or (),
+            sets=set_,
+            only=only,
+            exclude=exclude,
+            drivers=driver,
             contingency=contingency,
             period=period,
             weeks_per_year=weeks_per_year,
@@ -527,9 +542,7 @@ def report(
             rate=rate,
             currency=currency,
         )
-        inputs = _read(catalogue, profile)
-        combined = _combine(inputs, asked)
-        language = _language(lang, combined.lang)
+        inputs, combined, language = _prepare(asked, catalogue, profile, lang)
         from smtime.core import estimate as run_estimate
         from smtime.render.report import report_html
 
@@ -638,10 +651,10 @@ def plan(
         asked = _asked(
             hypothesis=hypothesis,
             level=level,
-            sets=set_ or (),
-            only=only or (),
-            exclude=exclude or (),
-            drivers=driver or (),
+            sets=set_,
+            only=only,
+            exclude=exclude,
+            drivers=driver,
             contingency=contingency,
         )
         window = plans.Window(
@@ -652,14 +665,12 @@ def plan(
         ).checked()
         first_day = _parse_date(from_) if from_ else None
         zone = _zone(tz) if fmt is PlanFormat.ICS else None
-        inputs = _read(catalogue, profile)
-        combined = _combine(inputs, asked)
+        inputs, combined, language = _prepare(asked, catalogue, profile, lang)
         scenario = combined.scenario
         if scenario.default is None:
             from smtime.core import Choice, Hypothesis
 
             scenario = scenario._replace(default=Choice.of(hypothesis=Hypothesis.LOW))
-        language = _language(lang, combined.lang)
         from smtime.core import estimate as run_estimate
         from smtime.i18n import word
 
@@ -835,10 +846,10 @@ def compare(
         asked = _asked(
             hypothesis=hypothesis,
             level=level,
-            sets=set_ or (),
-            only=only or (),
-            exclude=exclude or (),
-            drivers=driver or (),
+            sets=set_,
+            only=only,
+            exclude=exclude,
+            drivers=driver,
         )
         zone = ZoneInfo(_zone(tz))
         moment = datetime.now(tz=zone)
@@ -851,14 +862,12 @@ def compare(
                 ) from None
             moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
         mapping = dict(pairs(map_ or (), "--map"))
-        inputs = _read(catalogue, profile)
+        inputs, combined, language = _prepare(asked, catalogue, profile, lang)
         stdin = str(actuals) == "-"
         name = "<stdin>" if stdin else str(actuals)
         data = sys.stdin.buffer.read() if stdin else read_bytes(actuals)
         text = decode(data, name)
         entries = trackers.read(text, trackers.TrackerFormat(input_format.value), name, now=moment)
-        combined = _combine(inputs, asked)
-        language = _language(lang, combined.lang)
         from smtime.core import estimate as run_estimate
 
         scenario = combined.scenario._replace(contingency=None)
@@ -1169,20 +1178,17 @@ def profile_validate(
     """
     with _reported():
         inputs = _read(None, path)
-        _combine(inputs, _asked_nothing())
+        _combine(inputs, _asked())
         sys.stdout.write(f"{path}: valid\n")
 
 
-def _asked_nothing() -> Any:
-    from smtime.options import Asked
-
-    return Asked()
-
-
 def _asked(**given: Any) -> Any:
-    """The scenario options of a command line, checked."""
+    """The scenario options of a command line; values that need no file are checked first, so
+    a bad option is a usage error even when the catalogue is missing too."""
     from smtime.options import Asked
 
+    for repeated in ("sets", "only", "exclude", "drivers"):
+        given[repeated] = tuple(given.get(repeated) or ())
     _check_currency(given.get("currency"))
     if given.get("level") is not None:
         from smtime.core import check_level

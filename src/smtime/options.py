@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from smtime.core import Assumptions, Choice, Hypothesis, Period, Scenario, check_level, parse_choice
+from smtime.core import Assumptions, Choice, Hypothesis, Period, Scenario, parse_choice
 from smtime.errors import UsageError
 
 if TYPE_CHECKING:
@@ -71,8 +71,6 @@ def quantity(name: str, value: str) -> float:
 def combine(asked: Asked, profile: "Profile | None" = None) -> Combined:
     """The scenario and assumptions: command line first, then the profile, then defaults."""
     p = profile
-    if asked.level is not None:
-        check_level(asked.level)
     if asked.hypothesis is not None or asked.level is not None:
         default: Choice | None = Choice.of(hypothesis=asked.hypothesis, level=asked.level)
     elif p is not None and (p.hypothesis is not None or p.level is not None):
