@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -109,48 +110,51 @@ def _timewarrior_time(text: Any) -> datetime:
     return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
-def _timewarrior(items: list[Any], name: str, now: datetime) -> list[Entry]:
+def _intervals(
+    items: list[Any], name: str, what: str, read_one: Callable[[dict[str, Any]], Entry]
+) -> list[Entry]:
+    """``read_one`` on every object of a JSON export; every bad one is reported, by index."""
     entries, problems = [], []
     for index, item in enumerate(items):
         try:
             if not isinstance(item, dict):
                 raise ValueError("expected an object")
-            start = _timewarrior_time(item.get("start"))
-            running = item.get("end") is None
-            end = now if running else _timewarrior_time(item["end"])
-            tags = item.get("tags") or []
-            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-                raise ValueError("tags must be a list of text")
-            annotation = item.get("annotation")
-            names = (
-                (*tags, annotation) if isinstance(annotation, str) and annotation else tuple(tags)
-            )
-            entries.append(Entry(start, _hours(start, end), names, running))
+            entries.append(read_one(item))
         except (ValueError, KeyError) as exc:
-            problems.append(Problem(name, f"interval {index}: {exc}", f"[{index}]"))
+            problems.append(Problem(name, f"{what} {index}: {exc}", f"[{index}]"))
     _fail(name, problems)
     return entries
+
+
+def _tags(item: dict[str, Any]) -> tuple[str, ...]:
+    tags = item.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("tags must be a list of text")
+    return tuple(tags)
+
+
+def _timewarrior(items: list[Any], name: str, now: datetime) -> list[Entry]:
+    def read_one(item: dict[str, Any]) -> Entry:
+        start = _timewarrior_time(item.get("start"))
+        running = item.get("end") is None
+        end = now if running else _timewarrior_time(item["end"])
+        annotation = item.get("annotation")
+        names = _tags(item) + ((annotation,) if isinstance(annotation, str) and annotation else ())
+        return Entry(start, _hours(start, end), names, running)
+
+    return _intervals(items, name, "interval", read_one)
 
 
 def _watson(items: list[Any], name: str, now: datetime) -> list[Entry]:
-    entries, problems = [], []
-    for index, item in enumerate(items):
-        try:
-            if not isinstance(item, dict):
-                raise ValueError("expected an object")
-            start = _iso(item.get("start"))
-            running = item.get("stop") is None
-            end = now if running else _iso(item["stop"])
-            project = item.get("project")
-            tags = item.get("tags") or []
-            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-                raise ValueError("tags must be a list of text")
-            names = ((project,) if isinstance(project, str) and project else ()) + tuple(tags)
-            entries.append(Entry(start, _hours(start, end), names, running))
-        except (ValueError, KeyError) as exc:
-            problems.append(Problem(name, f"frame {index}: {exc}", f"[{index}]"))
-    _fail(name, problems)
-    return entries
+    def read_one(item: dict[str, Any]) -> Entry:
+        start = _iso(item.get("start"))
+        running = item.get("stop") is None
+        end = now if running else _iso(item["stop"])
+        project = item.get("project")
+        names = ((project,) if isinstance(project, str) and project else ()) + _tags(item)
+        return Entry(start, _hours(start, end), names, running)
+
+    return _intervals(items, name, "frame", read_one)
 
 
 def _iso(text: Any) -> datetime:
