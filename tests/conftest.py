@@ -74,6 +74,21 @@ def write_catalogue(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+def conforming(data: Any, contract: str) -> Any:
+    """``data``, after checking it against docs/schema/CONTRACT.schema.json."""
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "schema" / f"{contract}.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    return data
+
+
+def json_of(run: Run, contract: str) -> Any:
+    """The JSON a successful run printed, checked against its schema in docs/schema."""
+    assert run.exit_code == 0, run.stderr
+    return conforming(run.json(), contract)
+
+
 MINIMAL = """\
 format: smtime-catalogue/1
 version: "1"

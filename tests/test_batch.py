@@ -10,13 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import jsonschema
 import pytest
 
-from tests.conftest import MINIMAL, ROOT, Run
+from tests.conftest import MINIMAL, Run, conforming
 
 Smtime = Callable[..., Run]
-SCHEMA = json.loads((ROOT / "docs" / "schema" / "estimate.schema.json").read_text())
 
 JSONL = """\
 {"name": "ACME", "hypothesis": "low", "set": {"blogging": "high"}, "rate": 50}
@@ -44,7 +42,7 @@ def test_jsonl_in_and_out(smtime: Smtime, tmp_path: Path) -> None:
     assert [(o["profile"], o["line"]) for o in out] == [("ACME", 1), ("Globex", 5), ("Initech", 7)]
     for item in out:
         estimate = {k: v for k, v in item.items() if k not in ("profile", "line")}
-        jsonschema.validate(estimate, SCHEMA)
+        conforming(estimate, "estimate")
     assert out[0]["total"]["hours"] == 16  # type: ignore[index]
     assert out[0]["total"]["cost"]["hours"] == 800  # type: ignore[index]
     assert out[1]["tasks"][0]["label"] == "Veille / Sourcing"  # type: ignore[index]

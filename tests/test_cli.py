@@ -11,22 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 import typer
 
 from smtime import __version__
 from smtime.cli import app, main
-from tests.conftest import MINIMAL, ROOT, Run
+from tests.conftest import MINIMAL, Run, conforming
 
-SCHEMAS = ROOT / "docs" / "schema"
 Smtime = Callable[..., Run]
-
-
-def schema(name: str) -> dict[str, Any]:
-    """A JSON Schema of the contract in docs/schema."""
-    loaded: dict[str, Any] = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
-    return loaded
 
 
 @pytest.mark.parametrize(("hypothesis", "total"), [("low", 10), ("high", 28), ("mid", 19)])
@@ -35,7 +27,7 @@ def test_estimate_json_totals(smtime: Smtime, hypothesis: str, total: int) -> No
     run = smtime("estimate", "--hypothesis", hypothesis, "--format", "json")
     assert run.exit_code == 0, run.stderr
     data = run.json()
-    jsonschema.validate(data, schema("estimate"))
+    conforming(data, "estimate")
     assert data["total"]["hours"] == total
     assert data["hypothesis"] == hypothesis
     assert data["period"] == "week"
@@ -54,7 +46,7 @@ def test_estimate_json_whole_numbers_have_no_fraction(smtime: Smtime) -> None:
 def test_estimate_without_hypothesis_gives_the_range(smtime: Smtime) -> None:
     """Without a scenario, hours are null and low/high give the range."""
     data = smtime("estimate", "--format", "json").json()
-    jsonschema.validate(data, schema("estimate"))
+    conforming(data, "estimate")
     assert data["hypothesis"] is None
     assert data["level"] is None
     assert (data["total"]["low"], data["total"]["high"], data["total"]["hours"]) == (10, 28, None)
@@ -64,7 +56,7 @@ def test_estimate_without_hypothesis_gives_the_range(smtime: Smtime) -> None:
 def test_estimate_level(smtime: Smtime) -> None:
     """--level 0.25 lies a quarter of the way from low to high."""
     data = smtime("estimate", "--level", "0.25", "--format", "json").json()
-    jsonschema.validate(data, schema("estimate"))
+    conforming(data, "estimate")
     assert data["hypothesis"] is None
     assert data["level"] == 0.25
     assert data["total"]["hours"] == 14.5
@@ -107,7 +99,7 @@ def test_estimate_table(smtime: Smtime) -> None:
 def test_tasks_json(smtime: Smtime) -> None:
     """tasks --format json lists the seven families with their actions."""
     data = smtime("tasks", "--format", "json", "--lang", "fr").json()
-    jsonschema.validate(data, schema("tasks"))
+    conforming(data, "tasks")
     assert [t["id"] for t in data][:3] == ["veille", "acquisition", "blogging"]
     strategie = data[-1]
     assert strategie["label"] == "Stratégie"
@@ -126,7 +118,7 @@ def test_tasks_table(smtime: Smtime) -> None:
 def test_breakdown_json(smtime: Smtime) -> None:
     """breakdown gives a family's actions, hours and share of the total."""
     data = smtime("breakdown", "--task", "blogging", "--format", "json", "--lang", "en").json()
-    jsonschema.validate(data, schema("breakdown"))
+    conforming(data, "breakdown")
     assert data["id"] == "blogging"
     assert data["actions"] == ["Editorial line", "Planning, writing", "Publishing"]
     assert (data["low"], data["high"]) == (2, 8)

@@ -9,24 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from smtime.actuals import TrackerFormat, detect
-from tests.conftest import ROOT, Run
+from tests.conftest import Run, json_of
 
 Smtime = Callable[..., Run]
 TRACKERS = Path(__file__).parent / "trackers"
-SCHEMA = json.loads((ROOT / "docs" / "schema" / "compare.schema.json").read_text())
 PARIS = ("--tz", "Europe/Paris", "--now", "2026-12-08T12:00")
 
 
 def compare_json(smtime: Smtime, name: str, *args: str) -> dict[str, Any]:
     """Run compare --format json on a fixture and check it against the schema."""
     run = smtime("compare", str(TRACKERS / name), "--format", "json", *PARIS, *args)
-    assert run.exit_code == 0, run.stderr
-    data: dict[str, Any] = run.json()
-    jsonschema.validate(data, SCHEMA)
+    data: dict[str, Any] = json_of(run, "compare")
     return data
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import shutil
 import subprocess
 from collections import defaultdict
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jsonschema
 import pytest
 import recurring_ical_events
 from hypothesis import given, settings
@@ -21,18 +19,14 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from smtime.plan import Line, Rhythm, Window, make_plan, parse_clock, parse_days
-from tests.conftest import ROOT, Run
+from tests.conftest import Run, json_of
 
 Smtime = Callable[..., Run]
-SCHEMA = json.loads((ROOT / "docs" / "schema" / "plan.schema.json").read_text())
 
 
 def plan_json(smtime: Smtime, *args: str) -> dict[str, Any]:
     """Run plan --format json and check it against the schema."""
-    run = smtime("plan", "--format", "json", *args)
-    assert run.exit_code == 0, run.stderr
-    data: dict[str, Any] = run.json()
-    jsonschema.validate(data, SCHEMA)
+    data: dict[str, Any] = json_of(smtime("plan", "--format", "json", *args), "plan")
     return data
 
 

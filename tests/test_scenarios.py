@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -20,22 +19,18 @@ from smtime import catalogue as catalogues
 from smtime.core import Assumptions, Choice, Period, Scenario, estimate, parse_choice
 from smtime.errors import UsageError
 from smtime.models import Profile
-from tests.conftest import MINIMAL, ROOT, Run
+from tests.conftest import MINIMAL, ROOT, Run, json_of
 
 Smtime = Callable[..., Run]
 EXAMPLES = ROOT / "docs" / "examples"
 DRIVERS = EXAMPLES / "catalogue-drivers.yaml"
 ACME = EXAMPLES / "acme-profile.yaml"
 SEED = catalogues.load(catalogues.bundled_path())
-SCHEMA = yaml.safe_load((ROOT / "docs" / "schema" / "estimate.schema.json").read_text())
 
 
 def estimate_json(smtime: Smtime, *args: str) -> dict[str, Any]:
     """Run estimate --format json and check the result against the schema."""
-    run = smtime("estimate", "--format", "json", *args)
-    assert run.exit_code == 0, run.stderr
-    data: dict[str, Any] = run.json()
-    jsonschema.validate(data, SCHEMA)
+    data: dict[str, Any] = json_of(smtime("estimate", "--format", "json", *args), "estimate")
     return data
 
 
