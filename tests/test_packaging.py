@@ -33,29 +33,19 @@ def test_wheel_installs_and_runs_in_a_new_venv(tmp_path: Path) -> None:
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
     )
-    out = subprocess.run(
-        [str(env_dir / "bin" / "smtime"), "tasks", "--format", "json"],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    families = json.loads(out.stdout)
+
+    def installed(*args: str) -> str:
+        """What the installed smtime prints, run outside the source tree."""
+        return subprocess.run(
+            [str(env_dir / "bin" / "smtime"), *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        ).stdout
+
+    families = json.loads(installed("tasks", "--format", "json"))
     assert len(families) == 7
     assert sum(f["high"] for f in families) == 28
-    report = subprocess.run(
-        [str(env_dir / "bin" / "smtime"), "report", "-H", "mid", "--lang", "en"],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert report.stdout.count('class="family-bar"') == 7
-    ics = subprocess.run(
-        [str(env_dir / "bin" / "smtime"), "plan", "-f", "ics", "--tz", "UTC"],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert ics.stdout.startswith("BEGIN:VCALENDAR")
+    assert installed("report", "-H", "mid", "--lang", "en").count('class="family-bar"') == 7
+    assert installed("plan", "-f", "ics", "--tz", "UTC").startswith("BEGIN:VCALENDAR")
