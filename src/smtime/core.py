@@ -256,31 +256,73 @@ def select(catalogue: "Catalogue", scenario: Scenario) -> "list[Family]":
     return kept
 
 
-def estimate(*, catalogue: "Catalogue", scenario: Scenario) -> Estimate:
-    """Weekly hours of the selected families under ``scenario``, with contingency and totals."""
+class Kept(NamedTuple):
+    """A family kept by the scenario's selection, its range multiplied by its drivers."""
+
+    family: "Family"
+    low: float
+    high: float
+    factor: float
+    override: Choice | None
+    """The family's own choice (``--set``), if any; else the scenario's default applies."""
+
+    def row(self, default: Choice | None) -> FamilyEstimate:
+        """The family's figures under ``default`` (unless the family has its own choice)."""
+        choice = default if self.override is None else self.override
+        hours = None if choice is None else choice.weekly(self.low, self.high)
+        return FamilyEstimate(
+            self.family,
+            Figures(self.low, self.high, hours),
+            choice,
+            self.override is not None,
+            self.factor,
+        )
+
+
+class Prepared(NamedTuple):
+    """Everything an estimate needs that the default hypothesis or level does not change:
+    the selected families, their choices of their own and the driver quantities."""
+
+    kept: tuple[Kept, ...]
+    drivers: Mapping[str, float]
+
+
+def prepare(catalogue: "Catalogue", scenario: Scenario) -> Prepared:
+    """The families ``scenario`` keeps, with their multiplied ranges and own choices.
+
+    Only the selection, the per-family choices and the drivers of ``scenario`` are read: one
+    preparation serves every default hypothesis or level.
+    """
     overrides = {find_family(catalogue, q).id: c for q, c in scenario.overrides.items()}
     quantities = driver_quantities(catalogue, scenario.drivers)
-    rows = []
+    kept = []
     for family in select(catalogue, scenario):
         factor = multiplier(family, quantities)
-        low, high = family.low * factor, family.high * factor
-        choice = overrides.get(family.id, scenario.default)
-        hours = None if choice is None else choice.weekly(low, high)
-        rows.append(
-            FamilyEstimate(
-                family=family,
-                weekly=Figures(low, high, hours),
-                choice=choice,
-                overridden=family.id in overrides,
-                multiplier=factor,
+        kept.append(
+            Kept(
+                family, family.low * factor, family.high * factor, factor, overrides.get(family.id)
             )
         )
+    return Prepared(tuple(kept), quantities)
+
+
+def totals(
+    scenario: Scenario, rows: tuple[FamilyEstimate, ...], drivers: Mapping[str, float]
+) -> Estimate:
+    """The estimate made of ``rows``: their subtotal, the contingency line and the total."""
     subtotal = _sum(r.weekly for r in rows)
     contingency = None
     if scenario.contingency is not None:
         contingency = subtotal.scaled(check_percent(scenario.contingency, "contingency") / 100)
     total = subtotal if contingency is None else _sum((subtotal, contingency))
-    return Estimate(scenario, tuple(rows), subtotal, contingency, total, quantities)
+    return Estimate(scenario, rows, subtotal, contingency, total, drivers)
+
+
+def estimate(*, catalogue: "Catalogue", scenario: Scenario) -> Estimate:
+    """Weekly hours of the selected families under ``scenario``, with contingency and totals."""
+    prepared = prepare(catalogue, scenario)
+    rows = tuple(kept.row(scenario.default) for kept in prepared.kept)
+    return totals(scenario, rows, prepared.drivers)
 
 
 def check_percent(value: float, name: str) -> float:

@@ -24,13 +24,6 @@ def _maybe(value: float | None) -> int | float | None:
     return None if value is None else number(value)
 
 
-def figures(values: Figures | None) -> dict[str, int | float | None] | None:
-    """``{"low": …, "high": …, "hours": …}`` (None stays null)."""
-    if values is None:
-        return None
-    return {"low": number(values.low), "high": number(values.high), "hours": _maybe(values.hours)}
-
-
 def action_labels(family: Family, lang: str) -> list[str]:
     """The labels of a family's actions in ``lang``."""
     return [localize(a.label, lang) for a in family.actions]
@@ -49,12 +42,63 @@ def choice_data(row: FamilyEstimate) -> dict[str, Any] | None:
     }
 
 
-def _line(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
-    period = figures(assumptions.in_period(weekly)) or {}
+def _scaled(low: float, high: float, hours: float | None, factor: float) -> dict[str, Any]:
+    hours = None if hours is None else number(hours * factor)
+    return {"low": number(low * factor), "high": number(high * factor), "hours": hours}
+
+
+def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
+    """A line's hours over the period, its full-time equivalents and its cost (None without a
+    rate): the figures of ``Assumptions.in_period``, ``.fte`` and ``.cost``, as numbers."""
+    low, high, hours = weekly
+    weeks = assumptions.weeks
+    line = _scaled(low, high, hours, weeks)
+    line["fte"] = _scaled(low, high, hours, 1 / assumptions.full_time_hours)
+    rate = assumptions.rate
+    line["cost"] = None if rate is None else _scaled(low, high, hours, weeks * rate)
+    return line
+
+
+def task_figures(row: FamilyEstimate, assumptions: Assumptions) -> dict[str, Any]:
+    """A task's entry without its id and label: its figures, choice and drivers."""
+    data = line_data(row.weekly, assumptions)
+    data["choice"] = choice_data(row)
+    data["drivers"] = list(row.family.per)
+    return data
+
+
+def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[str, Any]:
+    """One entry of an estimate's ``tasks``."""
+    family = row.family
     return {
-        **period,
-        "fte": figures(assumptions.fte(weekly)),
-        "cost": figures(assumptions.cost(weekly)),
+        "id": family.id,
+        "label": localize(family.label, lang),
+        **task_figures(row, assumptions),
+    }
+
+
+def head_data(result: Estimate, assumptions: Assumptions) -> dict[str, Any]:
+    """The scenario fields that open an estimate object, before its ``tasks``."""
+    scenario = result.scenario
+    return {
+        "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
+        "level": _maybe(scenario.level),
+        "period": assumptions.period.value,
+        "unit": UNIT,
+        "currency": assumptions.currency if assumptions.rate is not None else None,
+    }
+
+
+def contingency_data(
+    result: Estimate, lang: str, assumptions: Assumptions
+) -> dict[str, Any] | None:
+    """The contingency line, or None without a contingency."""
+    if result.contingency is None:
+        return None
+    return {
+        "label": word("contingency", lang),
+        "percent": number(result.scenario.contingency or 0.0),
+        **line_data(result.contingency, assumptions),
     }
 
 
@@ -89,33 +133,11 @@ def estimate_data(
 ) -> dict[str, Any]:
     """The ``estimate`` object."""
     assumptions = assumptions or Assumptions()
-    scenario = result.scenario
-    data: dict[str, Any] = {
-        "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
-        "level": _maybe(scenario.level),
-        "period": assumptions.period.value,
-        "unit": UNIT,
-        "currency": assumptions.currency if assumptions.rate is not None else None,
-        "tasks": [
-            {
-                "id": row.family.id,
-                "label": localize(row.family.label, lang),
-                **_line(row.weekly, assumptions),
-                "choice": choice_data(row),
-                "drivers": list(row.family.per),
-            }
-            for row in result.families
-        ],
-        "subtotal": _line(result.subtotal, assumptions),
-        "contingency": None
-        if result.contingency is None
-        else {
-            "label": word("contingency", lang),
-            "percent": number(scenario.contingency or 0.0),
-            **_line(result.contingency, assumptions),
-        },
-        "total": _line(result.total, assumptions),
-    }
+    data = head_data(result, assumptions)
+    data["tasks"] = [task_data(row, lang, assumptions) for row in result.families]
+    data["subtotal"] = line_data(result.subtotal, assumptions)
+    data["contingency"] = contingency_data(result, lang, assumptions)
+    data["total"] = line_data(result.total, assumptions)
     if catalogue is not None:
         data["assumptions"] = assumptions_data(result, assumptions, catalogue)
     return data
