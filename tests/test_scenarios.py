@@ -217,6 +217,7 @@ def test_no_rate_means_no_cost(smtime: Smtime) -> None:
         (("--weeks-per-year", "0"), "weeks per year"),
         (("--weeks-per-year", "60"), "weeks per year"),
         (("--full-time-hours", "-35"), "full-time hours"),
+        (("--full-time-hours", "1e-320"), "full-time hours"),  # its FTE would be infinite
         (("--period", "fortnight"), "week"),
         (("--lang", "de"), "fr"),
         (("--format", "xml"), "markdown"),
@@ -317,6 +318,16 @@ def test_unknown_driver_exits_2(smtime: Smtime) -> None:
     assert "networks, posts" in run.stderr
     bad = smtime("estimate", "-c", str(DRIVERS), "--driver", "networks=-1")
     assert bad.exit_code == 2
+
+
+def test_drivers_that_multiply_hours_beyond_reason_exit_2(smtime: Smtime) -> None:
+    """Quantities whose product would take a family past a billion hours a week (and its
+    period figures towards infinity, which JSON cannot carry) are refused, naming the family."""
+    args = ("--driver", "networks=1000000", "--driver", "posts=1000000")
+    run = smtime("estimate", "-c", str(DRIVERS), "-H", "low", "--format", "json", *args)
+    assert run.exit_code == 2
+    assert "publishing's hours beyond 1e+09 a week" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_aliases_are_honoured_everywhere(smtime: Smtime) -> None:

@@ -213,7 +213,7 @@ FullTimeOption = Annotated[
     float | None,
     typer.Option(
         "--full-time-hours",
-        help="Weekly hours of one full-time person, for FTE [default: 35].",
+        help="Weekly hours of one full-time person (1 to 168), for FTE [default: 35].",
         show_default=False,
         rich_help_panel=MONEY,
     ),

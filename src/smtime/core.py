@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from smtime.models import Catalogue, Family
 
 MAX_WEEKLY_HOURS = 168.0
+MAX_SCALED_HOURS = 1e9
+"""The most weekly hours a family may reach once multiplied by its drivers' quantities."""
 
 
 class Hypothesis(StrEnum):
@@ -298,6 +300,10 @@ def prepare(catalogue: "Catalogue", scenario: Scenario) -> Prepared:
     kept = []
     for family in select(catalogue, scenario):
         factor = multiplier(family, quantities)
+        if not family.high * factor <= MAX_SCALED_HOURS:
+            raise UsageError(
+                f"the driver quantities take {family.id}'s hours beyond {MAX_SCALED_HOURS:g} a week"
+            )
         kept.append(
             Kept(
                 family, family.low * factor, family.high * factor, factor, overrides.get(family.id)
@@ -347,10 +353,8 @@ class Assumptions(NamedTuple):
             raise UsageError(
                 f"weeks per year must be above 0 and at most 53, not {self.weeks_per_year}"
             )
-        if not (math.isfinite(self.full_time_hours) and 0 < self.full_time_hours <= 168):
-            raise UsageError(
-                f"full-time hours must be above 0 and at most 168, not {self.full_time_hours}"
-            )
+        if not (math.isfinite(self.full_time_hours) and 1 <= self.full_time_hours <= 168):
+            raise UsageError(f"full-time hours must be from 1 to 168, not {self.full_time_hours}")
         if self.rate is not None and not (math.isfinite(self.rate) and self.rate >= 0):
             raise UsageError(f"the hourly rate must be a number of 0 or more, not {self.rate}")
         if not re.fullmatch(r"[A-Z]{3}", self.currency):

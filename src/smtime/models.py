@@ -153,7 +153,7 @@ def _valid_choice(value: Any) -> Any:
 Level = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
 Percent = Annotated[float, Field(strict=True, ge=0, le=1000, allow_inf_nan=False)]
 WeeksPerYear = Annotated[float, Field(strict=True, gt=0, le=53, allow_inf_nan=False)]
-FullTimeHours = Annotated[float, Field(strict=True, gt=0, le=168, allow_inf_nan=False)]
+FullTimeHours = Annotated[float, Field(strict=True, ge=1, le=168, allow_inf_nan=False)]
 Rate = Annotated[float, Field(strict=True, ge=0, le=1e12, allow_inf_nan=False)]
 
 
