@@ -189,3 +189,23 @@ def test_core_imports_no_io_framework() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (2.0, "2"),
+        (-0.0, "0"),
+        (0.1 + 0.2, "0.3"),
+        (1 / 3, "0.333333"),
+        (2.0**53 - 1, "9007199254740991"),
+        (1e20, "1e+20"),  # beyond 2^53 a whole number stays floating-point
+    ],
+)
+def test_json_numbers(value: float, written: str) -> None:
+    """Numbers are rounded to 6 decimals, and whole ones below 2^53 lose their fraction."""
+    import json
+
+    from smtime.render.json import number
+
+    assert json.dumps(number(value)) == written

@@ -14,10 +14,17 @@ if TYPE_CHECKING:
 UNIT = "hours"
 
 
+SAFE_INTEGER = 2**53
+"""Whole numbers below this are exact in every JSON reader, and written without a fraction."""
+
+
 def number(value: float) -> int | float:
-    """A number as written in JSON: rounded to 6 decimals, whole numbers without a fraction."""
+    """A number as written in JSON: rounded to 6 decimals, whole numbers without a fraction
+    (beyond 2^53, where not every reader keeps integers exact, they stay floating-point)."""
     rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return int(rounded) if rounded.is_integer() else rounded
+    return (
+        int(rounded) if rounded.is_integer() and -SAFE_INTEGER < rounded < SAFE_INTEGER else rounded
+    )
 
 
 def _maybe(value: float | None) -> int | float | None:
@@ -42,26 +49,61 @@ def choice_data(row: FamilyEstimate) -> dict[str, Any] | None:
     }
 
 
-def _scaled(low: float, high: float, hours: float | None, factor: float) -> dict[str, Any]:
-    hours = None if hours is None else number(hours * factor)
-    return {"low": number(low * factor), "high": number(high * factor), "hours": hours}
+Range = tuple[
+    int | float, int | float, int | float, int | float, tuple[int | float, int | float] | None
+]
+"""A line's low and high over the period, in full-time equivalents, and in cost (or None)."""
 
 
-def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
-    """A line's hours over the period, its full-time equivalents and its cost (None without a
-    rate): the figures of ``Assumptions.in_period``, ``.fte`` and ``.cost``, as numbers."""
-    low, high, hours = weekly
+def range_numbers(low: float, high: float, assumptions: Assumptions) -> Range:
+    """The low and high figures of a line whose weekly range is ``low``–``high``.
+
+    They do not depend on the scenario's hours, so one range serves every level."""
     weeks = assumptions.weeks
-    line = _scaled(low, high, hours, weeks)
-    line["fte"] = _scaled(low, high, hours, 1 / assumptions.full_time_hours)
+    per_fte = 1 / assumptions.full_time_hours
     rate = assumptions.rate
-    line["cost"] = None if rate is None else _scaled(low, high, hours, weeks * rate)
-    return line
+    cost = None if rate is None else (number(low * (weeks * rate)), number(high * (weeks * rate)))
+    return (
+        number(low * weeks),
+        number(high * weeks),
+        number(low * per_fte),
+        number(high * per_fte),
+        cost,
+    )
 
 
-def task_figures(row: FamilyEstimate, assumptions: Assumptions) -> dict[str, Any]:
+def line_data(
+    weekly: Figures, assumptions: Assumptions, ranges: Range | None = None
+) -> dict[str, Any]:
+    """A line's hours over the period, its full-time equivalents and its cost (None without a
+    rate): the figures of ``Assumptions.in_period``, ``.fte`` and ``.cost``, as numbers.
+    ``ranges`` are the line's ``range_numbers``, when already worked out."""
+    low, high, hours = weekly
+    period_low, period_high, fte_low, fte_high, cost = ranges or range_numbers(
+        low, high, assumptions
+    )
+    weeks = assumptions.weeks
+    rate = assumptions.rate
+    if hours is None:
+        period = fte = cost_hours = None
+    else:
+        period = number(hours * weeks)
+        fte = number(hours * (1 / assumptions.full_time_hours))
+        cost_hours = None if rate is None else number(hours * (weeks * rate))
+    return {
+        "low": period_low,
+        "high": period_high,
+        "hours": period,
+        "fte": {"low": fte_low, "high": fte_high, "hours": fte},
+        "cost": None if cost is None else {"low": cost[0], "high": cost[1], "hours": cost_hours},
+    }
+
+
+def task_figures(
+    row: FamilyEstimate, assumptions: Assumptions, ranges: Range | None = None
+) -> dict[str, Any]:
     """A task's entry without its id and label: its figures, choice and drivers."""
-    data = line_data(row.weekly, assumptions)
+    data = line_data(row.weekly, assumptions, ranges)
     data["choice"] = choice_data(row)
     data["drivers"] = list(row.family.per)
     return data
@@ -90,7 +132,7 @@ def head_data(result: Estimate, assumptions: Assumptions) -> dict[str, Any]:
 
 
 def contingency_data(
-    result: Estimate, lang: str, assumptions: Assumptions
+    result: Estimate, lang: str, assumptions: Assumptions, ranges: Range | None = None
 ) -> dict[str, Any] | None:
     """The contingency line, or None without a contingency."""
     if result.contingency is None:
@@ -98,7 +140,7 @@ def contingency_data(
     return {
         "label": word("contingency", lang),
         "percent": number(result.scenario.contingency or 0.0),
-        **line_data(result.contingency, assumptions),
+        **line_data(result.contingency, assumptions, ranges),
     }
 
 
