@@ -13,13 +13,12 @@ import json
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from smtime.core import Assumptions, Estimate
 from smtime.errors import InvalidFileError, Problem, SmtimeError, UsageError
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue, Profile
+    from smtime.portfolio import Outcome, Portfolio
 
 
 class InputFormat(StrEnum):
@@ -96,14 +95,22 @@ def records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[Record]:
 
 
 def _jsonl(stream: TextIO) -> Iterator[Record]:
+    import orjson
+
+    fast = orjson.loads
     for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
         try:
-            data = json.loads(line)
-        except ValueError as exc:
-            yield Record(number, problem=f"not valid JSON: {exc}")
-            continue
+            data = fast(line)
+        except ValueError:
+            # orjson is stricter than the standard library (integers beyond 64 bits, NaN): what
+            # the standard library reads is read, and its messages say what is wrong.
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                yield Record(number, problem=f"not valid JSON: {exc}")
+                continue
         yield Record(number, data)
 
 
@@ -192,89 +199,18 @@ def _yaml(stream: TextIO, name: str) -> Iterator[Record]:
             yield Record(document.locate(())[0], data)
 
 
-class Batch:
-    """Estimates profiles one by one against catalogues loaded once each."""
-
-    def __init__(self, *, folder: Path, default_catalogue: Path | None, lang: str | None) -> None:
-        self.folder = folder
-        self.default_catalogue = default_catalogue
-        self.lang = lang
-        self.catalogues: dict[Path | None, Catalogue] = {}
-
-    def catalogue(self, profile: Profile) -> Catalogue:
-        from smtime import catalogue as catalogues
-
-        path = self.default_catalogue
-        if profile.catalogue is not None:
-            given = Path(profile.catalogue).expanduser()
-            path = given if given.is_absolute() else self.folder / given
-        if path not in self.catalogues:
-            self.catalogues[path] = catalogues.load(path)
-        return self.catalogues[path]
-
-    def estimate(self, data: Any) -> Outcome:
-        """The estimate of one record's profile."""
-        from pydantic import ValidationError
-
-        from smtime.core import estimate
-        from smtime.i18n import default_language
-        from smtime.models import Profile
-        from smtime.options import Asked, combine
-        from smtime.profile import name_problems
-
-        try:
-            profile = Profile.model_validate(data)
-        except ValidationError as exc:
-            raise _Bad(_validation_messages(exc)) from None
-        cat = self.catalogue(profile)
-        problems = name_problems(profile, cat)
-        if problems:
-            from smtime.safeyaml import format_path
-
-            raise _Bad([f"{format_path(path)}: {message}" for path, message, _ in problems])
-        combined = combine(Asked(), profile)
-        result = estimate(catalogue=cat, scenario=combined.scenario)
-        lang = self.lang or combined.lang or default_language().value
-        return Outcome(profile, cat, result, combined.assumptions, lang)
-
-
-class Outcome(NamedTuple):
-    """One profile's estimate, with what is needed to write it."""
-
-    profile: Profile
-    catalogue: Catalogue
-    result: Estimate
-    assumptions: Assumptions
-    lang: str
-
-    def name(self) -> str | None:
-        return self.profile.name
-
-
-class _Bad(Exception):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
-def _validation_messages(exc: Any) -> list[str]:
-    from smtime.catalogue import describe
-    from smtime.models import Profile
-    from smtime.safeyaml import format_path
-
-    return [f"{format_path(loc)}: {message}" for loc, message, _ in describe(exc, Profile)]
-
-
 def run(
     source: TextIO,
     fmt: InputFormat,
     name: str,
-    batch: Batch,
+    portfolio: Portfolio,
     write: Callable[[Outcome, int], None],
     report: Callable[[Problem], None],
     advance: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Estimate every profile of ``source`` in order; return (estimated, bad)."""
+    from smtime.portfolio import Bad
+
     done = bad = 0
     for record in records(source, fmt, name):
         if advance is not None:
@@ -284,8 +220,8 @@ def run(
             bad += 1
             continue
         try:
-            outcome = batch.estimate(record.data)
-        except _Bad as exc:
+            outcome = portfolio.estimate(record.data)
+        except Bad as exc:
             who = _who(record.data)
             for message in exc.messages:
                 report(Problem(name, f"{who}{message}", "", record.line))
@@ -308,15 +244,6 @@ def _who(data: Any) -> str:
     return ""
 
 
-def jsonl_line(outcome: Outcome, line: int) -> str:
-    """One JSON Lines record: the estimate object with the profile's name and line first."""
-    from smtime.render.json import estimate_data
-
-    data = estimate_data(outcome.result, outcome.lang, outcome.assumptions, outcome.catalogue)
-    record = {"profile": outcome.name(), "line": line, **data}
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 BATCH_CSV_COLUMNS = ("profile", "line")
 
 
@@ -325,6 +252,6 @@ def csv_rows(outcome: Outcome, line: int) -> list[list[Any]]:
     from smtime.render.csv import estimate_rows
 
     return [
-        [outcome.name(), line, *row]
+        [outcome.name, line, *row]
         for row in estimate_rows(outcome.result, outcome.assumptions, outcome.lang)
     ]

@@ -1049,14 +1049,16 @@ def _run_batch(
                 source.seek(0)
             chosen = batches.detect(Path(name), head) if not stdin else batches.InputFormat.JSONL
         folder = Path.cwd() if stdin else profiles.parent
-        runner = batches.Batch(
+        from smtime.portfolio import Portfolio
+
+        runner = Portfolio(
             folder=folder,
             default_catalogue=_catalogue_path(catalogue, None),
             lang=lang.value if lang else None,
         )
         inputs = [] if stdin else [profiles]
         out = stack.enter_context(opened(output, inputs=inputs))
-        write = _batch_writer(fmt, out)
+        write = _batch_writer(fmt, out, runner)
         problems = 0
 
         def report(problem: Any) -> None:
@@ -1080,13 +1082,13 @@ def _invalid(name: str, message: str) -> SmtimeError:
     return InvalidFileError(name, [Problem(name, message)])
 
 
-def _batch_writer(fmt: "BatchFormat", out: Any) -> Callable[[Any, int], None]:
+def _batch_writer(fmt: "BatchFormat", out: Any, runner: Any) -> Callable[[Any, int], None]:
     from smtime import batch as batches
 
     if fmt is BatchFormat.JSONL:
 
         def write_line(outcome: Any, line: int) -> None:
-            out.write(batches.jsonl_line(outcome, line))
+            out.write(runner.jsonl_line(outcome, line))
 
         return write_line
     import csv

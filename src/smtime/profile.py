@@ -122,13 +122,18 @@ def name_problems(
         if name not in known:
             names = ", ".join(sorted(known)) or "none: the catalogue has no drivers"
             found.append((("drivers", name), f"unknown driver {name!r} (known: {names})", True))
+    return found + currency_problems(profile)
+
+
+def currency_problems(profile: Profile) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """(path, message, at the key?) when the profile's currency is not ISO 4217."""
     if profile.currency is not None:
         from smtime.render.numbers import is_currency
 
         if not is_currency(profile.currency):
             message = f"{profile.currency!r} is not an ISO 4217 currency code (such as EUR, USD)"
-            found.append((("currency",), message, False))
-    return found
+            return [(("currency",), message, False)]
+    return []
 
 
 def check_names(loaded: LoadedProfile, catalogue: Any) -> None:

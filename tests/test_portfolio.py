@@ -1,0 +1,147 @@
+"""The memoised portfolio estimator gives exactly what validating each profile as a whole gives.
+
+``Portfolio.estimate`` works a profile out from parts shared with earlier profiles;
+``Portfolio.slow`` validates and estimates it on its own, as ``smtime estimate --profile``
+does. For any sequence of profiles, good or bad, both must agree: same estimate objects, same
+problems. The reference JSON is written by the standard library from ``estimate_data``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smtime import portfolio
+from smtime.errors import SmtimeError
+from smtime.portfolio import Bad, Portfolio
+from smtime.render.json import estimate_data
+
+FAMILIES = ["veille", "acquisition", "blogging", "curation", "Stratégie", "analysis", "nope"]
+NUMBERS = st.one_of(
+    st.sampled_from([0, 1, 0.0, -0.0, 1.0, 0.5, 0.25, 10, 10.0, 52, 47, 35, 55.5, -1, 2000]),
+    st.booleans(),
+    st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 3)),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+CHOICES = st.one_of(st.sampled_from(["low", "mid", "high", "1.5h", "90min", "0.3", "x"]), NUMBERS)
+TEXTS = st.one_of(st.text(max_size=5), st.sampled_from(["", "x" * 2001]), st.integers(0, 2))
+
+
+def _field(name: str) -> st.SearchStrategy[Any]:
+    return {
+        "name": TEXTS,
+        "description": TEXTS,
+        "format": st.sampled_from(["smtime-profile/1", "smtime-profile/2", ["x"], {"a": 1}]),
+        "hypothesis": st.sampled_from(["low", "mid", "high", "LOW", None, ["low"], {"a": 1}]),
+        "level": NUMBERS,
+        "set": st.dictionaries(st.sampled_from(FAMILIES), CHOICES, max_size=2),
+        "drivers": st.dictionaries(st.sampled_from(["networks", "posts"]), NUMBERS, max_size=1),
+        "only": st.one_of(st.sampled_from(FAMILIES), st.lists(st.sampled_from(FAMILIES))),
+        "exclude": st.lists(st.sampled_from(FAMILIES), max_size=2),
+        "contingency": NUMBERS,
+        "period": st.sampled_from(["week", "month", "year", "day", {"week": 1}]),
+        "weeks_per_year": NUMBERS,
+        "full_time_hours": NUMBERS,
+        "rate": NUMBERS,
+        "currency": st.sampled_from(["EUR", "USD", "XYZ", "eur", ["EUR"]]),
+        "lang": st.sampled_from(["fr", "en", "es", "de", ["fr"]]),
+        "hypotesis": st.just("low"),
+        "catalogue": st.sampled_from([str(DRIVERS), "missing.yaml", 3]),
+    }[name]
+
+
+FIELD_NAMES = sorted([*portfolio.FIELDS, "hypotesis"])
+DRIVERS = Path(__file__).parents[1] / "docs" / "examples" / "catalogue-drivers.yaml"
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> Any:
+    """A profile as read from a file: mostly valid-looking, sometimes not a mapping at all."""
+    if draw(st.integers(0, 30)) == 0:
+        return draw(st.one_of(st.none(), st.integers(), st.lists(st.integers(), max_size=2)))
+    names = draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=6, unique=True))
+    return {name: draw(_field(name)) for name in names}
+
+
+def _reference(runner: Portfolio, data: Any, line: int) -> Any:
+    """What validating ``data`` as a whole gives: the estimate record, or the problems."""
+    try:
+        outcome = runner.slow(data)
+    except Bad as exc:
+        return ("bad", exc.messages)
+    except SmtimeError as exc:
+        return ("error", str(exc))
+    result = estimate_data(outcome.result, outcome.lang, outcome.assumptions, outcome.catalogue)
+    return {"profile": outcome.name, "line": line, **result}
+
+
+def _memoised(runner: Portfolio, data: Any, line: int) -> Any:
+    try:
+        outcome = runner.estimate(data)
+    except Bad as exc:
+        return ("bad", exc.messages)
+    except SmtimeError as exc:
+        return ("error", str(exc))
+    return json.loads(runner.jsonl_line(outcome, line))
+
+
+def _portfolio() -> Portfolio:
+    return Portfolio(folder=Path.cwd(), default_catalogue=None, lang=None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(profiles(), min_size=1, max_size=12))
+def test_memoised_estimates_equal_whole_validation(batch: list[Any]) -> None:
+    """Profile after profile, sharing memos, the estimate and the problems are those of the
+    profile validated on its own."""
+    runner, reference = _portfolio(), _portfolio()
+    for line, data in enumerate([*batch, *batch], 1):  # the second pass is served by the memos
+        expected = _reference(reference, data, line)
+        assert _memoised(runner, data, line) == expected, data
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"level": 1.0}, {"level": True}),  # equal in Python, but a boolean is not a level
+        ({"contingency": 10}, {"contingency": "10"}),
+        ({"set": {}}, {"set": None}),  # an empty mapping is valid; null is not
+        ({"name": "a"}, {"name": ""}),
+        ({"name": "ab"}, {"name": ["ab"]}),
+    ],
+)
+def test_values_equal_in_python_are_not_confused(first: Any, second: Any) -> None:
+    """A memo key tells apart values that compare equal but do not validate alike."""
+    runner = _portfolio()
+    assert _memoised(runner, first, 1) != ("bad", [])
+    assert _memoised(runner, second, 2) == _reference(_portfolio(), second, 2)
+    assert _memoised(runner, second, 2)[0] == "bad"
+
+
+def test_memos_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``MEMO_SIZE`` entries a memo starts again, and estimates stay the same."""
+    monkeypatch.setattr(portfolio, "MEMO_SIZE", 3)
+    runner = _portfolio()
+    batch = [
+        {"name": f"c{i}", "level": i / 20, "period": ["week", "month", "year"][i % 3], "rate": i}
+        for i in range(21)
+    ]
+    for line, data in enumerate(batch * 2, 1):
+        assert _memoised(runner, data, line) == _reference(_portfolio(), data, line)
+    sizes = [len(memo) for memo in vars(runner).values() if isinstance(memo, dict)]
+    assert max(sizes) <= 3
+
+
+def test_text_utf8_cannot_encode_is_refused_after_text_of_its_length() -> None:
+    """A lone surrogate (valid in JSON, not in UTF-8) is refused, even when a valid name of
+    the same length was seen before."""
+    runner = _portfolio()
+    assert _memoised(runner, {"name": "abc"}, 1)["profile"] == "abc"
+    data = json.loads('{"name": "a\\ud800b"}')
+    assert _memoised(runner, data, 2) == _reference(_portfolio(), data, 2)
+    assert _memoised(runner, data, 2)[0] == "bad"
