@@ -2,17 +2,20 @@
 
 Targets: smtime's wall time is at most 3 × the bare loop's on 100,000 profiles, and its peak
 resident memory for 1,000,000 profiles is within 10% of that for 10,000 (flat memory).
-Both are run as fresh processes by the same interpreter. Run: python benchmarks/batch.py [--quick]
+Both are run as fresh processes by the same interpreter. A last section shows, in this
+process, where the time per line goes. Run: python benchmarks/batch.py [--quick]
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -84,6 +87,58 @@ def measure(folder: Path, command: list[str]) -> tuple[float, int]:
     return float(wall), int(rss)
 
 
+def per_line(work: Callable[[], object], lines: int) -> float:
+    """Best of three timings of ``work``, in seconds per line."""
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best / lines
+
+
+def parts(count: int) -> None:
+    """Where the time goes, in this process: the bare loop's work per line against writing an
+    estimate object that is already made (no validation, no estimating), and against the
+    whole of smtime's work per profile."""
+    import io
+
+    import orjson
+
+    from smtime.portfolio import Portfolio
+    from smtime.render.json import estimate_data
+
+    lines = profiles(count).splitlines()
+    data = [json.loads(line) for line in lines]
+    runner = Portfolio(folder=Path.cwd(), default_catalogue=None, lang=None)
+    made = [runner.slow(item) for item in data]
+
+    def bare() -> None:
+        for line in lines:
+            json.dumps(json.loads(line))
+
+    def write_only() -> None:
+        for n, o in enumerate(made):
+            body = estimate_data(o.result, o.lang, o.assumptions, o.catalogue)
+            orjson.dumps({"profile": o.name, "line": n, **body})
+
+    def whole() -> None:
+        fresh = Portfolio(folder=Path.cwd(), default_catalogue=None, lang=None)
+        out = io.StringIO()
+        for n, line in enumerate(lines):
+            out.write(fresh.jsonl_line(fresh.estimate(orjson.loads(line)), n))
+
+    base = per_line(bare, count)
+    print(f"in this process, {count:,} profiles, per line (best of 3):")
+    print(f"  bare json.loads + json.dumps{'':18} {base * 1e6:7.1f} µs")
+    for name, work in [
+        ("writing a made estimate (render + orjson)", write_only),
+        ("smtime's whole work (memoised portfolio)", whole),
+    ]:
+        took = per_line(work, count)
+        print(f"  {name:<46} {took * 1e6:7.1f} µs  ratio {took / base:5.2f}")
+
+
 def main() -> int:
     precompile()
     speed_size, small, large = (2_000, 1_000, 10_000) if QUICK else (100_000, 10_000, 1_000_000)
@@ -115,6 +170,7 @@ def main() -> int:
         f"baseline {small_rss / 1024:9.1f} MiB  ratio {ratio:5.2f}  (target ≤ 1.10) {verdict}"
     )
     assert lines == large, f"{lines} estimates written for {large} profiles"
+    parts(2_000 if QUICK else 20_000)
     return 0 if (ok and ratio <= 1.10) or QUICK else 1
 
 

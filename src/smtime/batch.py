@@ -3,7 +3,7 @@
 Profiles come from JSON Lines (one object per line), CSV (one profile per row, the columns of
 docs/batch.md) or YAML (a list of profiles, or a stream of documents separated by ``---``).
 Each is validated like a profile file; a bad one is reported with its line number and skipped,
-and the others are still estimated, in their order.
+and the others are still estimated, in their order. The estimating is ``smtime.portfolio``'s.
 """
 
 from __future__ import annotations
