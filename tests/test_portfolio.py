@@ -113,6 +113,8 @@ def test_memoised_estimates_equal_whole_validation(batch: list[Any]) -> None:
         ({"set": {}}, {"set": None}),  # an empty mapping is valid; null is not
         ({"name": "a"}, {"name": ""}),
         ({"name": "ab"}, {"name": ["ab"]}),
+        ({"lang": "fr"}, {"lang": ["fr"]}),
+        ({"hypothesis": "low"}, {"hypothesis": "['low']"}),  # text that reads like a list
     ],
 )
 def test_values_equal_in_python_are_not_confused(first: Any, second: Any) -> None:

@@ -89,9 +89,9 @@ def _length_key(value: Any) -> Any:
         try:
             value.encode()
         except UnicodeEncodeError:
-            return repr(value)
+            return ("repr", repr(value))
         return (str, len(value))
-    return repr(value)
+    return ("repr", repr(value))
 
 
 def _recall(memo: dict[Any, Any], key: Any, compute: Callable[..., Any], *args: Any) -> Any:
@@ -287,7 +287,7 @@ def _scalar_key(value: Any) -> Any:
         return value
     if kind is float and value == 0.0:
         return (kind, repr(value))
-    return (kind, value) if kind in (int, float, bool) else repr(value)
+    return (kind, value) if kind in (int, float, bool) else ("repr", repr(value))
 
 
 def _part(data: dict[str, Any], fields: tuple[str, ...]) -> Profile:
