@@ -9,6 +9,7 @@ problems. The reference JSON is written by the standard library from ``estimate_
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from smtime import portfolio
 from smtime.errors import SmtimeError
-from smtime.portfolio import Bad, Portfolio
+from smtime.portfolio import Bad, Outcome, Portfolio
 from smtime.render.json import estimate_data
 
 FAMILIES = ["veille", "acquisition", "blogging", "curation", "Stratégie", "analysis", "nope"]
@@ -68,25 +69,30 @@ def profiles(draw: st.DrawFn) -> Any:
     return {name: draw(_field(name)) for name in names}
 
 
-def _reference(runner: Portfolio, data: Any, line: int) -> Any:
-    """What validating ``data`` as a whole gives: the estimate record, or the problems."""
+def _outcome(estimate: Callable[[Any], Outcome], data: Any) -> Outcome | tuple[str, Any]:
+    """What ``estimate`` gives for ``data``: the outcome, or the problems it reports."""
     try:
-        outcome = runner.slow(data)
+        return estimate(data)
     except Bad as exc:
         return ("bad", exc.messages)
     except SmtimeError as exc:
         return ("error", str(exc))
+
+
+def _reference(runner: Portfolio, data: Any, line: int) -> Any:
+    """What validating ``data`` as a whole gives: the estimate record, or the problems."""
+    outcome = _outcome(runner.slow, data)
+    if not isinstance(outcome, Outcome):
+        return outcome
     result = estimate_data(outcome.result, outcome.lang, outcome.assumptions, outcome.catalogue)
     return {"profile": outcome.name, "line": line, **result}
 
 
 def _memoised(runner: Portfolio, data: Any, line: int) -> Any:
-    try:
-        outcome = runner.estimate(data)
-    except Bad as exc:
-        return ("bad", exc.messages)
-    except SmtimeError as exc:
-        return ("error", str(exc))
+    """What the memoised estimator writes for ``data``, read back, or the problems."""
+    outcome = _outcome(runner.estimate, data)
+    if not isinstance(outcome, Outcome):
+        return outcome
     return json.loads(runner.jsonl_line(outcome, line))
 
 
