@@ -22,6 +22,7 @@ from smtime.i18n import Language, default_language
 if TYPE_CHECKING:
     from smtime.models import Catalogue
     from smtime.options import Combined
+    from smtime.portfolio import Outcome, Portfolio
     from smtime.profile import LoadedProfile
 
 PROG = "smtime"
@@ -1082,12 +1083,14 @@ def _invalid(name: str, message: str) -> SmtimeError:
     return InvalidFileError(name, [Problem(name, message)])
 
 
-def _batch_writer(fmt: "BatchFormat", out: Any, runner: Any) -> Callable[[Any, int], None]:
+def _batch_writer(
+    fmt: "BatchFormat", out: Any, runner: "Portfolio"
+) -> Callable[["Outcome", int], None]:
     from smtime import batch as batches
 
     if fmt is BatchFormat.JSONL:
 
-        def write_line(outcome: Any, line: int) -> None:
+        def write_line(outcome: "Outcome", line: int) -> None:
             out.write(runner.jsonl_line(outcome, line))
 
         return write_line
@@ -1098,7 +1101,7 @@ def _batch_writer(fmt: "BatchFormat", out: Any, runner: Any) -> Callable[[Any, i
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*batches.BATCH_CSV_COLUMNS, *ESTIMATE_COLUMNS])
 
-    def write_rows(outcome: Any, line: int) -> None:
+    def write_rows(outcome: "Outcome", line: int) -> None:
         writer.writerows([cell(v) for v in row] for row in batches.csv_rows(outcome, line))
 
     return write_rows
