@@ -372,17 +372,25 @@ class Assumptions(NamedTuple):
             return self.weeks_per_year / 12
         return 1.0
 
+    @property
+    def factors(self) -> tuple[float, float, float | None]:
+        """What weekly hours are multiplied by to give hours over the period, full-time
+        equivalents, and cost over the period (None without a rate)."""
+        weeks = self.weeks
+        return weeks, 1 / self.full_time_hours, None if self.rate is None else weeks * self.rate
+
     def in_period(self, weekly: Figures) -> Figures:
         """Hours over the period."""
-        return weekly.scaled(self.weeks)
+        return weekly.scaled(self.factors[0])
 
     def fte(self, weekly: Figures) -> Figures:
         """Full-time equivalents: weekly hours over full-time weekly hours."""
-        return weekly.scaled(1 / self.full_time_hours)
+        return weekly.scaled(self.factors[1])
 
     def cost(self, weekly: Figures) -> Figures | None:
         """Cost over the period at the hourly rate, or None without a rate."""
-        return None if self.rate is None else weekly.scaled(self.weeks * self.rate)
+        factor = self.factors[2]
+        return None if factor is None else weekly.scaled(factor)
 
 
 class Breakdown(NamedTuple):

@@ -340,10 +340,9 @@ def _task_head(row: FamilyEstimate, lang: str) -> bytes:
     """The opening of a task's JSON object: its id and label, and a comma."""
     import orjson
 
-    from smtime.i18n import localize
+    from smtime.render.json import task_name
 
-    family = row.family
-    return orjson.dumps({"id": family.id, "label": localize(family.label, lang)})[:-1] + b","
+    return orjson.dumps(task_name(row, lang))[:-1] + b","
 
 
 def _totals(result: Estimate, assumptions: Assumptions, catalogue: Any) -> tuple[Any, ...]:

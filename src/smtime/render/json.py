@@ -59,10 +59,8 @@ def range_numbers(low: float, high: float, assumptions: Assumptions) -> Range:
     """The low and high figures of a line whose weekly range is ``low``–``high``.
 
     They do not depend on the scenario's hours, so one range serves every level."""
-    weeks = assumptions.weeks
-    per_fte = 1 / assumptions.full_time_hours
-    rate = assumptions.rate
-    cost = None if rate is None else (number(low * (weeks * rate)), number(high * (weeks * rate)))
+    weeks, per_fte, per_cost = assumptions.factors
+    cost = None if per_cost is None else (number(low * per_cost), number(high * per_cost))
     return (
         number(low * weeks),
         number(high * weeks),
@@ -82,14 +80,13 @@ def line_data(
     period_low, period_high, fte_low, fte_high, cost = ranges or range_numbers(
         low, high, assumptions
     )
-    weeks = assumptions.weeks
-    rate = assumptions.rate
+    weeks, per_fte, per_cost = assumptions.factors
     if hours is None:
         period = fte = cost_hours = None
     else:
         period = number(hours * weeks)
-        fte = number(hours * (1 / assumptions.full_time_hours))
-        cost_hours = None if rate is None else number(hours * (weeks * rate))
+        fte = number(hours * per_fte)
+        cost_hours = None if per_cost is None else number(hours * per_cost)
     return {
         "low": period_low,
         "high": period_high,
@@ -109,14 +106,14 @@ def task_figures(
     return data
 
 
+def task_name(row: FamilyEstimate, lang: str) -> dict[str, Any]:
+    """A task's entry up to its figures: its id and label."""
+    return {"id": row.family.id, "label": localize(row.family.label, lang)}
+
+
 def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[str, Any]:
     """One entry of an estimate's ``tasks``."""
-    family = row.family
-    return {
-        "id": family.id,
-        "label": localize(family.label, lang),
-        **task_figures(row, assumptions),
-    }
+    return {**task_name(row, lang), **task_figures(row, assumptions)}
 
 
 def head_data(result: Estimate, assumptions: Assumptions) -> dict[str, Any]:
