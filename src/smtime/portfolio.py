@@ -266,16 +266,14 @@ class Portfolio:
                 assumptions,
                 outcome.catalogue,
             )
-            record = {
-                "profile": outcome.name,
-                "line": line,
-                **render.head_data(result, assumptions),
-                "tasks": tasks,
-                "subtotal": render.line_data(result.subtotal, assumptions, subtotal),
-                "contingency": render.contingency_data(result, lang, assumptions, contingency),
-                "total": render.line_data(result.total, assumptions, total),
-                "assumptions": settings,
-            }
+            data = render.estimate_object(
+                render.head_data(result, assumptions),
+                tasks,
+                render.line_data(result.subtotal, assumptions, subtotal),
+                render.contingency_data(result, lang, assumptions, contingency),
+                render.line_data(result.total, assumptions, total),
+            )
+            record = {"profile": outcome.name, "line": line, **data, "assumptions": settings}
         # every text was validated, and the model refuses what UTF-8 cannot encode
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
 

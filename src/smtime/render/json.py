@@ -164,6 +164,20 @@ def assumptions_data(
     }
 
 
+def estimate_object(
+    head: dict[str, Any], tasks: Any, subtotal: Any, contingency: Any, total: Any
+) -> dict[str, Any]:
+    """The ``estimate`` object from its parts, in the contract's order (``assumptions``,
+    when given, comes last)."""
+    return {
+        **head,
+        "tasks": tasks,
+        "subtotal": subtotal,
+        "contingency": contingency,
+        "total": total,
+    }
+
+
 def estimate_data(
     result: Estimate,
     lang: str,
@@ -172,11 +186,13 @@ def estimate_data(
 ) -> dict[str, Any]:
     """The ``estimate`` object."""
     assumptions = assumptions or Assumptions()
-    data = head_data(result, assumptions)
-    data["tasks"] = [task_data(row, lang, assumptions) for row in result.families]
-    data["subtotal"] = line_data(result.subtotal, assumptions)
-    data["contingency"] = contingency_data(result, lang, assumptions)
-    data["total"] = line_data(result.total, assumptions)
+    data = estimate_object(
+        head_data(result, assumptions),
+        [task_data(row, lang, assumptions) for row in result.families],
+        line_data(result.subtotal, assumptions),
+        contingency_data(result, lang, assumptions),
+        line_data(result.total, assumptions),
+    )
     if catalogue is not None:
         data["assumptions"] = assumptions_data(result, assumptions, catalogue)
     return data
