@@ -212,6 +212,7 @@ def test_no_rate_means_no_cost(smtime: Smtime) -> None:
     [
         (("--rate", "-1"), "rate"),
         (("--rate", "nan"), "rate"),
+        (("--rate", "1e308", "--period", "year"), "1,000,000,000,000"),  # costs would overflow
         (("--currency", "XYZ"), "ISO 4217"),
         (("--currency", "euro"), "ISO 4217"),
         (("--weeks-per-year", "0"), "weeks per year"),

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 MAX_WEEKLY_HOURS = 168.0
 MAX_SCALED_HOURS = 1e9
 """The most weekly hours a family may reach once multiplied by its drivers' quantities."""
+MAX_RATE = 1e12
+"""The highest hourly rate: costs stay finite numbers whatever the period and contingency."""
 
 
 class Hypothesis(StrEnum):
@@ -355,8 +357,10 @@ class Assumptions(NamedTuple):
             )
         if not (math.isfinite(self.full_time_hours) and 1 <= self.full_time_hours <= 168):
             raise UsageError(f"full-time hours must be from 1 to 168, not {self.full_time_hours}")
-        if self.rate is not None and not (math.isfinite(self.rate) and self.rate >= 0):
-            raise UsageError(f"the hourly rate must be a number of 0 or more, not {self.rate}")
+        if self.rate is not None and not (math.isfinite(self.rate) and 0 <= self.rate <= MAX_RATE):
+            raise UsageError(
+                f"the hourly rate must be a number from 0 to {MAX_RATE:,.0f}, not {self.rate}"
+            )
         if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise UsageError(
                 f"currency must be an ISO 4217 code such as EUR, not {self.currency!r}"

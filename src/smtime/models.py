@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from smtime.core import MAX_WEEKLY_HOURS, parse_choice
+from smtime.core import MAX_RATE, MAX_WEEKLY_HOURS, parse_choice
 from smtime.errors import UsageError
 
 ANY_LANGUAGE = "*"
@@ -154,7 +154,7 @@ Level = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
 Percent = Annotated[float, Field(strict=True, ge=0, le=1000, allow_inf_nan=False)]
 WeeksPerYear = Annotated[float, Field(strict=True, gt=0, le=53, allow_inf_nan=False)]
 FullTimeHours = Annotated[float, Field(strict=True, ge=1, le=168, allow_inf_nan=False)]
-Rate = Annotated[float, Field(strict=True, ge=0, le=1e12, allow_inf_nan=False)]
+Rate = Annotated[float, Field(strict=True, ge=0, le=MAX_RATE, allow_inf_nan=False)]
 
 
 Names = Annotated[list[Alias], BeforeValidator(_one_or_many)]
