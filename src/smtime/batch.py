@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from smtime.errors import InvalidFileError, Problem, SmtimeError, UsageError
 
 if TYPE_CHECKING:
-    from smtime.portfolio import Outcome, Portfolio
+    from smtime.portfolio import Outcome
 
 
 class InputFormat(StrEnum):
@@ -203,12 +203,14 @@ def run(
     source: TextIO,
     fmt: InputFormat,
     name: str,
-    portfolio: Portfolio,
-    write: Callable[[Outcome, int], None],
+    emit: Callable[[Any, int], None],
     report: Callable[[Problem], None],
     advance: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """Estimate every profile of ``source`` in order; return (estimated, bad)."""
+    """Estimate every profile of ``source`` in order; return (estimated, bad).
+
+    ``emit(data, line)`` estimates and writes one profile; it raises ``Bad`` (or a
+    ``SmtimeError``) for a profile that cannot be estimated."""
     from smtime.portfolio import Bad
 
     done = bad = 0
@@ -220,7 +222,7 @@ def run(
             bad += 1
             continue
         try:
-            outcome = portfolio.estimate(record.data)
+            emit(record.data, record.line)
         except Bad as exc:
             who = _who(record.data)
             for message in exc.messages:
@@ -233,7 +235,6 @@ def run(
             report(Problem(name, f"{_who(record.data)}{exc.message}", "", record.line))
             bad += 1
             continue
-        write(outcome, record.line)
         done += 1
     return done, bad
 

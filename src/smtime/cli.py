@@ -22,7 +22,7 @@ from smtime.i18n import Language, default_language
 if TYPE_CHECKING:
     from smtime.models import Catalogue
     from smtime.options import Combined
-    from smtime.portfolio import Outcome, Portfolio
+    from smtime.portfolio import Portfolio
     from smtime.profile import LoadedProfile
 
 PROG = "smtime"
@@ -1059,7 +1059,7 @@ def _run_batch(
         )
         inputs = [] if stdin else [profiles]
         out = stack.enter_context(opened(output, inputs=inputs))
-        write = _batch_writer(fmt, out, runner)
+        emit = _batch_writer(fmt, out, runner)
         problems = 0
 
         def report(problem: Any) -> None:
@@ -1069,7 +1069,7 @@ def _run_batch(
 
         advance = stack.enter_context(_progress())
         try:
-            _, bad = batches.run(source, chosen, name, runner, write, report, advance)
+            _, bad = batches.run(source, chosen, name, emit, report, advance)
         except UnicodeDecodeError as exc:
             byte = exc.object[exc.start : exc.start + 1].hex()
             raise _invalid(name, f"not UTF-8 text (byte 0x{byte})") from None
@@ -1083,15 +1083,15 @@ def _invalid(name: str, message: str) -> SmtimeError:
     return InvalidFileError(name, [Problem(name, message)])
 
 
-def _batch_writer(
-    fmt: "BatchFormat", out: Any, runner: "Portfolio"
-) -> Callable[["Outcome", int], None]:
+def _batch_writer(fmt: "BatchFormat", out: Any, runner: "Portfolio") -> Callable[[Any, int], None]:
+    """What estimates and writes one profile of a batch, in the format asked for."""
     from smtime import batch as batches
 
     if fmt is BatchFormat.JSONL:
+        jsonl, write = runner.jsonl, out.write
 
-        def write_line(outcome: "Outcome", line: int) -> None:
-            out.write(runner.jsonl_line(outcome, line))
+        def write_line(data: Any, line: int) -> None:
+            write(jsonl(data, line))
 
         return write_line
     import csv
@@ -1101,17 +1101,18 @@ def _batch_writer(
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*batches.BATCH_CSV_COLUMNS, *ESTIMATE_COLUMNS])
 
-    def write_rows(outcome: "Outcome", line: int) -> None:
-        writer.writerows([cell(v) for v in row] for row in batches.csv_rows(outcome, line))
+    def write_rows(data: Any, line: int) -> None:
+        rows = batches.csv_rows(runner.estimate(data), line)
+        writer.writerows([cell(v) for v in row] for row in rows)
 
     return write_rows
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[int], None]]:
-    """A progress display on stderr when it is a terminal; nothing otherwise."""
+def _progress() -> Iterator[Callable[[int], None] | None]:
+    """A progress display on stderr when it is a terminal; nothing (None) otherwise."""
     if not sys.stderr.isatty():
-        yield lambda line: None
+        yield None
         return
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

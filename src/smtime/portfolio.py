@@ -15,11 +15,24 @@ however many profiles stream through.
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import fsum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from smtime.core import Assumptions, Choice, Estimate, FamilyEstimate, Prepared, Scenario
+import orjson
+
+from smtime.core import (
+    Assumptions,
+    Choice,
+    Estimate,
+    FamilyEstimate,
+    Kept,
+    Prepared,
+    Scenario,
+    interpolate,
+)
 from smtime.errors import SmtimeError
+from smtime.render.jsonl import join, numbers
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue, Profile
@@ -47,14 +60,6 @@ class Bad(Exception):
         self.messages = messages
 
 
-class Parts(NamedTuple):
-    """The memo keys of a profile estimated from memoised parts, for writing it fast."""
-
-    selection: str
-    assumptions: str
-    rows: tuple[tuple[Any, ...], ...]
-
-
 class Outcome(NamedTuple):
     """One profile's estimate, with what is needed to write it."""
 
@@ -63,14 +68,59 @@ class Outcome(NamedTuple):
     result: Estimate
     assumptions: Assumptions
     lang: str
-    parts: Parts | None
-    """Memo keys when estimated from memoised parts; None when validated as a whole."""
 
 
 class _Selection(NamedTuple):
+    """A profile's catalogue, selection, own choices, drivers and contingency, worked out."""
+
     catalogue: Catalogue
     scenario: Scenario
     prepared: Prepared
+    lines: tuple[float, float, float | None]
+    """What the subtotal, contingency and total lines' ranges depend on: the sums of the kept
+    families' low and high weekly hours, and the contingency."""
+    share: float | None
+    """The contingency as a fraction of the subtotal (None without a contingency)."""
+    text: str
+    """The selection's part of the ``assumptions`` object: JSON text without its braces."""
+
+
+class _Settings(NamedTuple):
+    """A profile's period, staff and cost settings, with the factors and texts they give."""
+
+    assumptions: Assumptions
+    key: str
+    weeks: float
+    per_fte: float
+    per_cost: float | None
+    frame: tuple[str, ...]
+    """The record's template: the texts around its ``profile``, ``line``, ``hypothesis``,
+    ``level``, ``tasks``, ``subtotal``, ``contingency``, ``total`` and ``assumptions``."""
+    text: str
+    """The settings' part of the ``assumptions`` object: JSON text without its braces."""
+
+
+class _Default(NamedTuple):
+    """A profile's hypothesis or level, with the JSON texts it gives."""
+
+    choice: Choice | None
+    head: tuple[str, str]
+    """The JSON texts of the record's ``hypothesis`` and ``level``."""
+    text: str
+    """The JSON text of a family's ``choice`` when the default applies to it."""
+
+
+class _Task(NamedTuple):
+    """A task's JSON text under given settings and language, as a template.
+
+    ``after`` is None when the whole text is known (``before[0]``; ``weekly`` is then the
+    family's weekly hours, or None without a scenario). Otherwise the text is ``before``
+    around the hours over the period, the FTE and the cost (not without a rate), then the
+    default's choice, then ``after``."""
+
+    before: list[str]
+    after: str | None
+    weekly: float | None
 
 
 def _key(data: dict[str, Any], fields: tuple[str, ...]) -> str:
@@ -79,7 +129,10 @@ def _key(data: dict[str, Any], fields: tuple[str, ...]) -> str:
     ``repr`` tells apart what equality does not (1, 1.0 and True; 0.0 and -0.0; a missing key
     and null), and every value read from JSON, CSV or YAML has a faithful ``repr``.
     """
-    return repr(tuple(map(data.get, fields, (_ABSENT,) * len(fields))))
+    return repr(tuple(map(data.get, fields, _ABSENTS[len(fields)])))
+
+
+_ABSENTS = {n: (_ABSENT,) * n for n in (len(SELECTION), len(ASSUMPTIONS))}
 
 
 def _length_key(value: Any) -> Any:
@@ -108,6 +161,14 @@ def _recall(memo: dict[Any, Any], key: Any, compute: Callable[..., Any], *args: 
     return value
 
 
+def _keep(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    """``value``, kept in ``memo`` for ``key``."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class Portfolio:
     """Estimates profiles one by one against catalogues loaded once each."""
 
@@ -118,14 +179,12 @@ class Portfolio:
         self.catalogues: dict[Path | None, Catalogue] = {}
         self._texts: dict[Any, Any] = {}
         self._selections: dict[Any, Any] = {}
-        self._assumptions: dict[Any, Any] = {}
+        self._settings: dict[Any, Any] = {}
         self._defaults: dict[Any, Any] = {}
         self._langs: dict[Any, Any] = {}
         self._rows: dict[Any, Any] = {}
-        self._heads: dict[Any, bytes] = {}
-        self._figures: dict[Any, bytes] = {}
-        self._ranges: dict[Any, Any] = {}
-        self._totals: dict[Any, Any] = {}
+        self._tasks: dict[Any, _Task] = {}
+        self._lines: dict[Any, str] = {}
         self._default_lang: str | None = None
 
     def catalogue(self, profile: Profile) -> Catalogue:
@@ -142,11 +201,26 @@ class Portfolio:
 
     def estimate(self, data: Any) -> Outcome:
         """The estimate of one profile, read as plain data; ``Bad`` when it is not valid."""
-        if type(data) is dict and data.keys() <= FIELDS:
-            outcome = self._from_parts(data)
-            if outcome is not None:
-                return outcome
-        return self.slow(data)
+        parts = self._parts(data)
+        if parts is None:
+            return self.slow(data)
+        selection, settings, default, lang = parts
+        memo = self._rows
+        rows: list[FamilyEstimate] = []
+        for kept in selection.prepared.kept:
+            # a family with its own choice does not depend on the default
+            key: tuple[Any, ...] = (id(kept.family), kept.factor, kept.override)
+            if kept.override is None:
+                key += (default.choice,)
+            row = memo.get(key)
+            if row is None:
+                row = _recall(memo, key, kept.row, default.choice)
+            rows.append(row)
+        from smtime.core import totals
+
+        scenario = selection.scenario._replace(default=default.choice)
+        result = totals(scenario, tuple(rows), selection.prepared.drivers)
+        return Outcome(data.get("name"), selection.catalogue, result, settings.assumptions, lang)
 
     def slow(self, data: Any) -> Outcome:
         """The estimate of a profile validated as a whole, every problem reported at once."""
@@ -165,7 +239,101 @@ class Portfolio:
         combined = combine(Asked(), profile)
         result = estimate(catalogue=cat, scenario=combined.scenario)
         lang = self.lang or combined.lang or self._language()
-        return Outcome(profile.name, cat, result, combined.assumptions, lang, None)
+        return Outcome(profile.name, cat, result, combined.assumptions, lang)
+
+    def jsonl_line(self, outcome: Outcome, line: int) -> str:
+        """One JSON Lines record: the estimate object with the profile's name and line first."""
+        from smtime.render.json import estimate_data
+
+        data = estimate_data(outcome.result, outcome.lang, outcome.assumptions, outcome.catalogue)
+        record = {"profile": outcome.name, "line": line, **data}
+        # every text was validated, and the model refuses what UTF-8 cannot encode
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
+
+    def jsonl(self, data: Any, line: int) -> str:
+        """The JSON Lines record of one profile, read as plain data; ``Bad`` when it is not
+        valid. The same text as ``jsonl_line(estimate(data), line)``, written from templates."""
+        parts = self._parts(data)
+        if parts is None:
+            return self.jsonl_line(self.slow(data), line)
+        selection, settings, default, lang = parts
+        weeks, per_fte, per_cost = settings.weeks, settings.per_fte, settings.per_cost
+        choice = default.choice
+        level = 0.0 if choice is None else choice.level or 0.0  # as Choice.weekly reads it
+        frame = settings.frame
+        constants = list(
+            frame[:4]
+        )  # the texts around the profile's name, line, hypothesis and level
+        text = frame[4] + "["  # the text after the last slot so far
+        values: list[float] = []
+        hours: list[float] = []
+        complete = True
+        memo = self._tasks
+        separator = ""
+        for kept in selection.prepared.kept:
+            key = (id(kept.family), kept.factor, kept.override, settings.key, lang, choice is None)
+            task = memo.get(key) or _keep(memo, key, self._task(kept, settings, lang, choice))
+            if task.after is None:
+                text += separator + task.before[0]
+                if task.weekly is None:
+                    complete = False
+                else:
+                    hours.append(task.weekly)
+            else:
+                weekly = interpolate(kept.low, kept.high, level)
+                hours.append(weekly)
+                values += (weekly * weeks, weekly * per_fte)
+                if per_cost is not None:
+                    values.append(weekly * per_cost)
+                before = task.before
+                constants.append(text + separator + before[0])
+                constants += before[1:-1]
+                text = before[-1] + default.text + task.after
+            separator = ","
+        lines_key = (selection.lines, settings.key, lang, complete)
+        lines = self._lines.get(lines_key) or _keep(
+            self._lines, lines_key, self._lines_text(selection, settings, lang, complete)
+        )
+        text += "]" + lines[0]
+        if complete:
+            _line_values(values, fsum(hours), selection.share, settings)
+            constants.append(text)
+            constants += lines[1:-1]
+            text = lines[-1]
+        texts = numbers(values)
+        if texts is None:
+            return self.jsonl_line(self.estimate(data), line)
+        constants.append(f"{text}{frame[8]}{{{settings.text},{selection.text}}}{frame[9]}\n")
+        name = orjson.dumps(data.get("name")).decode()
+        return join(constants, [name, str(line), *default.head, *texts])
+
+    def _parts(self, data: Any) -> tuple[_Selection, _Settings, _Default, str] | None:
+        """A profile's memoised parts, and its language; None when a part is not valid."""
+        if type(data) is not dict or not data.keys() <= FIELDS:
+            return None
+        get = data.get
+        texts = (
+            _scalar_key(get("format", _ABSENT)),
+            _length_key(get("name")),
+            _length_key(get("description")),
+        )
+        if (self._texts.get(texts) or _recall(self._texts, texts, _part, data, TEXTS)) is _INVALID:
+            return None
+        key = _key(data, SELECTION)
+        selection = self._selections.get(key) or _recall(
+            self._selections, key, self._selection, data
+        )
+        key = _key(data, ASSUMPTIONS)
+        settings = self._settings.get(key) or _recall(self._settings, key, _settings, data)
+        scalars = (_scalar_key(get("hypothesis", _ABSENT)), _scalar_key(get("level", _ABSENT)))
+        default = self._defaults.get(scalars) or _recall(self._defaults, scalars, _default, data)
+        scalar = _scalar_key(get("lang", _ABSENT))
+        lang = self._langs.get(scalar, _MISS)
+        if lang is _MISS:
+            lang = _recall(self._langs, scalar, _lang, data)
+        if _INVALID in (selection, settings, default, lang):
+            return None
+        return selection, settings, default, self.lang or lang or self._language()
 
     def _language(self) -> str:
         if self._default_lang is None:
@@ -174,108 +342,89 @@ class Portfolio:
             self._default_lang = default_language().value
         return self._default_lang
 
-    def _from_parts(self, data: dict[str, Any]) -> Outcome | None:
-        """The estimate from memoised parts; None when a part is not valid."""
-        get = data.get
-        texts = (
-            _scalar_key(get("format", _ABSENT)),
-            _length_key(get("name")),
-            _length_key(get("description")),
-        )
-        if _recall(self._texts, texts, _part, data, TEXTS) is _INVALID:
-            return None
-        selection_key = _key(data, SELECTION)
-        selection = _recall(self._selections, selection_key, self._selection, data)
-        assumptions_key = _key(data, ASSUMPTIONS)
-        assumptions = _recall(self._assumptions, assumptions_key, _assumptions, data)
-        default_key = (_scalar_key(get("hypothesis", _ABSENT)), _scalar_key(get("level", _ABSENT)))
-        default = _recall(self._defaults, default_key, _default, data)
-        lang = _recall(self._langs, _scalar_key(get("lang", _ABSENT)), _lang, data)
-        if _INVALID in (selection, assumptions, default, lang):
-            return None
-        from smtime.core import totals
-
-        memo = self._rows
-        rows: list[FamilyEstimate] = []
-        keys = []
-        for kept in selection.prepared.kept:
-            # a family with its own choice does not depend on the default
-            key: tuple[Any, ...] = (id(kept.family), kept.factor, kept.override)
-            if kept.override is None:
-                key += (default,)
-            row = memo.get(key)
-            if row is None:
-                row = _recall(memo, key, kept.row, default)
-            rows.append(row)
-            keys.append(key)
-        scenario = selection.scenario._replace(default=default)
-        result = totals(scenario, tuple(rows), selection.prepared.drivers)
-        parts = Parts(selection_key, assumptions_key, tuple(keys))
-        lang = self.lang or lang or self._language()
-        return Outcome(get("name"), selection.catalogue, result, assumptions, lang, parts)
-
     def _selection(self, data: dict[str, Any]) -> _Selection:
-        from smtime.core import prepare
+        from smtime.core import check_percent, prepare
         from smtime.options import Asked, combine
+        from smtime.render.json import selection_data
+        from smtime.render.jsonl import template
 
         profile = _part(data, SELECTION)
         cat = self.catalogue(profile)
         _check_names(profile, cat)
         scenario = combine(Asked(), profile).scenario
-        return _Selection(cat, scenario, prepare(cat, scenario))
+        prepared = prepare(cat, scenario)
+        contingency = scenario.contingency
+        share = None if contingency is None else check_percent(contingency, "contingency") / 100
+        sums = (fsum(k.low for k in prepared.kept), fsum(k.high for k in prepared.kept))
+        text = template(selection_data(scenario, prepared.drivers, prepared.kept, cat))[0]
+        return _Selection(cat, scenario, prepared, (*sums, contingency), share, text[1:-1])
 
-    def _task_figures(self, row: FamilyEstimate, assumptions: Assumptions, parts: Parts) -> bytes:
-        """The rest of a task's JSON object after its label: figures, choice and drivers."""
-        import orjson
+    def _task(self, kept: Kept, settings: _Settings, lang: str, default: Choice | None) -> _Task:
+        """The template of a kept family's task (see ``_Task``)."""
+        from smtime.render.json import task_data
+        from smtime.render.jsonl import SLOT, template
 
-        from smtime.render.json import range_numbers, task_figures
+        row = kept.row(default)
+        data = task_data(row, lang, settings.assumptions)
+        if kept.override is not None or default is None:
+            return _Task(template(data), None, row.hours)
+        data["hours"] = data["fte"]["hours"] = data["choice"] = SLOT
+        if data["cost"] is not None:
+            data["cost"]["hours"] = SLOT
+        pieces = template(data)
+        return _Task(pieces[:-1], pieces[-1], None)
 
-        key = (id(row.family), row.multiplier, parts.assumptions)
-        ranges = self._ranges.get(key) or _recall(
-            self._ranges, key, range_numbers, row.low, row.high, assumptions
+    def _lines_text(
+        self, selection: _Selection, settings: _Settings, lang: str, complete: bool
+    ) -> list[str]:
+        """The template of the subtotal, contingency and total lines, from the frame's
+        ``subtotal`` key to its ``assumptions`` key; slots for their hours, FTE and cost when
+        ``complete``."""
+        from smtime.core import totals
+        from smtime.render.json import contingency_data, line_data
+        from smtime.render.jsonl import SLOT as NUMBER
+        from smtime.render.jsonl import template
+
+        kept = selection.prepared.kept
+        result = totals(selection.scenario, tuple(k.row(None) for k in kept), {})
+        lines = (
+            line_data(result.subtotal, settings.assumptions),
+            contingency_data(result, lang, settings.assumptions),
+            line_data(result.total, settings.assumptions),
         )
-        return orjson.dumps(task_figures(row, assumptions, ranges))[1:]
+        pieces = [""]
+        for key, data in zip(settings.frame[5:8], lines, strict=True):
+            if data is not None and complete:
+                data["hours"] = data["fte"]["hours"] = NUMBER
+                if data["cost"] is not None:
+                    data["cost"]["hours"] = NUMBER
+            more = template(data)
+            pieces[-1] += key + more[0]
+            pieces += more[1:]
+        return pieces
 
-    def jsonl_line(self, outcome: Outcome, line: int) -> str:
-        """One JSON Lines record: the estimate object with the profile's name and line first."""
-        import orjson
 
-        from smtime.render import json as render
+def _line_values(
+    values: list[float], subtotal: float, share: float | None, settings: _Settings
+) -> None:
+    """Add to ``values`` the hours over the period, FTE and cost (with a rate) of the
+    subtotal, contingency (with a share) and total lines, as ``core.totals`` works them out."""
+    sums: tuple[float, ...]
+    if share is None:
+        sums = (subtotal, subtotal)  # the subtotal and the total
+    else:
+        contingency = subtotal * share
+        sums = (subtotal, contingency, fsum((subtotal, contingency)))
+    weeks, per_fte, per_cost = settings.weeks, settings.per_fte, settings.per_cost
+    for weekly in sums:
+        values += (weekly * weeks, weekly * per_fte)
+        if per_cost is not None:
+            values.append(weekly * per_cost)
 
-        result, assumptions, lang = outcome.result, outcome.assumptions, outcome.lang
-        parts = outcome.parts
-        if parts is None:
-            data = render.estimate_data(result, lang, assumptions, outcome.catalogue)
-            record = {"profile": outcome.name, "line": line, **data}
-        else:
-            heads, figures, fragment = self._heads, self._figures, orjson.Fragment
-            tasks = []
-            for row, key in zip(result.families, parts.rows, strict=True):
-                head_key = (id(row.family), lang)
-                head = heads.get(head_key) or _recall(heads, head_key, _task_head, row, lang)
-                figures_key = (key, parts.assumptions)
-                text = figures.get(figures_key) or _recall(
-                    figures, figures_key, self._task_figures, row, assumptions, parts
-                )
-                tasks.append(fragment(head + text))
-            settings, subtotal, contingency, total = _recall(
-                self._totals,
-                (parts.selection, parts.assumptions),
-                _totals,
-                result,
-                assumptions,
-                outcome.catalogue,
-            )
-            data = render.estimate_object(
-                render.head_data(result, assumptions),
-                tasks,
-                render.line_data(result.subtotal, assumptions, subtotal),
-                render.contingency_data(result, lang, assumptions, contingency),
-                render.line_data(result.total, assumptions, total),
-            )
-            record = {"profile": outcome.name, "line": line, **data, "assumptions": settings}
-        # every text was validated, and the model refuses what UTF-8 cannot encode
-        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
+
+def orjson_text(value: Any) -> str:
+    """``value`` as JSON text."""
+    return orjson.dumps(value).decode()
 
 
 def _scalar_key(value: Any) -> Any:
@@ -295,18 +444,40 @@ def _part(data: dict[str, Any], fields: tuple[str, ...]) -> Profile:
     return Profile.model_validate({k: data[k] for k in fields if k in data})
 
 
-def _assumptions(data: dict[str, Any]) -> Assumptions:
+def _settings(data: dict[str, Any]) -> _Settings:
     from smtime.options import Asked, combine
+    from smtime.render.json import estimate_object, head_data, settings_data
+    from smtime.render.jsonl import SLOT, template
 
     profile = _part(data, ASSUMPTIONS)
     _check_names(profile, None)
-    return combine(Asked(), profile).assumptions
+    assumptions = combine(Asked(), profile).assumptions
+    weeks, per_fte, per_cost = assumptions.factors
+    head = {**head_data(Scenario(), assumptions), "hypothesis": SLOT, "level": SLOT}
+    record = {
+        "profile": SLOT,
+        "line": SLOT,
+        **estimate_object(head, SLOT, SLOT, SLOT, SLOT),
+        "assumptions": SLOT,
+    }
+    frame = tuple(template(record))
+    text = template(settings_data(assumptions))[0][1:-1]
+    return _Settings(assumptions, _key(data, ASSUMPTIONS), weeks, per_fte, per_cost, frame, text)
 
 
-def _default(data: dict[str, Any]) -> Choice | None:
+def _default(data: dict[str, Any]) -> _Default:
+    from smtime.core import FamilyEstimate, Figures
     from smtime.options import Asked, combine
+    from smtime.render.json import choice_data, head_data
 
-    return combine(Asked(), _part(data, DEFAULT)).scenario.default
+    choice = combine(Asked(), _part(data, DEFAULT)).scenario.default
+    head = head_data(Scenario(default=choice), Assumptions())
+    row = FamilyEstimate(None, Figures(0.0, 0.0, None), choice)  # type: ignore[arg-type]
+    return _Default(
+        choice,
+        (orjson_text(head["hypothesis"]), orjson_text(head["level"])),
+        orjson_text(choice_data(row)),
+    )
 
 
 def _lang(data: dict[str, Any]) -> str | None:
@@ -332,31 +503,3 @@ def _validation_messages(exc: Any) -> list[str]:
     from smtime.safeyaml import format_path
 
     return [f"{format_path(loc)}: {message}" for loc, message, _ in describe(exc, Profile)]
-
-
-def _task_head(row: FamilyEstimate, lang: str) -> bytes:
-    """The opening of a task's JSON object: its id and label, and a comma."""
-    import orjson
-
-    from smtime.render.json import task_name
-
-    return orjson.dumps(task_name(row, lang))[:-1] + b","
-
-
-def _totals(result: Estimate, assumptions: Assumptions, catalogue: Any) -> tuple[Any, ...]:
-    """What the lines after the tasks share with every profile of the same selection and
-    assumptions: the ``assumptions`` object as JSON text, and the ranges of the subtotal,
-    contingency and total lines (their low and high do not depend on the default)."""
-    import orjson
-
-    from smtime.render.json import assumptions_data, range_numbers
-
-    def ranges(figures: Any) -> Any:
-        return None if figures is None else range_numbers(figures.low, figures.high, assumptions)
-
-    return (
-        orjson.Fragment(orjson.dumps(assumptions_data(result, assumptions, catalogue))),
-        ranges(result.subtotal),
-        ranges(result.contingency),
-        ranges(result.total),
-    )

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from smtime.core import Assumptions, Breakdown, Estimate, FamilyEstimate, Figures
+from smtime.core import (
+    Assumptions,
+    Breakdown,
+    Estimate,
+    FamilyEstimate,
+    Figures,
+    Kept,
+    Scenario,
+)
 from smtime.i18n import localize, word
 
 if TYPE_CHECKING:
@@ -116,9 +125,8 @@ def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[
     return {**task_name(row, lang), **task_figures(row, assumptions)}
 
 
-def head_data(result: Estimate, assumptions: Assumptions) -> dict[str, Any]:
+def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
     """The scenario fields that open an estimate object, before its ``tasks``."""
-    scenario = result.scenario
     return {
         "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
         "level": _maybe(scenario.level),
@@ -145,7 +153,14 @@ def assumptions_data(
     result: Estimate, assumptions: Assumptions, catalogue: Catalogue
 ) -> dict[str, Any]:
     """Everything the figures depend on besides the catalogue's hours."""
-    scenario = result.scenario
+    return {
+        **settings_data(assumptions),
+        **selection_data(result.scenario, result.drivers, result.families, catalogue),
+    }
+
+
+def settings_data(assumptions: Assumptions) -> dict[str, Any]:
+    """The first part of the ``assumptions`` object: the period, staff and cost settings."""
     return {
         "period": assumptions.period.value,
         "weeks_per_year": number(assumptions.weeks_per_year),
@@ -153,9 +168,21 @@ def assumptions_data(
         "full_time_hours": number(assumptions.full_time_hours),
         "rate": _maybe(assumptions.rate),
         "currency": assumptions.currency if assumptions.rate is not None else None,
+    }
+
+
+def selection_data(
+    scenario: Scenario,
+    drivers: Mapping[str, float],
+    rows: Iterable[FamilyEstimate | Kept],
+    catalogue: Catalogue,
+) -> dict[str, Any]:
+    """The rest of the ``assumptions`` object: the contingency, the drivers' quantities, the
+    families kept (``rows``, in order) and the catalogue."""
+    return {
         "contingency": _maybe(scenario.contingency),
-        "drivers": {name: number(q) for name, q in result.drivers.items()},
-        "only": [r.family.id for r in result.families] if scenario.only else None,
+        "drivers": {name: number(q) for name, q in drivers.items()},
+        "only": [r.family.id for r in rows] if scenario.only else None,
         "exclude": list(scenario.exclude),
         "catalogue": {
             "version": catalogue.version,
@@ -187,7 +214,7 @@ def estimate_data(
     """The ``estimate`` object."""
     assumptions = assumptions or Assumptions()
     data = estimate_object(
-        head_data(result, assumptions),
+        head_data(result.scenario, assumptions),
         [task_data(row, lang, assumptions) for row in result.families],
         line_data(result.subtotal, assumptions),
         contingency_data(result, lang, assumptions),

@@ -1,0 +1,66 @@
+"""JSON Lines records from templates: the JSON text of the estimate object, made once by the
+renderers of ``render.json`` and orjson, cut where a profile's own values go.
+
+``template`` writes data in which ``SLOT`` stands for a value and returns the text around the
+slots; ``numbers`` writes many numbers at once exactly as ``render.json.number`` and orjson
+write them, or says that it cannot (``None``: the caller then writes the record the usual
+way); ``join`` puts the values' texts in the slots.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+SLOT = orjson.Fragment(b"\x01")
+"""Stands for a value in the data given to ``template``."""
+
+FAST_LIMIT = 1e9
+"""Numbers from 0 up to this have at most 15 significant digits once rounded to 6 decimals:
+``%.6f`` then writes the digits orjson writes for the rounded number."""
+
+_SMALL = 1e-5
+"""Below this orjson writes some numbers in exponent form (``1e-6``)."""
+
+_FORMATS: dict[int, str] = {}
+
+
+def template(data: Any) -> list[str]:
+    """The JSON text of ``data`` cut at each ``SLOT``: the texts before, between and after.
+
+    orjson writes every control character of a text escaped (``\\u0001``), so a raw one is only
+    where a ``SLOT`` was put, never in text from a catalogue or a profile."""
+    return orjson.dumps(data).decode().split("\x01")
+
+
+def numbers(values: list[float]) -> list[str] | None:
+    """The JSON text of each of ``values`` rounded to 6 decimals, as ``number`` and orjson
+    write it; None when a value is not from 0 up to ``FAST_LIMIT``, or is -0.0 or below 1e-5
+    but not 0 (written the usual way: 0, and orjson's exponent form)."""
+    if not values:
+        return []
+    least = min(values)
+    if not (least >= 0.0 and max(values) < FAST_LIMIT and sum(values) >= 0.0):
+        return None  # (the sum is NaN if a value is, whatever min and max saw)
+    if least < _SMALL and not all(v >= _SMALL or str(v) == "0.0" for v in values):
+        return None
+    count = len(values)
+    form = _FORMATS.get(count)
+    if form is None:
+        form = _FORMATS[count] = "%.6f\x00" * count
+    # %.6f rounds as round(value, 6) does (both correctly, by the same dtoa); what is left is
+    # writing the rounded number as orjson does: no trailing zeros, no point for whole ones.
+    # Each number ends with a NUL until its zeros are taken off with it, so no zero goes twice.
+    text = (form % tuple(values)).replace(".000000\x00", ",")
+    for zeros in ("00000\x00", "0000\x00", "000\x00", "00\x00", "0\x00", "\x00"):
+        text = text.replace(zeros, ",")
+    return text.split(",")[:-1]
+
+
+def join(constants: list[str], texts: list[str]) -> str:
+    """``constants[0]``, ``texts[0]``, ``constants[1]``, ... ``constants[-1]``, as one text."""
+    parts: list[str] = [""] * (2 * len(texts) + 1)
+    parts[::2] = constants
+    parts[1::2] = texts
+    return "".join(parts)
