@@ -9,9 +9,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from smtime import batch as batches
 from tests.conftest import MINIMAL, Run, conforming
 
 Smtime = Callable[..., Run]
@@ -210,3 +212,125 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert b"profiles" in seen
     assert len(out_path.read_text().splitlines()) == 2000
+
+
+MIXED = "".join(
+    [
+        '{"name": "a", "hypothesis": "low", "rate": 50}\n',
+        "\n",
+        '{"name": "b", "hypotesis": "low"}\n',
+        "not json\n",
+        '{"name": "c", "level": 0.25, "period": "month", "lang": "fr", "contingency": 10}\n',
+        '{"name": "d", "set": {"bloging": "high"}}\n',
+        '{"name": "e", "level": 1e-9, "full_time_hours": 168}\n',  # numbers below 1e-5
+        '{"name": "f", "set": {"blogging": "2h"}, "exclude": ["veille"], "rate": 0}\n',
+        '{"name": "g", "level": NaN}\n',  # read by the standard library, then refused
+    ]
+    * 7
+)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 4 lines, so that a small file makes several, with workers on any machine."""
+    monkeypatch.setattr(batches, "CHUNK", 4)
+    monkeypatch.setattr(batches, "usable_cpus", lambda: 2)
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_several_processes_write_what_one_writes(smtime: Smtime, tmp_path: Path, fmt: str) -> None:
+    """With --jobs 2 the output, the problems (in the order of the lines) and the exit code are
+    those of --jobs 1, to the character."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(MIXED)
+    one = smtime("batch", str(path), "--format", fmt, "--jobs", "1")
+    two = smtime("batch", str(path), "--format", fmt, "--jobs", "2")
+    assert one.exit_code == two.exit_code == 65
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr
+    assert one.stderr.count("\n") == 4 * 7  # b, not json, d and g in each round
+    if fmt == "jsonl":
+        names = [o["profile"] for o in lines(two.stdout)]
+        assert names == ["a", "c", "e", "f"] * 7
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+def test_large_files_use_every_processor_by_default(
+    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_BYTES a JSON Lines file is estimated by one process per processor."""
+    started: list[int] = []
+    workers = batches.workers
+
+    def counted(jobs: int, *args: Any) -> Any:
+        started.append(jobs)
+        return workers(jobs, *args)
+
+    monkeypatch.setattr(batches, "workers", counted)
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(MIXED)
+    monkeypatch.setattr(batches, "PARALLEL_BYTES", path.stat().st_size + 1)
+    smtime("batch", str(path))
+    assert started == []
+    monkeypatch.setattr(batches, "PARALLEL_BYTES", path.stat().st_size)
+    parallel = smtime("batch", str(path))
+    assert started == [2]
+    assert parallel.stdout == smtime("batch", str(path), "--jobs", "1").stdout
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+def test_a_catalogue_that_cannot_be_read_stops_the_batch_as_with_one_process(
+    smtime: Smtime, tmp_path: Path
+) -> None:
+    """A profile naming a catalogue that is not valid stops the batch where one process stops
+    it: same records written before it, same message, same exit code."""
+    (tmp_path / "broken.yaml").write_text("families: [\n")
+    path = tmp_path / "stop.jsonl"
+    good = '{"name": "ok", "hypothesis": "mid"}\n'
+    path.write_text(good * 9 + '{"name": "x", "catalogue": "broken.yaml"}\n' + good * 9)
+    one = smtime("batch", str(path), "--jobs", "1")
+    two = smtime("batch", str(path), "--jobs", "2")
+    assert one.exit_code == two.exit_code == 65
+    assert two.stdout == one.stdout
+    assert len(lines(two.stdout)) == 9
+    assert two.stderr == one.stderr
+    assert "broken.yaml" in two.stderr
+
+
+def _dying_work(name: str, start: int, lines: list[str]) -> Any:
+    import os
+
+    if start > 8:
+        os._exit(1)  # a worker killed in the middle of the batch
+    return WORK(name, start, lines)
+
+
+WORK = batches._work
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+def test_a_worker_that_dies_leaves_its_chunks_to_the_main_process(
+    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is lost or reordered when a worker process dies: what it did not finish is
+    estimated by the main process."""
+    monkeypatch.setattr(batches, "_work", _dying_work)
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(MIXED)
+    two = smtime("batch", str(path), "--jobs", "2")
+    monkeypatch.setattr(batches, "_work", WORK)
+    one = smtime("batch", str(path), "--jobs", "1")
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+def test_jobs_must_be_at_least_1(smtime: Smtime, tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"name": "a"}\n')
+    run = smtime("batch", str(path), "--jobs", "0")
+    assert run.exit_code == 2
+    assert "--jobs" in run.stderr

@@ -58,6 +58,8 @@ def _field(name: str) -> st.SearchStrategy[Any]:
     }[name]
 
 
+HYPOTHESES = ["low", "mid", "high"]
+LANGS = ["fr", "en", "es"]
 FIELD_NAMES = sorted([*portfolio.FIELDS, "hypotesis"])
 DRIVERS = Path(__file__).parents[1] / "docs" / "examples" / "catalogue-drivers.yaml"
 
@@ -95,7 +97,7 @@ def _memoised(runner: Portfolio, data: Any, line: int) -> Any:
     """The record the memoised estimator writes for ``data`` from its templates, or the
     problems; the record of its estimate (as CSV output uses it) must be the same."""
     try:
-        text = runner.jsonl(data, line)
+        text = runner.jsonl(data, line).decode()
     except Bad as exc:
         return ("bad", exc.messages)
     except SmtimeError as exc:
@@ -140,17 +142,21 @@ def test_values_equal_in_python_are_not_confused(first: Any, second: Any) -> Non
 
 
 def test_memos_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past ``MEMO_SIZE`` entries a memo starts again, and estimates stay the same."""
+    """Past ``MEMO_SIZE`` entries a memo starts again (past ``TASKS_SIZE`` for the task texts
+    of every context), and estimates stay the same."""
     monkeypatch.setattr(portfolio, "MEMO_SIZE", 3)
+    monkeypatch.setattr(portfolio, "TASKS_SIZE", 5)
     runner = _portfolio()
     batch = [
         {"name": f"c{i}", "level": i / 20, "period": ["week", "month", "year"][i % 3], "rate": i}
         for i in range(21)
     ]
+    batch += [{"name": "h", "hypothesis": h, "lang": lang} for h in HYPOTHESES for lang in LANGS]
     for line, data in enumerate(batch * 2, 1):
         assert _memoised(runner, data, line) == _reference(_portfolio(), data, line)
     sizes = [len(memo) for memo in vars(runner).values() if isinstance(memo, dict)]
     assert max(sizes) <= 3
+    assert sum(len(tasks) for tasks in runner._tasks.values()) <= 5
 
 
 def test_text_utf8_cannot_encode_is_refused_after_text_of_its_length() -> None:

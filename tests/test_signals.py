@@ -130,3 +130,38 @@ def test_internal_error_is_one_line(
     assert info.value.code == 70
     err = capsys.readouterr().err
     assert err == "smtime: internal error: ZeroDivisionError: boom (please report this)\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="several processes only on Linux")
+def test_ctrl_c_during_a_batch_in_several_processes(tmp_path: Path) -> None:
+    """SIGINT while worker processes estimate a batch exits 130 without a traceback, and the
+    workers end with it."""
+    path = tmp_path / "many.jsonl"
+    path.write_text('{"name": "c", "level": 0.5, "rate": 40}\n' * 200_000)
+    proc = subprocess.Popen(
+        [*SMTIME, "batch", str(path), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    time.sleep(1.5)
+    assert proc.poll() is None, "the batch ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C: to every process of the group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert _group(proc.pid) == []
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes still in process group ``pgid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    found.append(int(entry.name))
+            except ProcessLookupError:
+                pass
+    return found

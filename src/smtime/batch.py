@@ -9,16 +9,22 @@ and the others are still estimated, in their order. The estimating is ``smtime.p
 from __future__ import annotations
 
 import csv
+import itertools
 import json
-from collections.abc import Callable, Iterator
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from smtime.errors import InvalidFileError, Problem, SmtimeError, UsageError
 
 if TYPE_CHECKING:
-    from smtime.portfolio import Outcome
+    from concurrent.futures import Executor
+
+    from smtime.portfolio import Outcome, Portfolio
 
 
 class InputFormat(StrEnum):
@@ -94,11 +100,11 @@ def records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[Record]:
     return _yaml(stream, name)
 
 
-def _jsonl(stream: TextIO) -> Iterator[Record]:
+def _jsonl(stream: Iterable[str], start: int = 1) -> Iterator[Record]:
     import orjson
 
     fast = orjson.loads
-    for number, line in enumerate(stream, 1):
+    for number, line in enumerate(stream, start):
         try:
             data = fast(line)
         except ValueError:
@@ -200,23 +206,23 @@ def _yaml(stream: TextIO, name: str) -> Iterator[Record]:
 
 
 def run(
-    source: TextIO,
-    fmt: InputFormat,
+    records: Iterable[Record],
     name: str,
     emit: Callable[[Any, int], None],
     report: Callable[[Problem], None],
     advance: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """Estimate every profile of ``source`` in order; return (estimated, bad).
+    """Estimate every profile of ``records`` in order; return (estimated, bad).
 
     ``emit(data, line)`` estimates and writes one profile; it raises ``Bad`` (or a
-    ``SmtimeError``) for a profile that cannot be estimated."""
+    ``SmtimeError``) for a profile that cannot be estimated. ``advance(count)`` is told of
+    every record read."""
     from smtime.portfolio import Bad
 
     done = bad = 0
-    for record in records(source, fmt, name):
+    for record in records:
         if advance is not None:
-            advance(record.line)
+            advance(1)
         if record.problem is not None:
             report(Problem(name, record.problem, "", record.line))
             bad += 1
@@ -248,6 +254,92 @@ def _who(data: Any) -> str:
 BATCH_CSV_COLUMNS = ("profile", "line")
 
 
+class OutputFormat(StrEnum):
+    """What a batch writes."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def csv_header(out: TextIO) -> None:
+    """The header row of a batch's CSV output."""
+    from smtime.render.csv import ESTIMATE_COLUMNS
+
+    csv.writer(out, lineterminator="\n").writerow([*BATCH_CSV_COLUMNS, *ESTIMATE_COLUMNS])
+
+
+class Binary:
+    """Writes UTF-8 text to ``out``: to the bytes under it when it writes UTF-8 (after what
+    was written to it as text), else decoded. Records are gathered and written about a
+    megabyte at a time; ``flush`` writes what is left (leaving the ``with`` block does)."""
+
+    SIZE = 1 << 20
+
+    def __init__(self, out: TextIO) -> None:
+        import codecs
+
+        self._out = out
+        buffer = getattr(out, "buffer", None)
+        self._bytes = buffer is not None and codecs.lookup(out.encoding or "ascii").name == "utf-8"
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self._pending)
+        self._pending.clear()
+        self._size = 0
+        if self._bytes:
+            self._out.flush()  # what was written to it as text
+            self._out.buffer.write(data)
+        else:
+            self._out.write(data.decode())
+
+    def __enter__(self) -> Binary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
+
+class _Encoded:
+    """A file-like object for ``csv.writer`` that passes its text on as UTF-8."""
+
+    def __init__(self, write: Callable[[bytes], Any]) -> None:
+        self._write = write
+
+    def write(self, text: str) -> None:
+        self._write(text.encode())
+
+
+def emitter(
+    fmt: OutputFormat, write: Callable[[bytes], Any], portfolio: Portfolio
+) -> Callable[[Any, int], None]:
+    """What estimates one profile and writes it in ``fmt`` with ``write`` (as UTF-8; CSV rows
+    without the header)."""
+    if fmt is OutputFormat.JSONL:
+        jsonl = portfolio.jsonl
+
+        def write_line(data: Any, line: int) -> None:
+            write(jsonl(data, line))
+
+        return write_line
+    from smtime.render.csv import cell
+
+    writer = csv.writer(_Encoded(write), lineterminator="\n")
+
+    def write_rows(data: Any, line: int) -> None:
+        rows = csv_rows(portfolio.estimate(data), line)
+        writer.writerows([cell(v) for v in row] for row in rows)
+
+    return write_rows
+
+
 def csv_rows(outcome: Outcome, line: int) -> list[list[Any]]:
     """The estimate CSV rows of one profile, each led by its name and line."""
     from smtime.render.csv import estimate_rows
@@ -256,3 +348,141 @@ def csv_rows(outcome: Outcome, line: int) -> list[list[Any]]:
         [outcome.name, line, *row]
         for row in estimate_rows(outcome.result, outcome.assumptions, outcome.lang)
     ]
+
+
+# Estimating with several processes: JSON Lines read in chunks of lines, each chunk estimated
+# by a worker process forked from this one (its catalogues and memos already there), the
+# results written here in the order of the chunks.
+
+CHUNK = 1000
+"""Lines of JSON Lines a worker process estimates at a time."""
+PARALLEL_BYTES = 1 << 20
+"""The size from which a file of JSON Lines is estimated by several processes by default."""
+
+
+def usable_cpus() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked (Linux): elsewhere a batch runs in one."""
+    import multiprocessing
+
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Chunk(NamedTuple):
+    """What a worker made of a chunk: its output, its problems and counts; or that something
+    stopped it (``failed``), which the main process will then meet again itself."""
+
+    output: bytes
+    """UTF-8, which the main process writes as it is."""
+    problems: list[Problem]
+    done: int
+    bad: int
+    failed: bool
+
+
+_WORKER: tuple[Portfolio, OutputFormat] | None = None
+
+
+def _start_worker(portfolio: Portfolio, fmt: OutputFormat) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    global _WORKER  # noqa: PLW0603 (one portfolio per worker process)
+    _WORKER = (portfolio, fmt)
+
+
+def _work(name: str, start: int, lines: list[str]) -> _Chunk:
+    assert _WORKER is not None
+    portfolio, fmt = _WORKER
+    output: list[bytes] = []
+    problems: list[Problem] = []
+    try:
+        emit = emitter(fmt, output.append, portfolio)
+        done, bad = run(_jsonl(lines, start), name, emit, problems.append)
+    except Exception:  # the main process does the chunk again and reports it
+        return _Chunk(b"", [], 0, 0, True)
+    return _Chunk(b"".join(output), problems, done, bad, False)
+
+
+@contextmanager
+def workers(jobs: int, portfolio: Portfolio, fmt: OutputFormat) -> Iterator[Executor]:
+    """``jobs`` worker processes, started now (before any thread of this process, such as a
+    progress display, is)."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # what the workers inherit is left out of garbage collection: collecting would write to
+    # every object, and each page written is copied into each worker
+    gc.freeze()
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(portfolio, fmt),
+    )
+    try:
+        pool.submit(int).result()  # forks every worker
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_parallel(
+    stream: TextIO,
+    name: str,
+    pool: Executor,
+    jobs: int,
+    emit: Callable[[Any, int], None],
+    write: Callable[[bytes], Any],
+    report: Callable[[Problem], None],
+    advance: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """``run`` on JSON Lines, chunk by chunk in ``pool``'s workers, the output and problems in
+    the order of the lines. A chunk a worker could not finish (a catalogue that cannot be
+    read, a worker that died) is done again here with ``emit``, which meets the same problem
+    and reports it as ``run`` does."""
+    from collections import deque
+    from concurrent.futures import Future
+
+    done = bad = 0
+    pending: deque[tuple[int, list[str], Future[_Chunk] | None]] = deque()
+
+    def finish(start: int, lines: list[str], future: Future[_Chunk] | None) -> None:
+        nonlocal done, bad
+        try:
+            chunk = None if future is None else future.result()
+        except Exception:  # a worker that died: the chunk is done here
+            chunk = None
+        if chunk is None or chunk.failed:
+            more, worse = run(_jsonl(lines, start), name, emit, report, advance)
+        else:
+            write(chunk.output)
+            for problem in chunk.problems:
+                report(problem)
+            more, worse = chunk.done, chunk.bad
+            if advance is not None:
+                advance(len(lines))
+        done += more
+        bad += worse
+
+    start = 1
+    while lines := list(itertools.islice(stream, CHUNK)):
+        try:
+            future: Future[_Chunk] | None = pool.submit(_work, name, start, lines)
+        except Exception:  # a pool that lost a worker takes no more: the rest is done here
+            future = None
+        pending.append((start, lines, future))
+        start += len(lines)
+        if len(pending) > 2 * jobs:  # a few chunks ahead, never the whole file in memory
+            finish(*pending.popleft())
+    while pending:
+        finish(*pending.popleft())
+    return done, bad

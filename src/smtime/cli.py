@@ -22,7 +22,6 @@ from smtime.i18n import Language, default_language
 if TYPE_CHECKING:
     from smtime.models import Catalogue
     from smtime.options import Combined
-    from smtime.portfolio import Portfolio
     from smtime.profile import LoadedProfile
 
 PROG = "smtime"
@@ -995,6 +994,20 @@ def batch(
             rich_help_panel=OUTPUT,
         ),
     ] = BatchFormat.JSONL,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help=(
+                "Processes that estimate JSON Lines from a file, in chunks of lines; the output"
+                " keeps the order of the profiles [default: every processor for a file of 1 MiB"
+                " or more on Linux, else 1]."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     catalogue: CatalogueOption = None,
     lang: LangOption = None,
     output: OutputOption = None,
@@ -1002,7 +1015,8 @@ def batch(
     """Estimate a whole portfolio: one estimate per profile, streamed in one pass.
 
     A bad profile is reported on stderr with its line, the others are still estimated, and the
-    exit code is then 65. A progress bar shows on stderr when it is a terminal.
+    exit code is then 65. A progress bar shows on stderr when it is a terminal. A large file
+    of JSON Lines is estimated by one process per processor (--jobs).
 
     Examples:
 
@@ -1010,15 +1024,17 @@ def batch(
       smtime batch clients.jsonl > estimates.jsonl
       smtime batch clients.csv --format csv --output estimates.csv
       smtime batch portfolio.yaml | jq -c '{profile, total: .total.hours}'
+      smtime batch big.jsonl --jobs 1 --output estimates.jsonl
     """
     with _reported():
-        _run_batch(profiles, input_format, fmt, catalogue, lang, output)
+        _run_batch(profiles, input_format, fmt, jobs, catalogue, lang, output)
 
 
 def _run_batch(
     profiles: Path,
     input_format: ProfilesFormat,
     fmt: BatchFormat,
+    jobs: int | None,
     catalogue: Path | None,
     lang: Language | None,
     output: Path | None,
@@ -1059,17 +1075,34 @@ def _run_batch(
         )
         inputs = [] if stdin else [profiles]
         out = stack.enter_context(opened(output, inputs=inputs))
-        emit = _batch_writer(fmt, out, runner)
-        problems = 0
+        output_format = batches.OutputFormat(fmt.value)
+        if output_format is batches.OutputFormat.CSV:
+            batches.csv_header(out)
+        write = stack.enter_context(batches.Binary(out)).write
+        emit = batches.emitter(output_format, write, runner)
 
         def report(problem: Any) -> None:
-            nonlocal problems
-            problems += 1
             sys.stderr.write(f"{problem}\n")
 
+        if chosen is not batches.InputFormat.JSONL or stdin or not batches.can_fork():
+            jobs = 1
+        elif jobs is None:
+            large = profiles.stat().st_size >= batches.PARALLEL_BYTES
+            jobs = batches.usable_cpus() if large else 1
+        # the workers are forked before the progress display starts its thread
+        pool = (
+            stack.enter_context(batches.workers(jobs, runner, output_format)) if jobs > 1 else None
+        )
         advance = stack.enter_context(_progress())
         try:
-            _, bad = batches.run(source, chosen, name, emit, report, advance)
+            if pool is None:
+                _, bad = batches.run(
+                    batches.records(source, chosen, name), name, emit, report, advance
+                )
+            else:
+                _, bad = batches.run_parallel(
+                    source, name, pool, jobs, emit, write, report, advance
+                )
         except UnicodeDecodeError as exc:
             byte = exc.object[exc.start : exc.start + 1].hex()
             raise _invalid(name, f"not UTF-8 text (byte 0x{byte})") from None
@@ -1081,31 +1114,6 @@ def _invalid(name: str, message: str) -> SmtimeError:
     from smtime.errors import Problem
 
     return InvalidFileError(name, [Problem(name, message)])
-
-
-def _batch_writer(fmt: "BatchFormat", out: Any, runner: "Portfolio") -> Callable[[Any, int], None]:
-    """What estimates and writes one profile of a batch, in the format asked for."""
-    from smtime import batch as batches
-
-    if fmt is BatchFormat.JSONL:
-        jsonl, write = runner.jsonl, out.write
-
-        def write_line(data: Any, line: int) -> None:
-            write(jsonl(data, line))
-
-        return write_line
-    import csv
-
-    from smtime.render.csv import ESTIMATE_COLUMNS, cell
-
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*batches.BATCH_CSV_COLUMNS, *ESTIMATE_COLUMNS])
-
-    def write_rows(data: Any, line: int) -> None:
-        rows = batches.csv_rows(runner.estimate(data), line)
-        writer.writerows([cell(v) for v in row] for row in rows)
-
-    return write_rows
 
 
 @contextmanager
@@ -1125,7 +1133,7 @@ def _progress() -> Iterator[Callable[[int], None] | None]:
         transient=True,
     ) as progress:
         task = progress.add_task("batch", total=None)
-        yield lambda line: progress.advance(task)
+        yield lambda count: progress.advance(task, count)
 
 
 @catalogue_app.command("validate")

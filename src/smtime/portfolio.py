@@ -46,6 +46,8 @@ FIELDS = frozenset({*SELECTION, *ASSUMPTIONS, *DEFAULT, *TEXTS, "lang"})
 
 MEMO_SIZE = 2048
 """Entries a memo holds at most; a full memo starts again empty."""
+TASKS_SIZE = 4 * MEMO_SIZE
+"""Task texts kept at most: one per family, own choice, settings, language and hypothesis."""
 
 _ABSENT = ...  # stands for a missing field in memo keys (no input file can hold an Ellipsis)
 _MISS = object()
@@ -81,8 +83,11 @@ class _Selection(NamedTuple):
     families' low and high weekly hours, and the contingency."""
     share: float | None
     """The contingency as a fraction of the subtotal (None without a contingency)."""
-    text: str
+    text: bytes
     """The selection's part of the ``assumptions`` object: JSON text without its braces."""
+    families: tuple[tuple[tuple[int, float, Choice | None], Kept], ...]
+    """Each kept family with what its task's text depends on besides the settings, language
+    and default: the family, its drivers' factor and its own choice."""
 
 
 class _Settings(NamedTuple):
@@ -93,10 +98,10 @@ class _Settings(NamedTuple):
     weeks: float
     per_fte: float
     per_cost: float | None
-    frame: tuple[str, ...]
+    frame: tuple[bytes, ...]
     """The record's template: the texts around its ``profile``, ``line``, ``hypothesis``,
     ``level``, ``tasks``, ``subtotal``, ``contingency``, ``total`` and ``assumptions``."""
-    text: str
+    text: bytes
     """The settings' part of the ``assumptions`` object: JSON text without its braces."""
 
 
@@ -104,22 +109,23 @@ class _Default(NamedTuple):
     """A profile's hypothesis or level, with the JSON texts it gives."""
 
     choice: Choice | None
-    head: tuple[str, str]
+    head: tuple[bytes, bytes]
     """The JSON texts of the record's ``hypothesis`` and ``level``."""
-    text: str
+    text: bytes
     """The JSON text of a family's ``choice`` when the default applies to it."""
 
 
 class _Task(NamedTuple):
     """A task's JSON text under given settings and language, as a template.
 
-    ``after`` is None when the whole text is known (``before[0]``; ``weekly`` is then the
-    family's weekly hours, or None without a scenario). Otherwise the text is ``before``
-    around the hours over the period, the FTE and the cost (not without a rate), then the
-    default's choice, then ``after``."""
+    ``after`` is None when the whole text is known (``before[0]``: the family has its own
+    choice, or the default is a named hypothesis or none); ``weekly`` is then the family's
+    weekly hours (None without a scenario). Otherwise (a level) the text is ``before`` around
+    the hours over the period, the FTE and the cost (not without a rate), then the level's
+    choice, then ``after``."""
 
-    before: list[str]
-    after: str | None
+    before: list[bytes]
+    after: bytes | None
     weekly: float | None
 
 
@@ -183,8 +189,11 @@ class Portfolio:
         self._defaults: dict[Any, Any] = {}
         self._langs: dict[Any, Any] = {}
         self._rows: dict[Any, Any] = {}
-        self._tasks: dict[Any, _Task] = {}
-        self._lines: dict[Any, str] = {}
+        self._tasks: dict[Any, dict[Any, _Task]] = {}
+        """Task templates by settings, language and default (none, a hypothesis, or a level),
+        then by family, factor and own choice."""
+        self._task_count = 0
+        self._lines: dict[Any, list[bytes]] = {}
         self._default_lang: str | None = None
 
     def catalogue(self, profile: Profile) -> Catalogue:
@@ -250,12 +259,13 @@ class Portfolio:
         # every text was validated, and the model refuses what UTF-8 cannot encode
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
 
-    def jsonl(self, data: Any, line: int) -> str:
+    def jsonl(self, data: Any, line: int) -> bytes:
         """The JSON Lines record of one profile, read as plain data; ``Bad`` when it is not
-        valid. The same text as ``jsonl_line(estimate(data), line)``, written from templates."""
+        valid. The same text as ``jsonl_line(estimate(data), line)`` in UTF-8, written from
+        templates."""
         parts = self._parts(data)
         if parts is None:
-            return self.jsonl_line(self.slow(data), line)
+            return self.jsonl_line(self.slow(data), line).encode()
         selection, settings, default, lang = parts
         weeks, per_fte, per_cost = settings.weeks, settings.per_fte, settings.per_cost
         choice = default.choice
@@ -264,37 +274,41 @@ class Portfolio:
         constants = list(
             frame[:4]
         )  # the texts around the profile's name, line, hypothesis and level
-        text = frame[4] + "["  # the text after the last slot so far
+        text = frame[4] + b"["  # the text after the last slot so far
         values: list[float] = []
         hours: list[float] = []
         complete = True
-        memo = self._tasks
-        separator = ""
-        for kept in selection.prepared.kept:
-            key = (id(kept.family), kept.factor, kept.override, settings.key, lang, choice is None)
-            task = memo.get(key) or _keep(memo, key, self._task(kept, settings, lang, choice))
-            if task.after is None:
-                text += separator + task.before[0]
-                if task.weekly is None:
+        # a named hypothesis gives the same text every time: only a level leaves slots
+        context = (settings.key, lang, None if choice is None else choice.hypothesis or "level")
+        memo = self._tasks.get(context) or _keep(self._tasks, context, {})
+        separator = b""
+        for base, kept in selection.families:
+            task = memo.get(base)
+            if task is None:
+                task = self._task(kept, settings, lang, choice)
+                memo = self._remember_task(context, memo, base, task)
+            before, after, weekly = task
+            if after is None:
+                text += separator + before[0]
+                if weekly is None:
                     complete = False
                 else:
-                    hours.append(task.weekly)
+                    hours.append(weekly)
             else:
                 weekly = interpolate(kept.low, kept.high, level)
                 hours.append(weekly)
                 values += (weekly * weeks, weekly * per_fte)
                 if per_cost is not None:
                     values.append(weekly * per_cost)
-                before = task.before
                 constants.append(text + separator + before[0])
                 constants += before[1:-1]
-                text = before[-1] + default.text + task.after
-            separator = ","
+                text = before[-1] + default.text + after
+            separator = b","
         lines_key = (selection.lines, settings.key, lang, complete)
         lines = self._lines.get(lines_key) or _keep(
             self._lines, lines_key, self._lines_text(selection, settings, lang, complete)
         )
-        text += "]" + lines[0]
+        text += b"]" + lines[0]
         if complete:
             _line_values(values, fsum(hours), selection.share, settings)
             constants.append(text)
@@ -302,28 +316,40 @@ class Portfolio:
             text = lines[-1]
         texts = numbers(values)
         if texts is None:
-            return self.jsonl_line(self.estimate(data), line)
-        constants.append(f"{text}{frame[8]}{{{settings.text},{selection.text}}}{frame[9]}\n")
-        name = orjson.dumps(data.get("name")).decode()
-        return join(constants, [name, str(line), *default.head, *texts])
+            return self.jsonl_line(self.estimate(data), line).encode()
+        constants.append(
+            b"%s%s{%s,%s}%s\n" % (text, frame[8], settings.text, selection.text, frame[9])
+        )
+        name = orjson.dumps(data.get("name"))
+        return join(constants, [name, b"%d" % line, *default.head, *texts])
 
     def _parts(self, data: Any) -> tuple[_Selection, _Settings, _Default, str] | None:
         """A profile's memoised parts, and its language; None when a part is not valid."""
         if type(data) is not dict or not data.keys() <= FIELDS:
             return None
         get = data.get
-        texts = (
-            _scalar_key(get("format", _ABSENT)),
-            _length_key(get("name")),
-            _length_key(get("description")),
-        )
+        name = get("name")
+        texts: Any
+        if (
+            type(name) is str
+            and name.isascii()
+            and "description" not in data
+            and "format" not in data
+        ):
+            texts = len(name)  # the usual case: a name, in ASCII (which UTF-8 can encode)
+        else:
+            texts = (
+                _scalar_key(get("format", _ABSENT)),
+                _length_key(name),
+                _length_key(get("description")),
+            )
         if (self._texts.get(texts) or _recall(self._texts, texts, _part, data, TEXTS)) is _INVALID:
             return None
-        key = _key(data, SELECTION)
+        key = repr(tuple(map(get, SELECTION, _ABSENTS[len(SELECTION)])))  # _key, inlined
         selection = self._selections.get(key) or _recall(
             self._selections, key, self._selection, data
         )
-        key = _key(data, ASSUMPTIONS)
+        key = repr(tuple(map(get, ASSUMPTIONS, _ABSENTS[len(ASSUMPTIONS)])))
         settings = self._settings.get(key) or _recall(self._settings, key, _settings, data)
         scalars = (_scalar_key(get("hypothesis", _ABSENT)), _scalar_key(get("level", _ABSENT)))
         default = self._defaults.get(scalars) or _recall(self._defaults, scalars, _default, data)
@@ -357,7 +383,22 @@ class Portfolio:
         share = None if contingency is None else check_percent(contingency, "contingency") / 100
         sums = (fsum(k.low for k in prepared.kept), fsum(k.high for k in prepared.kept))
         text = template(selection_data(scenario, prepared.drivers, prepared.kept, cat))[0]
-        return _Selection(cat, scenario, prepared, (*sums, contingency), share, text[1:-1])
+        families = tuple(((id(k.family), k.factor, k.override), k) for k in prepared.kept)
+        lines = (*sums, contingency)
+        return _Selection(cat, scenario, prepared, lines, share, text[1:-1], families)
+
+    def _remember_task(
+        self, context: Any, memo: dict[Any, _Task], base: Any, task: _Task
+    ) -> dict[Any, _Task]:
+        """Keep ``task`` in ``memo`` (the tasks of ``context``); past ``TASKS_SIZE`` tasks in
+        all, every context starts again empty. Returns the memo of ``context``."""
+        self._task_count += 1
+        if self._task_count > TASKS_SIZE:
+            self._tasks.clear()
+            self._task_count = 1
+            memo = _keep(self._tasks, context, {})
+        memo[base] = task
+        return memo
 
     def _task(self, kept: Kept, settings: _Settings, lang: str, default: Choice | None) -> _Task:
         """The template of a kept family's task (see ``_Task``)."""
@@ -366,7 +407,7 @@ class Portfolio:
 
         row = kept.row(default)
         data = task_data(row, lang, settings.assumptions)
-        if kept.override is not None or default is None:
+        if kept.override is not None or default is None or default.hypothesis is not None:
             return _Task(template(data), None, row.hours)
         data["hours"] = data["fte"]["hours"] = data["choice"] = SLOT
         if data["cost"] is not None:
@@ -376,7 +417,7 @@ class Portfolio:
 
     def _lines_text(
         self, selection: _Selection, settings: _Settings, lang: str, complete: bool
-    ) -> list[str]:
+    ) -> list[bytes]:
         """The template of the subtotal, contingency and total lines, from the frame's
         ``subtotal`` key to its ``assumptions`` key; slots for their hours, FTE and cost when
         ``complete``."""
@@ -392,7 +433,7 @@ class Portfolio:
             contingency_data(result, lang, settings.assumptions),
             line_data(result.total, settings.assumptions),
         )
-        pieces = [""]
+        pieces = [b""]
         for key, data in zip(settings.frame[5:8], lines, strict=True):
             if data is not None and complete:
                 data["hours"] = data["fte"]["hours"] = NUMBER
@@ -422,9 +463,9 @@ def _line_values(
             values.append(weekly * per_cost)
 
 
-def orjson_text(value: Any) -> str:
-    """``value`` as JSON text."""
-    return orjson.dumps(value).decode()
+def orjson_text(value: Any) -> bytes:
+    """``value`` as JSON text (UTF-8)."""
+    return orjson.dumps(value)
 
 
 def _scalar_key(value: Any) -> Any:

@@ -23,18 +23,19 @@ FAST_LIMIT = 1e9
 _SMALL = 1e-5
 """Below this orjson writes some numbers in exponent form (``1e-6``)."""
 
-_FORMATS: dict[int, str] = {}
+_FORMATS: dict[int, bytes] = {}
 
 
-def template(data: Any) -> list[str]:
-    """The JSON text of ``data`` cut at each ``SLOT``: the texts before, between and after.
+def template(data: Any) -> list[bytes]:
+    """The JSON text (UTF-8) of ``data`` cut at each ``SLOT``: the texts before, between and
+    after.
 
     orjson writes every control character of a text escaped (``\\u0001``), so a raw one is only
     where a ``SLOT`` was put, never in text from a catalogue or a profile."""
-    return orjson.dumps(data).decode().split("\x01")
+    return orjson.dumps(data).split(b"\x01")
 
 
-def numbers(values: list[float]) -> list[str] | None:
+def numbers(values: list[float]) -> list[bytes] | None:
     """The JSON text of each of ``values`` rounded to 6 decimals, as ``number`` and orjson
     write it; None when a value is not from 0 up to ``FAST_LIMIT``, or is -0.0 or below 1e-5
     but not 0 (written the usual way: 0, and orjson's exponent form)."""
@@ -48,19 +49,19 @@ def numbers(values: list[float]) -> list[str] | None:
     count = len(values)
     form = _FORMATS.get(count)
     if form is None:
-        form = _FORMATS[count] = "%.6f\x00" * count
+        form = _FORMATS[count] = b"%.6f\x00" * count
     # %.6f rounds as round(value, 6) does (both correctly, by the same dtoa); what is left is
     # writing the rounded number as orjson does: no trailing zeros, no point for whole ones.
     # Each number ends with a NUL until its zeros are taken off with it, so no zero goes twice.
-    text = (form % tuple(values)).replace(".000000\x00", ",")
-    for zeros in ("00000\x00", "0000\x00", "000\x00", "00\x00", "0\x00", "\x00"):
-        text = text.replace(zeros, ",")
-    return text.split(",")[:-1]
+    text = (form % tuple(values)).replace(b".000000\x00", b",")
+    for zeros in (b"00000\x00", b"0000\x00", b"000\x00", b"00\x00", b"0\x00", b"\x00"):
+        text = text.replace(zeros, b",")
+    return text.split(b",")[:-1]
 
 
-def join(constants: list[str], texts: list[str]) -> str:
+def join(constants: list[bytes], texts: list[bytes]) -> bytes:
     """``constants[0]``, ``texts[0]``, ``constants[1]``, ... ``constants[-1]``, as one text."""
-    parts: list[str] = [""] * (2 * len(texts) + 1)
+    parts: list[bytes] = [b""] * (2 * len(texts) + 1)
     parts[::2] = constants
     parts[1::2] = texts
-    return "".join(parts)
+    return b"".join(parts)
