@@ -46,8 +46,8 @@ FIELDS = frozenset({*SELECTION, *ASSUMPTIONS, *DEFAULT, *TEXTS, "lang"})
 
 MEMO_SIZE = 2048
 """Entries a memo holds at most; a full memo starts again empty."""
-TASKS_SIZE = 4 * MEMO_SIZE
-"""Task texts kept at most: one per family, own choice, settings, language and hypothesis."""
+TASKS_SIZE = 2 * MEMO_SIZE
+"""Task texts kept at most: one per family, own choice, settings and language."""
 
 _ABSENT = ...  # stands for a missing field in memo keys (no input file can hold an Ellipsis)
 _MISS = object()
@@ -119,10 +119,9 @@ class _Task(NamedTuple):
     """A task's JSON text under given settings and language, as a template.
 
     ``after`` is None when the whole text is known (``before[0]``: the family has its own
-    choice, or the default is a named hypothesis or none); ``weekly`` is then the family's
-    weekly hours (None without a scenario). Otherwise (a level) the text is ``before`` around
-    the hours over the period, the FTE and the cost (not without a rate), then the level's
-    choice, then ``after``."""
+    choice, or there is no default); ``weekly`` is then the family's weekly hours (None
+    without a scenario). Otherwise the text is ``before`` around the hours over the period,
+    the FTE and the cost (not without a rate), then the default's choice, then ``after``."""
 
     before: list[bytes]
     after: bytes | None
@@ -190,8 +189,8 @@ class Portfolio:
         self._langs: dict[Any, Any] = {}
         self._rows: dict[Any, Any] = {}
         self._tasks: dict[Any, dict[Any, _Task]] = {}
-        """Task templates by settings, language and default (none, a hypothesis, or a level),
-        then by family, factor and own choice."""
+        """Task templates by settings, language and whether there is a default, then by
+        family, factor and own choice."""
         self._task_count = 0
         self._lines: dict[Any, list[bytes]] = {}
         self._default_lang: str | None = None
@@ -278,8 +277,7 @@ class Portfolio:
         values: list[float] = []
         hours: list[float] = []
         complete = True
-        # a named hypothesis gives the same text every time: only a level leaves slots
-        context = (settings.key, lang, None if choice is None else choice.hypothesis or "level")
+        context = (settings.key, lang, choice is None)
         memo = self._tasks.get(context) or _keep(self._tasks, context, {})
         separator = b""
         for base, kept in selection.families:
@@ -407,7 +405,7 @@ class Portfolio:
 
         row = kept.row(default)
         data = task_data(row, lang, settings.assumptions)
-        if kept.override is not None or default is None or default.hypothesis is not None:
+        if kept.override is not None or default is None:
             return _Task(template(data), None, row.hours)
         data["hours"] = data["fte"]["hours"] = data["choice"] = SLOT
         if data["cost"] is not None:
