@@ -94,13 +94,14 @@ class Record:
 def records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[Record]:
     """The profiles of ``stream``, one record at a time."""
     if fmt is InputFormat.JSONL:
-        return _jsonl(stream)
+        return jsonl_records(stream)
     if fmt is InputFormat.CSV:
         return _csv(stream, name)
     return _yaml(stream, name)
 
 
-def _jsonl(stream: Iterable[str], start: int = 1) -> Iterator[Record]:
+def jsonl_records(stream: Iterable[str], start: int = 1) -> Iterator[Record]:
+    """The profiles of JSON Lines, the first on line ``start``."""
     import orjson
 
     fast = orjson.loads
@@ -405,7 +406,7 @@ def _work(name: str, start: int, lines: list[str]) -> _Chunk:
     problems: list[Problem] = []
     try:
         emit = emitter(fmt, output.append, portfolio)
-        done, bad = run(_jsonl(lines, start), name, emit, problems.append)
+        done, bad = run(jsonl_records(lines, start), name, emit, problems.append)
     except Exception:  # the main process does the chunk again and reports it
         return _Chunk(b"", [], 0, 0, True)
     return _Chunk(b"".join(output), problems, done, bad, False)
@@ -446,8 +447,8 @@ def run_parallel(
     advance: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """``run`` on JSON Lines, chunk by chunk in ``pool``'s workers, the output and problems in
-    the order of the lines. A chunk a worker could not finish (a catalogue that cannot be
-    read, a worker that died) is done again here with ``emit``, which meets the same problem
+    the order of the lines. A chunk a worker could not finish (a catalogue that stops the
+    batch, a worker that died) is done again here with ``emit``, which meets the same problem
     and reports it as ``run`` does."""
     from collections import deque
     from concurrent.futures import Future
@@ -462,7 +463,7 @@ def run_parallel(
         except Exception:  # a worker that died: the chunk is done here
             chunk = None
         if chunk is None or chunk.failed:
-            more, worse = run(_jsonl(lines, start), name, emit, report, advance)
+            more, worse = run(jsonl_records(lines, start), name, emit, report, advance)
         else:
             write(chunk.output)
             for problem in chunk.problems:

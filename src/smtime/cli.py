@@ -20,8 +20,13 @@ from smtime.errors import ExitCode, InvalidFileError, SmtimeError, UsageError
 from smtime.i18n import Language, default_language
 
 if TYPE_CHECKING:
+    import contextlib
+    from typing import TextIO
+
+    from smtime import batch as batches
     from smtime.models import Catalogue
     from smtime.options import Combined
+    from smtime.portfolio import Portfolio
     from smtime.profile import LoadedProfile
 
 PROG = "smtime"
@@ -1078,36 +1083,47 @@ def _run_batch(
         output_format = batches.OutputFormat(fmt.value)
         if output_format is batches.OutputFormat.CSV:
             batches.csv_header(out)
-        write = stack.enter_context(batches.Binary(out)).write
-        emit = batches.emitter(output_format, write, runner)
-
-        def report(problem: Any) -> None:
-            sys.stderr.write(f"{problem}\n")
-
+        binary = stack.enter_context(batches.Binary(out))
         if chosen is not batches.InputFormat.JSONL or stdin or not batches.can_fork():
             jobs = 1
         elif jobs is None:
             large = profiles.stat().st_size >= batches.PARALLEL_BYTES
             jobs = batches.usable_cpus() if large else 1
-        # the workers are forked before the progress display starts its thread
-        pool = (
-            stack.enter_context(batches.workers(jobs, runner, output_format)) if jobs > 1 else None
-        )
-        advance = stack.enter_context(_progress())
         try:
-            if pool is None:
-                _, bad = batches.run(
-                    batches.records(source, chosen, name), name, emit, report, advance
-                )
-            else:
-                _, bad = batches.run_parallel(
-                    source, name, pool, jobs, emit, write, report, advance
-                )
+            bad = _estimate_batch(stack, source, chosen, name, jobs, runner, output_format, binary)
         except UnicodeDecodeError as exc:
             byte = exc.object[exc.start : exc.start + 1].hex()
             raise _invalid(name, f"not UTF-8 text (byte 0x{byte})") from None
     if bad:
         raise typer.Exit(int(ExitCode.DATA_ERROR))
+
+
+def _estimate_batch(
+    stack: "contextlib.ExitStack[bool | None]",
+    source: "TextIO",
+    chosen: "batches.InputFormat",
+    name: str,
+    jobs: int,
+    runner: "Portfolio",
+    fmt: "batches.OutputFormat",
+    binary: "batches.Binary",
+) -> int:
+    """Estimate every profile of ``source`` with ``jobs`` processes and write them to
+    ``binary``; return the number of bad profiles."""
+    from smtime import batch as batches
+
+    write = binary.write
+    emit = batches.emitter(fmt, write, runner)
+
+    def report(problem: Any) -> None:
+        sys.stderr.write(f"{problem}\n")
+
+    if jobs == 1:
+        advance = stack.enter_context(_progress())
+        return batches.run(batches.records(source, chosen, name), name, emit, report, advance)[1]
+    pool = stack.enter_context(batches.workers(jobs, runner, fmt))
+    advance = stack.enter_context(_progress())  # its thread starts after the workers' fork
+    return batches.run_parallel(source, name, pool, jobs, emit, write, report, advance)[1]
 
 
 def _invalid(name: str, message: str) -> SmtimeError:

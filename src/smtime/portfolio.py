@@ -85,16 +85,17 @@ class _Selection(NamedTuple):
     """The contingency as a fraction of the subtotal (None without a contingency)."""
     text: bytes
     """The selection's part of the ``assumptions`` object: JSON text without its braces."""
-    families: tuple[tuple[tuple[int, float, Choice | None], Kept], ...]
+    families: tuple[tuple[tuple[int, float, Choice | None], Kept, float, float], ...]
     """Each kept family with what its task's text depends on besides the settings, language
-    and default: the family, its drivers' factor and its own choice."""
+    and default (the family, its drivers' factor and its own choice), and its low and high
+    weekly hours."""
 
 
 class _Settings(NamedTuple):
     """A profile's period, staff and cost settings, with the factors and texts they give."""
 
     assumptions: Assumptions
-    key: str
+    key: str | bytes
     weeks: float
     per_fte: float
     per_cost: float | None
@@ -128,16 +129,32 @@ class _Task(NamedTuple):
     weekly: float | None
 
 
-def _key(data: dict[str, Any], fields: tuple[str, ...]) -> str:
+def _key(data: dict[str, Any], fields: tuple[str, ...]) -> str | bytes:
     """The values of ``fields`` in ``data`` as one text: equal texts mean equal values.
 
-    ``repr`` tells apart what equality does not (1, 1.0 and True; 0.0 and -0.0; a missing key
-    and null), and every value read from JSON, CSV or YAML has a faithful ``repr``.
+    orjson's JSON text tells apart what equality does not (1, 1.0 and true; 0.0 and -0.0; a
+    missing key, written ``~``, and null) and is quick to make. It writes NaN and infinities
+    as null, and some types (dates, subclasses) not at all: values with a null, or that
+    orjson does not write, are keyed by ``repr`` instead, which every value read from JSON,
+    CSV or YAML has faithful (a ``str``, never equal to orjson's ``bytes``).
     """
-    return repr(tuple(map(data.get, fields, _ABSENTS[len(fields)])))
+    try:
+        key = orjson.dumps(tuple(map(data.get, fields, _GAPS[len(fields)])), option=_PLAIN)
+    except TypeError:  # orjson.JSONEncodeError
+        key = b"null"
+    if b"null" in key:
+        return repr(tuple(map(data.get, fields, _ABSENTS[len(fields)])))
+    return key
 
 
 _ABSENTS = {n: (_ABSENT,) * n for n in (len(SELECTION), len(ASSUMPTIONS))}
+_GAPS = {n: (orjson.Fragment(b"~"),) * n for n in (len(SELECTION), len(ASSUMPTIONS))}
+_PLAIN = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+"""orjson writes only JSON's own types (the others go to ``default``, here none: an error)."""
 
 
 def _length_key(value: Any) -> Any:
@@ -280,7 +297,7 @@ class Portfolio:
         context = (settings.key, lang, choice is None)
         memo = self._tasks.get(context) or _keep(self._tasks, context, {})
         separator = b""
-        for base, kept in selection.families:
+        for base, kept, low, high in selection.families:
             task = memo.get(base)
             if task is None:
                 task = self._task(kept, settings, lang, choice)
@@ -293,7 +310,7 @@ class Portfolio:
                 else:
                     hours.append(weekly)
             else:
-                weekly = interpolate(kept.low, kept.high, level)
+                weekly = interpolate(low, high, level)
                 hours.append(weekly)
                 values += (weekly * weeks, weekly * per_fte)
                 if per_cost is not None:
@@ -341,15 +358,23 @@ class Portfolio:
                 _length_key(name),
                 _length_key(get("description")),
             )
-        if (self._texts.get(texts) or _recall(self._texts, texts, _part, data, TEXTS)) is _INVALID:
+        valid = self._texts.get(texts) or _recall(self._texts, texts, _valid_texts, data)
+        if valid is not True:
             return None
-        key = repr(tuple(map(get, SELECTION, _ABSENTS[len(SELECTION)])))  # _key, inlined
+        key = _key(data, SELECTION)
         selection = self._selections.get(key) or _recall(
             self._selections, key, self._selection, data
         )
-        key = repr(tuple(map(get, ASSUMPTIONS, _ABSENTS[len(ASSUMPTIONS)])))
+        key = _key(data, ASSUMPTIONS)
         settings = self._settings.get(key) or _recall(self._settings, key, _settings, data)
-        scalars = (_scalar_key(get("hypothesis", _ABSENT)), _scalar_key(get("level", _ABSENT)))
+        hypothesis, level = get("hypothesis", _ABSENT), get("level", _ABSENT)
+        scalars: Any
+        if type(level) is float and hypothesis is _ABSENT and level:
+            scalars = level  # the usual cases first: a level (not 0.0, equal to -0.0)...
+        elif type(hypothesis) is str and level is _ABSENT:
+            scalars = hypothesis  # ... or a hypothesis
+        else:
+            scalars = (_scalar_key(hypothesis), _scalar_key(level))
         default = self._defaults.get(scalars) or _recall(self._defaults, scalars, _default, data)
         scalar = _scalar_key(get("lang", _ABSENT))
         lang = self._langs.get(scalar, _MISS)
@@ -381,7 +406,9 @@ class Portfolio:
         share = None if contingency is None else check_percent(contingency, "contingency") / 100
         sums = (fsum(k.low for k in prepared.kept), fsum(k.high for k in prepared.kept))
         text = template(selection_data(scenario, prepared.drivers, prepared.kept, cat))[0]
-        families = tuple(((id(k.family), k.factor, k.override), k) for k in prepared.kept)
+        families = tuple(
+            ((id(k.family), k.factor, k.override), k, k.low, k.high) for k in prepared.kept
+        )
         lines = (*sums, contingency)
         return _Selection(cat, scenario, prepared, lines, share, text[1:-1], families)
 
@@ -474,6 +501,12 @@ def _scalar_key(value: Any) -> Any:
     if kind is float and value == 0.0:
         return (kind, repr(value))
     return (kind, value) if kind in (int, float, bool) else ("repr", repr(value))
+
+
+def _valid_texts(data: dict[str, Any]) -> bool:
+    """True, unless the profile's name, description or format is not valid (``Bad``)."""
+    _part(data, TEXTS)
+    return True
 
 
 def _part(data: dict[str, Any], fields: tuple[str, ...]) -> Profile:
