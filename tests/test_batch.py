@@ -334,3 +334,20 @@ def test_jobs_must_be_at_least_1(smtime: Smtime, tmp_path: Path) -> None:
     run = smtime("batch", str(path), "--jobs", "0")
     assert run.exit_code == 2
     assert "--jobs" in run.stderr
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+def test_a_file_that_is_not_utf8_stops_where_it_stops_with_one_process(
+    smtime: Smtime, tmp_path: Path
+) -> None:
+    """A byte that is not UTF-8 far into the file: the profiles read before it are estimated
+    and written, then the file is refused, with one process or several alike."""
+    path = tmp_path / "bad-byte.jsonl"
+    path.write_bytes(MIXED.encode() * 20 + b'{"name": "\xff"}\n' + MIXED.encode())
+    one = smtime("batch", str(path), "--jobs", "1")
+    two = smtime("batch", str(path), "--jobs", "2")
+    assert one.exit_code == two.exit_code == 65
+    assert "not UTF-8" in two.stderr
+    assert len(lines(two.stdout)) > 4 * 7
+    assert (two.stdout, two.stderr) == (one.stdout, one.stderr)

@@ -319,7 +319,9 @@ class Portfolio:
                 constants += before[1:-1]
                 text = before[-1] + default.text + after
             separator = b","
-        lines_key = (selection.lines, settings.key, lang, complete)
+        # the language only names the contingency line
+        wording = None if selection.share is None else lang
+        lines_key = (selection.lines, settings.key, wording, complete)
         lines = self._lines.get(lines_key) or _keep(
             self._lines, lines_key, self._lines_text(selection, settings, lang, complete)
         )

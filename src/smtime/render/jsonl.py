@@ -42,8 +42,8 @@ def numbers(values: list[float]) -> list[bytes] | None:
     if not values:
         return []
     least = min(values)
-    if not (least >= 0.0 and max(values) < FAST_LIMIT and sum(values) >= 0.0):
-        return None  # (the sum is NaN if a value is, whatever min and max saw)
+    if not (least >= 0.0 and max(values) < FAST_LIMIT):
+        return None
     if least < _SMALL and not all(v >= _SMALL or str(v) == "0.0" for v in values):
         return None
     count = len(values)
@@ -53,7 +53,10 @@ def numbers(values: list[float]) -> list[bytes] | None:
     # %.6f rounds as round(value, 6) does (both correctly, by the same dtoa); what is left is
     # writing the rounded number as orjson does: no trailing zeros, no point for whole ones.
     # Each number ends with a NUL until its zeros are taken off with it, so no zero goes twice.
-    text = (form % tuple(values)).replace(b".000000\x00", b",")
+    text = form % tuple(values)
+    if b"n" in text:  # nan, which min and max may not have seen
+        return None
+    text = text.replace(b".000000\x00", b",")
     for zeros in (b"00000\x00", b"0000\x00", b"000\x00", b"00\x00", b"0\x00", b"\x00"):
         text = text.replace(zeros, b",")
     return text.split(b",")[:-1]
