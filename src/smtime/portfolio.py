@@ -283,19 +283,60 @@ class Portfolio:
         if parts is None:
             return self.jsonl_line(self.slow(data), line).encode()
         selection, settings, default, lang = parts
+        frame = settings.frame
+        # the texts around the profile's name, line, hypothesis and level, then the text after
+        # the last slot so far
+        constants = list(frame[:4])
+        text = frame[4] + b"["
+        values: list[float] = []
+        hours: list[float] = []
+        text, complete = self._tasks_text(
+            selection, settings, lang, default, text, constants, values, hours
+        )
+        # the language only names the contingency line
+        wording = None if selection.share is None else lang
+        lines_key = (selection.lines, settings.key, wording, complete)
+        lines = self._lines.get(lines_key) or _keep(
+            self._lines, lines_key, self._lines_text(selection, settings, lang, complete)
+        )
+        text += b"]" + lines[0]
+        if complete:
+            _line_values(values, fsum(hours), selection.share, settings)
+            constants.append(text)
+            constants += lines[1:-1]
+            text = lines[-1]
+        texts = numbers(values)
+        if texts is None:
+            return self.jsonl_line(self.estimate(data), line).encode()
+        constants.append(
+            b"%s%s{%s,%s}%s\n" % (text, frame[8], settings.text, selection.text, frame[9])
+        )
+        name = orjson.dumps(data.get("name"))
+        return join(constants, [name, b"%d" % line, *default.head, *texts])
+
+    def _tasks_text(
+        self,
+        selection: _Selection,
+        settings: _Settings,
+        lang: str,
+        default: _Default,
+        text: bytes,
+        constants: list[bytes],
+        values: list[float],
+        hours: list[float],
+    ) -> tuple[bytes, bool]:
+        """Add each task to a record being written: its text to ``constants`` (and to
+        ``text``, the text after the record's last slot so far), the numbers of its slots to
+        ``values``, its weekly hours to ``hours``. Returns the text after the last slot, and
+        whether every task has hours (``complete``)."""
         weeks, per_fte, per_cost = settings.weeks, settings.per_fte, settings.per_cost
         choice = default.choice
         level = 0.0 if choice is None else choice.level or 0.0  # as Choice.weekly reads it
-        frame = settings.frame
-        constants = list(
-            frame[:4]
-        )  # the texts around the profile's name, line, hypothesis and level
-        text = frame[4] + b"["  # the text after the last slot so far
-        values: list[float] = []
-        hours: list[float] = []
         complete = True
         context = (settings.key, lang, choice is None)
-        memo = self._tasks.get(context) or _keep(self._tasks, context, {})
+        memo = self._tasks.get(context)
+        if memo is None:
+            memo = self._remember_context(context)
         separator = b""
         for base, kept, low, high in selection.families:
             task = memo.get(base)
@@ -319,26 +360,7 @@ class Portfolio:
                 constants += before[1:-1]
                 text = before[-1] + default.text + after
             separator = b","
-        # the language only names the contingency line
-        wording = None if selection.share is None else lang
-        lines_key = (selection.lines, settings.key, wording, complete)
-        lines = self._lines.get(lines_key) or _keep(
-            self._lines, lines_key, self._lines_text(selection, settings, lang, complete)
-        )
-        text += b"]" + lines[0]
-        if complete:
-            _line_values(values, fsum(hours), selection.share, settings)
-            constants.append(text)
-            constants += lines[1:-1]
-            text = lines[-1]
-        texts = numbers(values)
-        if texts is None:
-            return self.jsonl_line(self.estimate(data), line).encode()
-        constants.append(
-            b"%s%s{%s,%s}%s\n" % (text, frame[8], settings.text, selection.text, frame[9])
-        )
-        name = orjson.dumps(data.get("name"))
-        return join(constants, [name, b"%d" % line, *default.head, *texts])
+        return text, complete
 
     def _parts(self, data: Any) -> tuple[_Selection, _Settings, _Default, str] | None:
         """A profile's memoised parts, and its language; None when a part is not valid."""
@@ -414,6 +436,15 @@ class Portfolio:
         lines = (*sums, contingency)
         return _Selection(cat, scenario, prepared, lines, share, text[1:-1], families)
 
+    def _remember_context(self, context: Any) -> dict[Any, _Task]:
+        """A new, empty memo of the tasks of ``context``."""
+        if len(self._tasks) >= MEMO_SIZE:
+            self._tasks.clear()
+            self._task_count = 0
+        memo: dict[Any, _Task] = {}
+        self._tasks[context] = memo
+        return memo
+
     def _remember_task(
         self, context: Any, memo: dict[Any, _Task], base: Any, task: _Task
     ) -> dict[Any, _Task]:
@@ -423,7 +454,7 @@ class Portfolio:
         if self._task_count > TASKS_SIZE:
             self._tasks.clear()
             self._task_count = 1
-            memo = _keep(self._tasks, context, {})
+            memo = self._remember_context(context)
         memo[base] = task
         return memo
 
