@@ -352,8 +352,8 @@ def csv_rows(outcome: Outcome, line: int) -> list[list[Any]]:
 
 
 # Estimating with several processes: JSON Lines read in chunks of lines, each chunk estimated
-# by a worker process forked from this one (its catalogues and memos already there), the
-# results written here in the order of the chunks.
+# by a worker process forked from this one (smtime's modules already imported, its portfolio
+# inherited), the results written here in the order of the chunks.
 
 CHUNK = 500
 """Lines of JSON Lines a worker process estimates at a time (their records make about 1.3 MB)."""
