@@ -47,7 +47,8 @@ FIELDS = frozenset({*SELECTION, *ASSUMPTIONS, *DEFAULT, *TEXTS, "lang"})
 MEMO_SIZE = 2048
 """Entries a memo holds at most; a full memo starts again empty."""
 TASKS_SIZE = 2 * MEMO_SIZE
-"""Task texts kept at most: one per family, own choice, settings and language."""
+"""Task texts kept at most: one per family, own choice, settings and language (and named
+hypothesis, for the whole text it gives)."""
 
 _ABSENT = ...  # stands for a missing field in memo keys (no input file can hold an Ellipsis)
 _MISS = object()
@@ -338,11 +339,19 @@ class Portfolio:
         if memo is None:
             memo = self._remember_context(context)
         separator = b""
+        hypothesis = None if choice is None else choice.hypothesis
         for base, kept, low, high in selection.families:
             task = memo.get(base)
             if task is None:
                 task = self._task(kept, settings, lang, choice)
                 memo = self._remember_task(context, memo, base, task)
+            if hypothesis is not None and task[1] is not None:
+                # a named hypothesis gives the same whole text every time
+                whole = memo.get((base, hypothesis))
+                if whole is None:
+                    whole = self._task(kept, settings, lang, choice, whole=True)
+                    memo = self._remember_task(context, memo, (base, hypothesis), whole)
+                task = whole
             before, after, weekly = task
             if after is None:
                 text += separator + before[0]
@@ -458,14 +467,22 @@ class Portfolio:
         memo[base] = task
         return memo
 
-    def _task(self, kept: Kept, settings: _Settings, lang: str, default: Choice | None) -> _Task:
-        """The template of a kept family's task (see ``_Task``)."""
+    def _task(
+        self,
+        kept: Kept,
+        settings: _Settings,
+        lang: str,
+        default: Choice | None,
+        *,
+        whole: bool = False,
+    ) -> _Task:
+        """The template of a kept family's task (see ``_Task``); its whole text if ``whole``."""
         from smtime.render.json import task_data
         from smtime.render.jsonl import SLOT, template
 
         row = kept.row(default)
         data = task_data(row, lang, settings.assumptions)
-        if kept.override is not None or default is None:
+        if kept.override is not None or default is None or whole:
             return _Task(template(data), None, row.hours)
         data["hours"] = data["fte"]["hours"] = data["choice"] = SLOT
         if data["cost"] is not None:
