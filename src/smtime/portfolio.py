@@ -4,12 +4,16 @@ worked out once for all the profiles that share them.
 A portfolio's profiles differ in a few fields and share most: the catalogue and selection,
 the period and rate, the hypothesis or level, the language. Each group of fields below is
 validated and worked out by the same model, core and renderers as a single estimate, and the
-result is memoised by the group's values; so is each family's row and the JSON text of its
-task. A profile whose groups are not all valid is validated as a whole (``Portfolio.slow``),
-which reports every problem of the profile at once, with the messages of a profile file.
+result is memoised by the group's values. A profile whose groups are not all valid is
+validated as a whole (``Portfolio.slow``), which reports every problem of the profile at
+once, with the messages of a profile file.
 
-Every memo is bounded (``MEMO_SIZE``): a full memo starts again empty, so memory stays flat
-however many profiles stream through.
+``Portfolio.estimate`` gives a profile's estimate (for CSV); ``Portfolio.jsonl`` its JSON
+Lines record, written from templates (``render.jsonl``) of each task, of the total lines and
+of the record around them, memoised too, with only the profile's own numbers written anew.
+
+Every memo is bounded (``MEMO_SIZE``, ``TASKS_SIZE``): a full memo starts again empty, so
+memory stays flat however many profiles stream through.
 """
 
 from __future__ import annotations
