@@ -502,7 +502,7 @@ def run_parallel(
                 report(problem)
             more, worse = chunk.done, chunk.bad
             if advance is not None:
-                advance(len(lines))
+                advance(more + worse)  # every record is estimated or bad, as ``run`` counts
         done += more
         bad += worse
 

@@ -182,9 +182,7 @@ def _recall(memo: dict[Any, Any], key: Any, compute: Callable[..., Any], *args: 
             value = compute(*args)
         except (Bad, SmtimeError, ValueError):  # pydantic's ValidationError is a ValueError
             value = _INVALID
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        memo[key] = value
+        _keep(memo, key, value)
     return value
 
 
@@ -403,7 +401,7 @@ class Portfolio:
             self._selections, key, self._selection, data
         )
         key = _key(data, ASSUMPTIONS)
-        settings = self._settings.get(key) or _recall(self._settings, key, _settings, data)
+        settings = self._settings.get(key) or _recall(self._settings, key, _settings, data, key)
         hypothesis, level = get("hypothesis", _ABSENT), get("level", _ABSENT)
         scalars: Any
         if type(level) is float and hypothesis is _ABSENT and level:
@@ -488,9 +486,7 @@ class Portfolio:
         data = task_data(row, lang, settings.assumptions)
         if kept.override is not None or default is None or whole:
             return _Task(template(data), None, row.hours)
-        data["hours"] = data["fte"]["hours"] = data["choice"] = SLOT
-        if data["cost"] is not None:
-            data["cost"]["hours"] = SLOT
+        _slotted(data)["choice"] = SLOT
         pieces = template(data)
         return _Task(pieces[:-1], pieces[-1], None)
 
@@ -502,7 +498,6 @@ class Portfolio:
         ``complete``."""
         from smtime.core import totals
         from smtime.render.json import contingency_data, line_data
-        from smtime.render.jsonl import SLOT as NUMBER
         from smtime.render.jsonl import template
 
         kept = selection.prepared.kept
@@ -515,13 +510,22 @@ class Portfolio:
         pieces = [b""]
         for key, data in zip(settings.frame[5:8], lines, strict=True):
             if data is not None and complete:
-                data["hours"] = data["fte"]["hours"] = NUMBER
-                if data["cost"] is not None:
-                    data["cost"]["hours"] = NUMBER
+                _slotted(data)
             more = template(data)
             pieces[-1] += key + more[0]
             pieces += more[1:]
         return pieces
+
+
+def _slotted(line: dict[str, Any]) -> dict[str, Any]:
+    """``line`` (of ``render.json.line_data``) with slots for its hours over the period, FTE
+    and cost (when it has one)."""
+    from smtime.render.jsonl import SLOT
+
+    line["hours"] = line["fte"]["hours"] = SLOT
+    if line["cost"] is not None:
+        line["cost"]["hours"] = SLOT
+    return line
 
 
 def _line_values(
@@ -540,11 +544,6 @@ def _line_values(
         values += (weekly * weeks, weekly * per_fte)
         if per_cost is not None:
             values.append(weekly * per_cost)
-
-
-def orjson_text(value: Any) -> bytes:
-    """``value`` as JSON text (UTF-8)."""
-    return orjson.dumps(value)
 
 
 def _scalar_key(value: Any) -> Any:
@@ -570,7 +569,8 @@ def _part(data: dict[str, Any], fields: tuple[str, ...]) -> Profile:
     return Profile.model_validate({k: data[k] for k in fields if k in data})
 
 
-def _settings(data: dict[str, Any]) -> _Settings:
+def _settings(data: dict[str, Any], key: str | bytes) -> _Settings:
+    """The settings of ``data``, whose ``_key`` of ``ASSUMPTIONS`` is ``key``."""
     from smtime.options import Asked, combine
     from smtime.render.json import estimate_object, head_data, settings_data
     from smtime.render.jsonl import SLOT, template
@@ -588,7 +588,7 @@ def _settings(data: dict[str, Any]) -> _Settings:
     }
     frame = tuple(template(record))
     text = template(settings_data(assumptions))[0][1:-1]
-    return _Settings(assumptions, _key(data, ASSUMPTIONS), weeks, per_fte, per_cost, frame, text)
+    return _Settings(assumptions, key, weeks, per_fte, per_cost, frame, text)
 
 
 def _default(data: dict[str, Any]) -> _Default:
@@ -601,8 +601,8 @@ def _default(data: dict[str, Any]) -> _Default:
     row = FamilyEstimate(None, Figures(0.0, 0.0, None), choice)  # type: ignore[arg-type]
     return _Default(
         choice,
-        (orjson_text(head["hypothesis"]), orjson_text(head["level"])),
-        orjson_text(choice_data(row)),
+        (orjson.dumps(head["hypothesis"]), orjson.dumps(head["level"])),
+        orjson.dumps(choice_data(row)),
     )
 
 
