@@ -142,10 +142,11 @@ def test_values_equal_in_python_are_not_confused(first: Any, second: Any) -> Non
 
 
 def test_memos_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past ``MEMO_SIZE`` entries a memo starts again (past ``TASKS_SIZE`` for the task texts
-    of every context), and estimates stay the same."""
+    """Past ``MEMO_SIZE`` entries a memo starts again (past ``PIECES_SIZE`` for the pieces of
+    records: the task texts of every context, the total lines, the subtotals), and estimates
+    stay the same."""
     monkeypatch.setattr(portfolio, "MEMO_SIZE", 3)
-    monkeypatch.setattr(portfolio, "TASKS_SIZE", 5)
+    monkeypatch.setattr(portfolio, "PIECES_SIZE", 5)
     runner = _portfolio()
     batch = [
         {"name": f"c{i}", "level": i / 20, "period": ["week", "month", "year"][i % 3], "rate": i}
@@ -154,8 +155,10 @@ def test_memos_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
     batch += [{"name": "h", "hypothesis": h, "lang": lang} for h in HYPOTHESES for lang in LANGS]
     for line, data in enumerate(batch * 2, 1):
         assert _memoised(runner, data, line) == _reference(_portfolio(), data, line)
-    sizes = [len(memo) for memo in vars(runner).values() if isinstance(memo, dict)]
+    pieces = {"_lines", "_subtotals"}
+    sizes = [len(m) for n, m in vars(runner).items() if isinstance(m, dict) and n not in pieces]
     assert max(sizes) <= 3
+    assert max(len(runner._lines), len(runner._subtotals)) <= 5
     assert sum(len(tasks) for tasks in runner._tasks.values()) <= 5
 
 

@@ -9,17 +9,22 @@ validated as a whole (``Portfolio.slow``), which reports every problem of the pr
 once, with the messages of a profile file.
 
 ``Portfolio.estimate`` gives a profile's estimate (for CSV); ``Portfolio.jsonl`` its JSON
-Lines record, written from templates (``render.jsonl``) of each task, of the total lines and
-of the record around them, memoised too, with only the profile's own numbers written anew.
+Lines record, written from a plan memoised by selection, settings, language and kind of
+default: a %-format of the record (``render.jsonl``), made from memoised texts of each task
+and of the total lines. Under a hypothesis (or no default) the numbers are the same for every
+profile of the plan, and only the name and line are written anew; under a level the plan has
+places for the hours it gives, worked out and written for each profile.
 
-Every memo is bounded (``MEMO_SIZE``, ``TASKS_SIZE``): a full memo starts again empty, so
+Every memo is bounded (``MEMO_SIZE``, ``PIECES_SIZE``): a full memo starts again empty, so
 memory stays flat however many profiles stream through.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain, repeat
 from math import fsum
+from operator import add, mul
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,10 +38,9 @@ from smtime.core import (
     Kept,
     Prepared,
     Scenario,
-    interpolate,
 )
 from smtime.errors import SmtimeError
-from smtime.render.jsonl import join, numbers
+from smtime.render.jsonl import SLOT, escape, form, numbers, own, plain
 
 if TYPE_CHECKING:
     from smtime.models import Catalogue, Profile
@@ -50,9 +54,10 @@ FIELDS = frozenset({*SELECTION, *ASSUMPTIONS, *DEFAULT, *TEXTS, "lang"})
 
 MEMO_SIZE = 2048
 """Entries a memo holds at most; a full memo starts again empty."""
-TASKS_SIZE = 2 * MEMO_SIZE
-"""Task texts kept at most: one per family, own choice, settings and language (and named
-hypothesis, for the whole text it gives)."""
+PIECES_SIZE = 8 * MEMO_SIZE
+"""Entries the memos of the small pieces records are made of hold at most: task texts (one
+per family, factor, own choice, settings, language and kind of default, in all), total
+lines and subtotals."""
 
 _ABSENT = ...  # stands for a missing field in memo keys (no input file can hold an Ellipsis)
 _MISS = object()
@@ -80,6 +85,8 @@ class Outcome(NamedTuple):
 class _Selection(NamedTuple):
     """A profile's catalogue, selection, own choices, drivers and contingency, worked out."""
 
+    key: str | bytes
+    """The selection's memo key (``_key`` of ``SELECTION``)."""
     catalogue: Catalogue
     scenario: Scenario
     prepared: Prepared
@@ -90,10 +97,15 @@ class _Selection(NamedTuple):
     """The contingency as a fraction of the subtotal (None without a contingency)."""
     text: bytes
     """The selection's part of the ``assumptions`` object: JSON text without its braces."""
-    families: tuple[tuple[tuple[int, float, Choice | None], Kept, float, float], ...]
-    """Each kept family with what its task's text depends on besides the settings, language
-    and default (the family, its drivers' factor and its own choice), and its low and high
-    weekly hours."""
+    bases: tuple[str, ...]
+    """What each kept family's task text depends on besides the settings, language and
+    default, as text (quick to hash): the family, its drivers' factor and its own choice."""
+    lows: tuple[float, ...]
+    """The low weekly hours of the kept families without a choice of their own, in order."""
+    spans: tuple[float, ...]
+    """Their high weekly hours less their low ones."""
+    fixed: tuple[float, ...]
+    """The weekly hours of the kept families with a choice of their own."""
 
 
 class _Settings(NamedTuple):
@@ -107,8 +119,11 @@ class _Settings(NamedTuple):
     frame: tuple[bytes, ...]
     """The record's template: the texts around its ``profile``, ``line``, ``hypothesis``,
     ``level``, ``tasks``, ``subtotal``, ``contingency``, ``total`` and ``assumptions``."""
-    text: bytes
-    """The settings' part of the ``assumptions`` object: JSON text without its braces."""
+    forms: tuple[bytes, bytes, bytes, bytes, bytes]
+    """The pieces of the record's format that the settings give: up to its ``hypothesis``
+    (with places for the name and line); from there to its ``level``; from there to its first
+    task; from the end of its ``total`` line into its ``assumptions`` (through the settings'
+    part); and its end, after the selection's part."""
 
 
 class _Default(NamedTuple):
@@ -117,21 +132,46 @@ class _Default(NamedTuple):
     choice: Choice | None
     head: tuple[bytes, bytes]
     """The JSON texts of the record's ``hypothesis`` and ``level``."""
+    level: float
+    """The level, under a ``LEVELLED`` kind of default (else 0)."""
+    kind: str
+    """``LEVELLED`` for a level from 0 up to 1 (not 1: ``interpolate`` gives the high hours
+    there), whose record is written from a format with places for the hours it gives; else the
+    ``repr`` of the choice (or of None), whose record has the same numbers for every profile
+    that shares its selection, settings and language."""
+
+
+LEVELLED = "level"
+"""The kind of default of a level from 0 up to 1 (see ``_Default.kind``); any other kind is
+the ``repr`` of a choice (or of None)."""
+
+
+class _Fixed(NamedTuple):
+    """A record's format whose numbers are the same for every profile: places for the
+    profile's name and line, then for ``texts``, those of its total lines."""
+
     text: bytes
-    """The JSON text of a family's ``choice`` when the default applies to it."""
+    texts: list[bytes]
 
 
-class _Task(NamedTuple):
-    """A task's JSON text under given settings and language, as a template.
+class _Format(NamedTuple):
+    """A record's format under a level, with what its numbers are worked out from."""
 
-    ``after`` is None when the whole text is known (``before[0]``: the family has its own
-    choice, or there is no default); ``weekly`` is then the family's weekly hours (None
-    without a scenario). Otherwise the text is ``before`` around the hours over the period,
-    the FTE and the cost (not without a rate), then the default's choice, then ``after``."""
+    text: bytes
+    order: Callable[[list[bytes]], Any]
+    """The texts for its places, in their order, from the texts of ``_level_values`` followed
+    by the profile's name, line and level."""
+    lows: tuple[float, ...]
+    spans: tuple[float, ...]
+    fixed: tuple[float, ...]
+    share: float | None
+    factors: tuple[float, ...]
+    """The settings' weeks per period and FTE per weekly hour, and cost per weekly hour with a
+    rate."""
 
-    before: list[bytes]
-    after: bytes | None
-    weekly: float | None
+
+_USUAL = object()
+"""A plan that says: write the record the usual way (a number the formats do not write)."""
 
 
 def _key(data: dict[str, Any], fields: tuple[str, ...]) -> str | bytes:
@@ -178,6 +218,8 @@ def _recall(memo: dict[Any, Any], key: Any, compute: Callable[..., Any], *args: 
     """``compute(*args)``, worked out once for ``key``; ``_INVALID`` when it fails."""
     value = memo.get(key, _MISS)
     if value is _MISS:
+        if type(key) is bytes:
+            key = own(key)  # orjson's, kept
         try:
             value = compute(*args)
         except (Bad, SmtimeError, ValueError):  # pydantic's ValidationError is a ValueError
@@ -186,9 +228,9 @@ def _recall(memo: dict[Any, Any], key: Any, compute: Callable[..., Any], *args: 
     return value
 
 
-def _keep(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+def _keep(memo: dict[Any, Any], key: Any, value: Any, size: int | None = None) -> Any:
     """``value``, kept in ``memo`` for ``key``."""
-    if len(memo) >= MEMO_SIZE:
+    if len(memo) >= (MEMO_SIZE if size is None else size):
         memo.clear()
     memo[key] = value
     return value
@@ -208,11 +250,13 @@ class Portfolio:
         self._defaults: dict[Any, Any] = {}
         self._langs: dict[Any, Any] = {}
         self._rows: dict[Any, Any] = {}
-        self._tasks: dict[Any, dict[Any, _Task]] = {}
-        """Task templates by settings, language and whether there is a default, then by
-        family, factor and own choice."""
+        self._tasks: dict[Any, dict[Any, bytes]] = {}
+        """Task texts by settings, language and kind of default, then by family, factor and
+        own choice."""
         self._task_count = 0
-        self._lines: dict[Any, list[bytes]] = {}
+        self._lines: dict[Any, bytes] = {}
+        self._plans: dict[Any, Any] = {}
+        self._subtotals: dict[Any, float] = {}
         self._default_lang: str | None = None
 
     def catalogue(self, profile: Profile) -> Catalogue:
@@ -281,97 +325,86 @@ class Portfolio:
     def jsonl(self, data: Any, line: int) -> bytes:
         """The JSON Lines record of one profile, read as plain data; ``Bad`` when it is not
         valid. The same text as ``jsonl_line(estimate(data), line)`` in UTF-8, written from
-        templates."""
+        the record's plan (``_plan``): its format, with the numbers of its total lines, or
+        under a level with places for the numbers the level gives."""
         parts = self._parts(data)
         if parts is None:
             return self.jsonl_line(self.slow(data), line).encode()
         selection, settings, default, lang = parts
-        frame = settings.frame
-        # the texts around the profile's name, line, hypothesis and level, then the text after
-        # the last slot so far
-        constants = list(frame[:4])
-        text = frame[4] + b"["
-        values: list[float] = []
-        hours: list[float] = []
-        text, complete = self._tasks_text(
-            selection, settings, lang, default, text, constants, values, hours
-        )
-        # the language only names the contingency line
-        wording = None if selection.share is None else lang
-        lines_key = (selection.lines, settings.key, wording, complete)
-        lines = self._lines.get(lines_key) or _keep(
-            self._lines, lines_key, self._lines_text(selection, settings, lang, complete)
-        )
-        text += b"]" + lines[0]
-        if complete:
-            _line_values(values, fsum(hours), selection.share, settings)
-            constants.append(text)
-            constants += lines[1:-1]
-            text = lines[-1]
-        texts = numbers(values)
-        if texts is None:
-            return self.jsonl_line(self.estimate(data), line).encode()
-        constants.append(
-            b"%s%s{%s,%s}%s\n" % (text, frame[8], settings.text, selection.text, frame[9])
+        key = (selection.key, settings.key, lang, default.kind)
+        plan = self._plans.get(key) or _keep(
+            self._plans, key, self._plan(selection, settings, lang, default)
         )
         name = orjson.dumps(data.get("name"))
-        return join(constants, [name, b"%d" % line, *default.head, *texts])
+        if type(plan) is _Fixed:
+            return plan.text % (name, b"%d" % line, *plan.texts)
+        if type(plan) is _Format:
+            values = _level_values(plan, default.level)
+            if plain(values):
+                texts = numbers(values)
+                texts += (name, b"%d" % line, default.head[1])
+                record: bytes = plan.text % plan.order(texts)
+                return record
+        return self.jsonl_line(self.estimate(data), line).encode()
 
-    def _tasks_text(
-        self,
-        selection: _Selection,
-        settings: _Settings,
-        lang: str,
-        default: _Default,
-        text: bytes,
-        constants: list[bytes],
-        values: list[float],
-        hours: list[float],
-    ) -> tuple[bytes, bool]:
-        """Add each task to a record being written: its text to ``constants`` (and to
-        ``text``, the text after the record's last slot so far), the numbers of its slots to
-        ``values``, its weekly hours to ``hours``. Returns the text after the last slot, and
-        whether every task has hours (``complete``)."""
-        weeks, per_fte, per_cost = settings.weeks, settings.per_fte, settings.per_cost
-        choice = default.choice
-        level = 0.0 if choice is None else choice.level or 0.0  # as Choice.weekly reads it
-        complete = True
-        context = (settings.key, lang, choice is None)
+    def _plan(
+        self, selection: _Selection, settings: _Settings, lang: str, default: _Default
+    ) -> _Fixed | _Format | object:
+        """How to write the records of a selection, settings, language and kind of default:
+        their format with the texts of their numbers (``_Fixed``), their format under a level
+        (``_Format``), or ``_USUAL`` (a number the formats do not write)."""
+        kind = default.kind
+        levelled = kind is LEVELLED
+        complete = default.choice is not None  # every task has hours
+        opening, middle, first, closing, end = settings.forms
+        text = b"".join(
+            [
+                opening,
+                b"null" if levelled else default.head[0],
+                middle,
+                b"%b" if levelled else default.head[1],
+                first,
+                self._tasks_format(selection, settings, lang, default),
+                self._lines_format(selection, settings, lang, complete),
+                closing,
+                selection.text,
+                end,
+            ]
+        )
+        if levelled:
+            return _level_format(text, selection, settings)
+        values: list[float] = []
+        if complete:
+            subtotal = self._subtotals.get((selection.key, kind))
+            if subtotal is None:
+                rows = [k.row(default.choice).hours for k in selection.prepared.kept]
+                subtotal = fsum(rows)  # type: ignore[arg-type]
+                _keep(self._subtotals, (selection.key, kind), subtotal, PIECES_SIZE)
+            _line_values(values, subtotal, selection.share, settings)
+        if not plain(values):
+            return _USUAL
+        return _Fixed(text, numbers(values))
+
+    def _tasks_format(
+        self, selection: _Selection, settings: _Settings, lang: str, default: _Default
+    ) -> bytes:
+        """The tasks of a record in its format (``_piece``), from a memo of each task's."""
+        context = (settings.key, lang, default.kind)
         memo = self._tasks.get(context)
         if memo is None:
             memo = self._remember_context(context)
-        separator = b""
-        hypothesis = None if choice is None else choice.hypothesis
-        for base, kept, low, high in selection.families:
-            task = memo.get(base)
-            if task is None:
-                task = self._task(kept, settings, lang, choice)
-                memo = self._remember_task(context, memo, base, task)
-            if hypothesis is not None and task[1] is not None:
-                # a named hypothesis gives the same whole text every time
-                whole = memo.get((base, hypothesis))
-                if whole is None:
-                    whole = self._task(kept, settings, lang, choice, whole=True)
-                    memo = self._remember_task(context, memo, (base, hypothesis), whole)
-                task = whole
-            before, after, weekly = task
-            if after is None:
-                text += separator + before[0]
-                if weekly is None:
-                    complete = False
-                else:
-                    hours.append(weekly)
-            else:
-                weekly = interpolate(low, high, level)
-                hours.append(weekly)
-                values += (weekly * weeks, weekly * per_fte)
-                if per_cost is not None:
-                    values.append(weekly * per_cost)
-                constants.append(text + separator + before[0])
-                constants += before[1:-1]
-                text = before[-1] + default.text + after
-            separator = b","
-        return text, complete
+        try:
+            return b",".join(map(memo.get, selection.bases))  # type: ignore[arg-type]
+        except TypeError:  # a task not in the memo: None
+            pass
+        texts = []
+        for base, kept in zip(selection.bases, selection.prepared.kept, strict=True):
+            text = memo.get(base)
+            if text is None:
+                text = self._piece(kept, settings, lang, default)
+                memo = self._remember_task(context, memo, base, text)
+            texts.append(text)
+        return b",".join(texts)
 
     def _parts(self, data: Any) -> tuple[_Selection, _Settings, _Default, str] | None:
         """A profile's memoised parts, and its language; None when a part is not valid."""
@@ -398,7 +431,7 @@ class Portfolio:
             return None
         key = _key(data, SELECTION)
         selection = self._selections.get(key) or _recall(
-            self._selections, key, self._selection, data
+            self._selections, key, self._selection, data, key
         )
         key = _key(data, ASSUMPTIONS)
         settings = self._settings.get(key) or _recall(self._settings, key, _settings, data, key)
@@ -426,11 +459,11 @@ class Portfolio:
             self._default_lang = default_language().value
         return self._default_lang
 
-    def _selection(self, data: dict[str, Any]) -> _Selection:
+    def _selection(self, data: dict[str, Any], key: str | bytes) -> _Selection:
+        """The selection of ``data``, whose ``_key`` of ``SELECTION`` is ``key``."""
         from smtime.core import check_percent, prepare
         from smtime.options import Asked, combine
         from smtime.render.json import selection_data
-        from smtime.render.jsonl import template
 
         profile = _part(data, SELECTION)
         cat = self.catalogue(profile)
@@ -439,56 +472,71 @@ class Portfolio:
         prepared = prepare(cat, scenario)
         contingency = scenario.contingency
         share = None if contingency is None else check_percent(contingency, "contingency") / 100
-        sums = (fsum(k.low for k in prepared.kept), fsum(k.high for k in prepared.kept))
-        text = template(selection_data(scenario, prepared.drivers, prepared.kept, cat))[0]
-        families = tuple(
-            ((id(k.family), k.factor, k.override), k, k.low, k.high) for k in prepared.kept
+        kept = prepared.kept
+        sums = (fsum(k.low for k in kept), fsum(k.high for k in kept))
+        text = orjson.dumps(selection_data(scenario, prepared.drivers, kept, cat))
+        levelled = [k for k in kept if k.override is None]
+        return _Selection(
+            own(key) if type(key) is bytes else key,
+            cat,
+            scenario,
+            prepared,
+            (*sums, contingency),
+            share,
+            escape(text[1:-1]),
+            tuple(f"{id(k.family)} {k.factor!r} {k.override!r}" for k in kept),
+            tuple(k.low for k in levelled),
+            tuple(k.high - k.low for k in levelled),  # as ``interpolate`` works them out
+            tuple(k.row(None).hours for k in kept if k.override is not None),  # type: ignore[misc]
         )
-        lines = (*sums, contingency)
-        return _Selection(cat, scenario, prepared, lines, share, text[1:-1], families)
 
-    def _remember_context(self, context: Any) -> dict[Any, _Task]:
+    def _remember_context(self, context: Any) -> dict[Any, bytes]:
         """A new, empty memo of the tasks of ``context``."""
         if len(self._tasks) >= MEMO_SIZE:
             self._tasks.clear()
             self._task_count = 0
-        memo: dict[Any, _Task] = {}
+        memo: dict[Any, bytes] = {}
         self._tasks[context] = memo
         return memo
 
     def _remember_task(
-        self, context: Any, memo: dict[Any, _Task], base: Any, task: _Task
-    ) -> dict[Any, _Task]:
-        """Keep ``task`` in ``memo`` (the tasks of ``context``); past ``TASKS_SIZE`` tasks in
+        self, context: Any, memo: dict[Any, bytes], base: Any, task: bytes
+    ) -> dict[Any, bytes]:
+        """Keep ``task`` in ``memo`` (the tasks of ``context``); past ``PIECES_SIZE`` tasks in
         all, every context starts again empty. Returns the memo of ``context``."""
         self._task_count += 1
-        if self._task_count > TASKS_SIZE:
+        if self._task_count > PIECES_SIZE:
             self._tasks.clear()
             self._task_count = 1
             memo = self._remember_context(context)
         memo[base] = task
         return memo
 
-    def _task(
-        self,
-        kept: Kept,
-        settings: _Settings,
-        lang: str,
-        default: Choice | None,
-        *,
-        whole: bool = False,
-    ) -> _Task:
-        """The template of a kept family's task (see ``_Task``); its whole text if ``whole``."""
+    def _piece(self, kept: Kept, settings: _Settings, lang: str, default: _Default) -> bytes:
+        """A kept family's task in a record's format: its text, or under a level (unless the
+        family has its own choice) places for its hours, FTE, cost (with a rate) and level."""
         from smtime.render.json import task_data
-        from smtime.render.jsonl import SLOT, template
 
-        row = kept.row(default)
+        row = kept.row(default.choice)
         data = task_data(row, lang, settings.assumptions)
-        if kept.override is not None or default is None or whole:
-            return _Task(template(data), None, row.hours)
-        _slotted(data)["choice"] = SLOT
-        pieces = template(data)
-        return _Task(pieces[:-1], pieces[-1], None)
+        if kept.override is not None or default.kind is not LEVELLED:
+            return escape(own(orjson.dumps(data)))
+        _slotted(data)["choice"]["level"] = SLOT
+        return form(data)
+
+    def _lines_format(
+        self, selection: _Selection, settings: _Settings, lang: str, complete: bool
+    ) -> bytes:
+        """The end of the tasks, then the subtotal, contingency and total lines in a record's
+        format (``_lines_text``), memoised."""
+        # the language only names the contingency line
+        key = (selection.lines, settings.key, None if selection.share is None else lang, complete)
+        text = self._lines.get(key)
+        if text is None:
+            pieces = self._lines_text(selection, settings, lang, complete)
+            text = b"]" + b"%b".join(map(escape, pieces))
+            _keep(self._lines, key, text, PIECES_SIZE)
+        return text
 
     def _lines_text(
         self, selection: _Selection, settings: _Settings, lang: str, complete: bool
@@ -573,7 +621,7 @@ def _settings(data: dict[str, Any], key: str | bytes) -> _Settings:
     """The settings of ``data``, whose ``_key`` of ``ASSUMPTIONS`` is ``key``."""
     from smtime.options import Asked, combine
     from smtime.render.json import estimate_object, head_data, settings_data
-    from smtime.render.jsonl import SLOT, template
+    from smtime.render.jsonl import template
 
     profile = _part(data, ASSUMPTIONS)
     _check_names(profile, None)
@@ -588,22 +636,96 @@ def _settings(data: dict[str, Any], key: str | bytes) -> _Settings:
     }
     frame = tuple(template(record))
     text = template(settings_data(assumptions))[0][1:-1]
-    return _Settings(assumptions, key, weeks, per_fte, per_cost, frame, text)
+    forms = (
+        b"%b".join(map(escape, frame[:3])),
+        escape(frame[3]),
+        escape(frame[4] + b"["),
+        escape(frame[8] + b"{" + text + b","),
+        escape(b"}" + frame[9] + b"\n"),
+    )
+    key = own(key) if type(key) is bytes else key
+    return _Settings(assumptions, key, weeks, per_fte, per_cost, frame, forms)
 
 
 def _default(data: dict[str, Any]) -> _Default:
-    from smtime.core import FamilyEstimate, Figures
     from smtime.options import Asked, combine
-    from smtime.render.json import choice_data, head_data
+    from smtime.render.json import head_data
 
     choice = combine(Asked(), _part(data, DEFAULT)).scenario.default
     head = head_data(Scenario(default=choice), Assumptions())
-    row = FamilyEstimate(None, Figures(0.0, 0.0, None), choice)  # type: ignore[arg-type]
+    level, kind = 0.0, repr(choice)
+    if (
+        choice is not None
+        and choice.hypothesis is None
+        and choice.hours is None
+        and choice.level is not None
+        and 0.0 <= choice.level < 1.0
+    ):
+        level, kind = choice.level, LEVELLED
     return _Default(
         choice,
-        (orjson.dumps(head["hypothesis"]), orjson.dumps(head["level"])),
-        orjson.dumps(choice_data(row)),
+        (own(orjson.dumps(head["hypothesis"])), own(orjson.dumps(head["level"]))),
+        level,
+        kind,
     )
+
+
+def _level_values(plan: _Format, level: float) -> list[float]:
+    """The numbers of a record in ``plan`` under ``level``, worked out as ``Choice.weekly``
+    and ``core.totals`` do: the weekly hours of each task without a choice of its own, then of
+    the subtotal, contingency (with one) and total lines, over the period; then those in FTE;
+    then their cost (with a rate)."""
+    weekly = list(map(add, plan.lows, map(mul, repeat(level), plan.spans)))
+    subtotal = fsum(chain(plan.fixed, weekly))
+    if plan.share is None:
+        weekly += (subtotal, subtotal)  # the subtotal and the total
+    else:
+        contingency = subtotal * plan.share
+        weekly += (subtotal, contingency, fsum((subtotal, contingency)))
+    values: list[float] = []
+    for factor in plan.factors:
+        values += map(mul, weekly, repeat(factor))
+    return values
+
+
+def _level_format(text: bytes, selection: _Selection, settings: _Settings) -> _Format:
+    """The plan of records under a level, whose format is ``text``."""
+    factors: tuple[float, ...] = (settings.weeks, settings.per_fte)
+    if settings.per_cost is not None:
+        factors += (settings.per_cost,)
+    order = _order(selection, settings)
+    return _Format(
+        text, order, selection.lows, selection.spans, selection.fixed, selection.share, factors
+    )
+
+
+def _order(selection: _Selection, settings: _Settings) -> Callable[[list[bytes]], Any]:
+    """The ``order`` of a record's format under a level (see ``_Format``)."""
+    shape = (len(selection.lows), selection.share is None, settings.per_cost is None)
+    order = _ORDERS.get(shape)
+    if order is None:
+        order = _ORDERS[shape] = _make_order(*shape)
+    return order
+
+
+_ORDERS: dict[tuple[int, bool, bool], Callable[[list[bytes]], Any]] = {}
+"""Orders by shape of record: tasks without a choice of their own, whether it has no
+contingency and no rate (as many as there are families in its catalogue, times 4)."""
+
+
+def _make_order(tasks: int, no_contingency: bool, no_rate: bool) -> Callable[[list[bytes]], Any]:
+    from operator import itemgetter
+
+    figures = tasks + (2 if no_contingency else 3)  # weekly hours in _level_values
+    kinds = 2 if no_rate else 3  # over the period, in FTE, in cost
+    name, line, level = (figures * kinds + n for n in range(3))
+    order = [name, line, level]
+    for task in range(tasks):
+        order += (task + figures * n for n in range(kinds))
+        order.append(level)
+    for total in range(tasks, figures):
+        order += (total + figures * n for n in range(kinds))
+    return itemgetter(*order)
 
 
 def _lang(data: dict[str, Any]) -> str | None:
