@@ -240,9 +240,15 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_several_processes_write_what_one_writes(smtime: Smtime, tmp_path: Path, fmt: str) -> None:
+@pytest.mark.parametrize("slot", [batches.SLOT_SIZE, 3000])
+def test_several_processes_write_what_one_writes(
+    smtime: Smtime, tmp_path: Path, fmt: str, slot: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With --jobs 2 the output, the problems (in the order of the lines) and the exit code are
-    those of --jobs 1, to the character."""
+    those of --jobs 1, to the character; whether a chunk's output is handed over in shared
+    memory or, too large for its slot there, through the result pipe (a slot of 3000 bytes
+    takes some of these chunks, not all)."""
+    monkeypatch.setattr(batches, "SLOT_SIZE", slot)
     path = tmp_path / "mixed.jsonl"
     path.write_text(MIXED)
     one = smtime("batch", str(path), "--format", fmt, "--jobs", "1")
@@ -301,12 +307,12 @@ def test_a_catalogue_that_cannot_be_read_stops_the_batch_as_with_one_process(
     assert "broken.yaml" in two.stderr
 
 
-def _dying_work(name: str, start: int, lines: list[str]) -> Any:
+def _dying_work(name: str, start: int, lines: list[str], slot: int) -> Any:
     import os
 
     if start > 8:
         os._exit(1)  # a worker killed in the middle of the batch
-    return WORK(name, start, lines)
+    return WORK(name, start, lines, slot)
 
 
 WORK = batches._work
@@ -338,16 +344,44 @@ def test_jobs_must_be_at_least_1(smtime: Smtime, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("before", [20, 0])
 def test_a_file_that_is_not_utf8_stops_where_it_stops_with_one_process(
-    smtime: Smtime, tmp_path: Path
+    smtime: Smtime, tmp_path: Path, before: int
 ) -> None:
-    """A byte that is not UTF-8 far into the file: the profiles read before it are estimated
-    and written, then the file is refused, with one process or several alike."""
+    """A byte that is not UTF-8, far into the file or among the first lines (estimated before
+    the workers start): the profiles read before it are estimated and written, then the file
+    is refused, with one process or several alike."""
     path = tmp_path / "bad-byte.jsonl"
-    path.write_bytes(MIXED.encode() * 20 + b'{"name": "\xff"}\n' + MIXED.encode())
+    path.write_bytes(MIXED.encode() * before + b'{"name": "\xff"}\n' + MIXED.encode())
     one = smtime("batch", str(path), "--jobs", "1")
     two = smtime("batch", str(path), "--jobs", "2")
-    assert one.exit_code == two.exit_code == 65
     assert "not UTF-8" in two.stderr
-    assert len(lines(two.stdout)) > 4 * 7
-    assert (two.stdout, two.stderr) == (one.stdout, one.stderr)
+    # what was read before it: the whole file but its last block, or nothing
+    assert (len(lines(two.stdout)) > 4 * 7) == (before > 0)
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+def test_a_file_of_a_few_lines_is_done_before_any_worker_starts(
+    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first two chunks' worth of lines are estimated in the main process, before the
+    workers are forked (they inherit what it worked out): a file shorter than that starts
+    none, and its output is that of one process."""
+    started: list[int] = []
+    workers = batches.workers
+
+    def counted(jobs: int, *args: Any) -> Any:
+        started.append(jobs)
+        return workers(jobs, *args)
+
+    monkeypatch.setattr(batches, "workers", counted)
+    path = tmp_path / "few.jsonl"
+    for count, forks in [(2 * batches.CHUNK - 1, []), (2 * batches.CHUNK + 1, [2])]:
+        path.write_text("".join(MIXED.splitlines(keepends=True)[:count]))
+        started.clear()
+        two = smtime("batch", str(path), "--jobs", "2")
+        assert started == forks
+        one = smtime("batch", str(path), "--jobs", "1")
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)

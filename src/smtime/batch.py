@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import mmap
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -376,32 +377,40 @@ def can_fork() -> bool:
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
+SLOT_SIZE = 4 << 20
+"""Bytes of output a worker can hand over in shared memory for one chunk (its records make
+about 1.3 MB); a chunk's output that is larger goes through the result pipe."""
+
+
 class _Chunk(NamedTuple):
     """What a worker made of a chunk: its output, its problems and counts; or that something
     stopped it (``failed``), which the main process will then meet again itself."""
 
     output: bytes
-    """UTF-8, which the main process writes as it is."""
+    """UTF-8, which the main process writes as it is (empty when it is in the chunk's slot
+    of shared memory)."""
+    shared: int
+    """The length of the output in the chunk's slot of shared memory."""
     problems: list[Problem]
     done: int
     bad: int
     failed: bool
 
 
-_WORKER: tuple[Portfolio, OutputFormat] | None = None
+_WORKER: tuple[Portfolio, OutputFormat, mmap.mmap] | None = None
 
 
-def _start_worker(portfolio: Portfolio, fmt: OutputFormat) -> None:
+def _start_worker(portfolio: Portfolio, fmt: OutputFormat, shared: mmap.mmap) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     global _WORKER  # noqa: PLW0603 (one portfolio per worker process)
-    _WORKER = (portfolio, fmt)
+    _WORKER = (portfolio, fmt, shared)
 
 
-def _work(name: str, start: int, lines: list[str]) -> _Chunk:
+def _work(name: str, start: int, lines: list[str], slot: int) -> _Chunk:
     assert _WORKER is not None
-    portfolio, fmt = _WORKER
+    portfolio, fmt, shared = _WORKER
     output: list[bytes] = []
     problems: list[Problem] = []
     emit = emitter(fmt, output.append, portfolio)
@@ -411,8 +420,12 @@ def _work(name: str, start: int, lines: list[str]) -> _Chunk:
         else:
             done, bad = run(jsonl_records(lines, start), name, emit, problems.append)
     except Exception:  # the main process does the chunk again and reports it
-        return _Chunk(b"", [], 0, 0, True)
-    return _Chunk(b"".join(output), problems, done, bad, False)
+        return _Chunk(b"", 0, [], 0, 0, True)
+    text = b"".join(output)
+    if len(text) > SLOT_SIZE:
+        return _Chunk(text, 0, problems, done, bad, False)
+    shared[slot * SLOT_SIZE : slot * SLOT_SIZE + len(text)] = text
+    return _Chunk(b"", len(text), problems, done, bad, False)
 
 
 def _jsonl_chunk(
@@ -444,14 +457,25 @@ def _jsonl_chunk(
     return done, bad
 
 
+class Pool(NamedTuple):
+    """Worker processes, and the memory they share with this one: a slot of ``SLOT_SIZE``
+    bytes for each chunk that may be in flight (``slots``), where a worker puts its output."""
+
+    executor: Executor
+    shared: mmap.mmap
+    slots: int
+
+
 @contextmanager
-def workers(jobs: int, portfolio: Portfolio, fmt: OutputFormat) -> Iterator[Executor]:
+def workers(jobs: int, portfolio: Portfolio, fmt: OutputFormat) -> Iterator[Pool]:
     """``jobs`` worker processes, started now (before any thread of this process, such as a
     progress display, is)."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    slots = 2 * jobs + 1  # as many as run_parallel keeps in flight
+    shared = mmap.mmap(-1, slots * SLOT_SIZE)  # shared with the processes forked from here
     # what the workers inherit is left out of garbage collection: collecting would write to
     # every object, and each page written is copied into each worker
     gc.freeze()
@@ -459,36 +483,68 @@ def workers(jobs: int, portfolio: Portfolio, fmt: OutputFormat) -> Iterator[Exec
         jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(portfolio, fmt),
+        initargs=(portfolio, fmt, shared),
     )
     try:
         pool.submit(int).result()  # forks every worker
-        yield pool
+        yield Pool(pool, shared, slots)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        shared.close()
+
+
+def _read(stream: TextIO, count: int) -> tuple[list[str], UnicodeDecodeError | None]:
+    """The next ``count`` lines of ``stream`` (fewer at its end); and the error that stopped
+    the reading, if a byte is not UTF-8 (after the lines read before it)."""
+    lines: list[str] = []
+    try:
+        lines.extend(itertools.islice(stream, count))
+    except UnicodeDecodeError as exc:
+        return lines, exc
+    return lines, None
+
+
+def warm_up(
+    stream: TextIO,
+    name: str,
+    emit: Callable[[Any, int], None],
+    report: Callable[[Problem], None],
+) -> tuple[int, int, int]:
+    """``run`` on the first lines of JSON Lines (two chunks' worth), in this process, before
+    the workers are forked: they then inherit what its portfolio has worked out (catalogues,
+    selections, settings, task texts), instead of each working it out again. Returns the
+    profiles estimated and bad, and the lines read; raises what stopped the reading."""
+    lines, failure = _read(stream, 2 * CHUNK)
+    done, bad = run(jsonl_records(lines), name, emit, report)
+    if failure is not None:
+        raise failure
+    return done, bad, len(lines)
 
 
 def run_parallel(
     stream: TextIO,
     name: str,
-    pool: Executor,
-    jobs: int,
+    pool: Pool,
     emit: Callable[[Any, int], None],
     write: Callable[[bytes], Any],
     report: Callable[[Problem], None],
     advance: Callable[[int], None] | None = None,
+    start: int = 1,
 ) -> tuple[int, int]:
     """``run`` on JSON Lines, chunk by chunk in ``pool``'s workers, the output and problems in
     the order of the lines. A chunk a worker could not finish (a catalogue that stops the
     batch, a worker that died) is done again here with ``emit``, which meets the same problem
-    and reports it as ``run`` does."""
+    and reports it as ``run`` does. ``start`` is the number of the next line of ``stream``.
+
+    Chunk ``n`` goes to slot ``n % pool.slots`` of the shared memory: at most ``pool.slots``
+    chunks are in flight, and each is written out before a chunk is given its slot again."""
     from collections import deque
     from concurrent.futures import Future
 
-    done = bad = 0
-    pending: deque[tuple[int, list[str], Future[_Chunk] | None]] = deque()
+    done = bad = count = 0
+    pending: deque[tuple[int, list[str], int, Future[_Chunk] | None]] = deque()
 
-    def finish(start: int, lines: list[str], future: Future[_Chunk] | None) -> None:
+    def finish(start: int, lines: list[str], slot: int, future: Future[_Chunk] | None) -> None:
         nonlocal done, bad
         try:
             chunk = None if future is None else future.result()
@@ -497,7 +553,10 @@ def run_parallel(
         if chunk is None or chunk.failed:
             more, worse = run(jsonl_records(lines, start), name, emit, report, advance)
         else:
-            write(chunk.output)
+            if chunk.shared:
+                write(pool.shared[slot * SLOT_SIZE : slot * SLOT_SIZE + chunk.shared])
+            else:
+                write(chunk.output)
             for problem in chunk.problems:
                 report(problem)
             more, worse = chunk.done, chunk.bad
@@ -506,22 +565,20 @@ def run_parallel(
         done += more
         bad += worse
 
-    start, failure = 1, None
+    failure = None
     while failure is None:
-        lines: list[str] = []
-        try:
-            lines.extend(itertools.islice(stream, CHUNK))
-        except UnicodeDecodeError as exc:  # raised once the lines read before it are done,
-            failure = exc  # as with one process
+        lines, failure = _read(stream, CHUNK)
         if not lines:
             break
+        slot = count % pool.slots
+        count += 1
         try:
-            future: Future[_Chunk] | None = pool.submit(_work, name, start, lines)
+            future: Future[_Chunk] | None = pool.executor.submit(_work, name, start, lines, slot)
         except Exception:  # a pool that lost a worker takes no more: the rest is done here
             future = None
-        pending.append((start, lines, future))
+        pending.append((start, lines, slot, future))
         start += len(lines)
-        if len(pending) > 2 * jobs:  # a few chunks ahead, never the whole file in memory
+        if len(pending) >= pool.slots:  # a few chunks ahead, never the whole file in memory
             finish(*pending.popleft())
     while pending:
         finish(*pending.popleft())

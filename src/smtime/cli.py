@@ -1066,7 +1066,10 @@ def _run_batch(
             stack.enter_context(source)
         chosen = batches.InputFormat(input_format.value)
         if chosen is batches.InputFormat.AUTO:
-            head = "" if stdin else source.read(512)
+            try:
+                head = "" if stdin else source.read(512)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(name, exc) from None
             if not stdin:
                 source.seek(0)
             chosen = batches.detect(Path(name), head) if not stdin else batches.InputFormat.JSONL
@@ -1092,8 +1095,7 @@ def _run_batch(
         try:
             bad = _estimate_batch(stack, source, chosen, name, jobs, runner, output_format, binary)
         except UnicodeDecodeError as exc:
-            byte = exc.object[exc.start : exc.start + 1].hex()
-            raise _invalid(name, f"not UTF-8 text (byte 0x{byte})") from None
+            raise _not_utf8(name, exc) from None
     if bad:
         raise typer.Exit(int(ExitCode.DATA_ERROR))
 
@@ -1121,9 +1123,20 @@ def _estimate_batch(
     if jobs == 1:
         advance = stack.enter_context(_progress())
         return batches.run(batches.records(source, chosen, name), name, emit, report, advance)[1]
+    done, bad, read = batches.warm_up(source, name, emit, report)
+    if read < 2 * batches.CHUNK:  # the whole file
+        return bad
     pool = stack.enter_context(batches.workers(jobs, runner, fmt))
     advance = stack.enter_context(_progress())  # its thread starts after the workers' fork
-    return batches.run_parallel(source, name, pool, jobs, emit, write, report, advance)[1]
+    if advance is not None:
+        advance(done + bad)
+    more = batches.run_parallel(source, name, pool, emit, write, report, advance, read + 1)
+    return bad + more[1]
+
+
+def _not_utf8(name: str, exc: UnicodeDecodeError) -> SmtimeError:
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return _invalid(name, f"not UTF-8 text (byte 0x{byte})")
 
 
 def _invalid(name: str, message: str) -> SmtimeError:
