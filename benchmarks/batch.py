@@ -140,7 +140,7 @@ def parts(count: int) -> None:
     print(f"  bare json.loads + json.dumps{'':18} {base * 1e6:7.1f} µs")
     for name, work in [
         ("writing a made estimate the usual way", write_only),
-        ("smtime's whole work (memos, templates)", whole),
+        ("smtime's whole work (memos, plans)", whole),
     ]:
         took = per_line(work, count)
         print(f"  {name:<46} {took * 1e6:7.1f} µs  ratio {took / base:5.2f}")
