@@ -262,20 +262,26 @@ def test_several_processes_write_what_one_writes(
         assert names == ["a", "c", "e", "f"] * 7
 
 
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
-@pytest.mark.usefixtures("small_chunks")
-def test_large_files_use_every_processor_by_default(
-    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """From PARALLEL_BYTES a JSON Lines file is estimated by one process per processor."""
-    started: list[int] = []
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers of each pool the batches start."""
+    jobs_started: list[int] = []
     workers = batches.workers
 
     def counted(jobs: int, *args: Any) -> Any:
-        started.append(jobs)
+        jobs_started.append(jobs)
         return workers(jobs, *args)
 
     monkeypatch.setattr(batches, "workers", counted)
+    return jobs_started
+
+
+@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.usefixtures("small_chunks")
+def test_large_files_use_every_processor_by_default(
+    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[int]
+) -> None:
+    """From PARALLEL_BYTES a JSON Lines file is estimated by one process per processor."""
     path = tmp_path / "mixed.jsonl"
     path.write_text(MIXED)
     monkeypatch.setattr(batches, "PARALLEL_BYTES", path.stat().st_size + 1)
@@ -364,19 +370,11 @@ def test_a_file_that_is_not_utf8_stops_where_it_stops_with_one_process(
 @pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
 def test_a_file_of_a_few_lines_is_done_before_any_worker_starts(
-    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    smtime: Smtime, tmp_path: Path, started: list[int]
 ) -> None:
     """The first two chunks' worth of lines are estimated in the main process, before the
     workers are forked (they inherit what it worked out): a file shorter than that starts
     none, and its output is that of one process."""
-    started: list[int] = []
-    workers = batches.workers
-
-    def counted(jobs: int, *args: Any) -> Any:
-        started.append(jobs)
-        return workers(jobs, *args)
-
-    monkeypatch.setattr(batches, "workers", counted)
     path = tmp_path / "few.jsonl"
     for count, forks in [(2 * batches.CHUNK - 1, []), (2 * batches.CHUNK + 1, [2])]:
         path.write_text("".join(MIXED.splitlines(keepends=True)[:count]))
