@@ -424,8 +424,13 @@ def _work(name: str, start: int, lines: list[str], slot: int) -> _Chunk:
     text = b"".join(output)
     if len(text) > SLOT_SIZE:
         return _Chunk(text, 0, problems, done, bad, False)
-    shared[slot * SLOT_SIZE : slot * SLOT_SIZE + len(text)] = text
+    shared[_slot(slot, len(text))] = text
     return _Chunk(b"", len(text), problems, done, bad, False)
+
+
+def _slot(slot: int, size: int) -> slice:
+    """The first ``size`` bytes of slot ``slot`` of the shared memory."""
+    return slice(slot * SLOT_SIZE, slot * SLOT_SIZE + size)
 
 
 def _jsonl_chunk(
@@ -509,16 +514,18 @@ def warm_up(
     name: str,
     emit: Callable[[Any, int], None],
     report: Callable[[Problem], None],
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, bool]:
     """``run`` on the first lines of JSON Lines (two chunks' worth), in this process, before
     the workers are forked: they then inherit what its portfolio has worked out (catalogues,
     selections, settings, task texts), instead of each working it out again. Returns the
-    profiles estimated and bad, and the lines read; raises what stopped the reading."""
-    lines, failure = _read(stream, 2 * CHUNK)
+    profiles estimated and bad, the lines read, and whether they were the whole file (fewer
+    than two chunks); raises what stopped the reading."""
+    count = 2 * CHUNK
+    lines, failure = _read(stream, count)
     done, bad = run(jsonl_records(lines), name, emit, report)
     if failure is not None:
         raise failure
-    return done, bad, len(lines)
+    return done, bad, len(lines), len(lines) < count
 
 
 def run_parallel(
@@ -554,7 +561,7 @@ def run_parallel(
             more, worse = run(jsonl_records(lines, start), name, emit, report, advance)
         else:
             if chunk.shared:
-                write(pool.shared[slot * SLOT_SIZE : slot * SLOT_SIZE + chunk.shared])
+                write(pool.shared[_slot(slot, chunk.shared)])
             else:
                 write(chunk.output)
             for problem in chunk.problems:

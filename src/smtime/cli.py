@@ -1123,8 +1123,8 @@ def _estimate_batch(
     if jobs == 1:
         advance = stack.enter_context(_progress())
         return batches.run(batches.records(source, chosen, name), name, emit, report, advance)[1]
-    done, bad, read = batches.warm_up(source, name, emit, report)
-    if read < 2 * batches.CHUNK:  # the whole file
+    done, bad, read, whole = batches.warm_up(source, name, emit, report)
+    if whole:
         return bad
     pool = stack.enter_context(batches.workers(jobs, runner, fmt))
     advance = stack.enter_context(_progress())  # its thread starts after the workers' fork

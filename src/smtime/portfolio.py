@@ -113,9 +113,9 @@ class _Settings(NamedTuple):
 
     assumptions: Assumptions
     key: str | bytes
-    weeks: float
-    per_fte: float
-    per_cost: float | None
+    factors: tuple[float, ...]
+    """What weekly hours are multiplied by for the hours over the period, the FTE and, with a
+    rate, the cost (``Assumptions.factors``)."""
     frame: tuple[bytes, ...]
     """The record's template: the texts around its ``profile``, ``line``, ``hypothesis``,
     ``level``, ``tasks``, ``subtotal``, ``contingency``, ``total`` and ``assumptions``."""
@@ -161,13 +161,8 @@ class _Format(NamedTuple):
     order: Callable[[list[bytes]], Any]
     """The texts for its places, in their order, from the texts of ``_level_values`` followed
     by the profile's name, line and level."""
-    lows: tuple[float, ...]
-    spans: tuple[float, ...]
-    fixed: tuple[float, ...]
-    share: float | None
-    factors: tuple[float, ...]
-    """The settings' weeks per period and FTE per weekly hour, and cost per weekly hour with a
-    rate."""
+    selection: _Selection
+    settings: _Settings
 
 
 _USUAL = object()
@@ -218,14 +213,18 @@ def _recall(memo: dict[Any, Any], key: Any, compute: Callable[..., Any], *args: 
     """``compute(*args)``, worked out once for ``key``; ``_INVALID`` when it fails."""
     value = memo.get(key, _MISS)
     if value is _MISS:
-        if type(key) is bytes:
-            key = own(key)  # orjson's, kept
+        key = _kept_key(key)
         try:
             value = compute(*args)
         except (Bad, SmtimeError, ValueError):  # pydantic's ValidationError is a ValueError
             value = _INVALID
         _keep(memo, key, value)
     return value
+
+
+def _kept_key(key: Any) -> Any:
+    """``key`` as a memo keeps it: orjson's text (``_key``) in a buffer of its own size."""
+    return own(key) if type(key) is bytes else key
 
 
 def _keep(memo: dict[Any, Any], key: Any, value: Any, size: int | None = None) -> Any:
@@ -372,7 +371,7 @@ class Portfolio:
             ]
         )
         if levelled:
-            return _level_format(text, selection, settings)
+            return _Format(text, _order(selection, settings), selection, settings)
         values: list[float] = []
         if complete:
             subtotal = self._subtotals.get((selection.key, kind))
@@ -477,7 +476,7 @@ class Portfolio:
         text = orjson.dumps(selection_data(scenario, prepared.drivers, kept, cat))
         levelled = [k for k in kept if k.override is None]
         return _Selection(
-            own(key) if type(key) is bytes else key,
+            _kept_key(key),
             cat,
             scenario,
             prepared,
@@ -581,17 +580,17 @@ def _line_values(
 ) -> None:
     """Add to ``values`` the hours over the period, FTE and cost (with a rate) of the
     subtotal, contingency (with a share) and total lines, as ``core.totals`` works them out."""
-    sums: tuple[float, ...]
+    for weekly in _totals(subtotal, share):
+        values += map(mul, repeat(weekly), settings.factors)
+
+
+def _totals(subtotal: float, share: float | None) -> tuple[float, ...]:
+    """The weekly hours of the subtotal, contingency (with a share) and total lines, as
+    ``core.totals`` works them out."""
     if share is None:
-        sums = (subtotal, subtotal)  # the subtotal and the total
-    else:
-        contingency = subtotal * share
-        sums = (subtotal, contingency, fsum((subtotal, contingency)))
-    weeks, per_fte, per_cost = settings.weeks, settings.per_fte, settings.per_cost
-    for weekly in sums:
-        values += (weekly * weeks, weekly * per_fte)
-        if per_cost is not None:
-            values.append(weekly * per_cost)
+        return (subtotal, subtotal)  # the total is the subtotal
+    contingency = subtotal * share
+    return (subtotal, contingency, fsum((subtotal, contingency)))
 
 
 def _scalar_key(value: Any) -> Any:
@@ -626,7 +625,7 @@ def _settings(data: dict[str, Any], key: str | bytes) -> _Settings:
     profile = _part(data, ASSUMPTIONS)
     _check_names(profile, None)
     assumptions = combine(Asked(), profile).assumptions
-    weeks, per_fte, per_cost = assumptions.factors
+    factors = tuple(f for f in assumptions.factors if f is not None)
     head = {**head_data(Scenario(), assumptions), "hypothesis": SLOT, "level": SLOT}
     record = {
         "profile": SLOT,
@@ -643,8 +642,7 @@ def _settings(data: dict[str, Any], key: str | bytes) -> _Settings:
         escape(frame[8] + b"{" + text + b","),
         escape(b"}" + frame[9] + b"\n"),
     )
-    key = own(key) if type(key) is bytes else key
-    return _Settings(assumptions, key, weeks, per_fte, per_cost, frame, forms)
+    return _Settings(assumptions, _kept_key(key), factors, frame, forms)
 
 
 def _default(data: dict[str, Any]) -> _Default:
@@ -675,33 +673,18 @@ def _level_values(plan: _Format, level: float) -> list[float]:
     and ``core.totals`` do: the weekly hours of each task without a choice of its own, then of
     the subtotal, contingency (with one) and total lines, over the period; then those in FTE;
     then their cost (with a rate)."""
-    weekly = list(map(add, plan.lows, map(mul, repeat(level), plan.spans)))
-    subtotal = fsum(chain(plan.fixed, weekly))
-    if plan.share is None:
-        weekly += (subtotal, subtotal)  # the subtotal and the total
-    else:
-        contingency = subtotal * plan.share
-        weekly += (subtotal, contingency, fsum((subtotal, contingency)))
+    selection = plan.selection
+    weekly = list(map(add, selection.lows, map(mul, repeat(level), selection.spans)))
+    weekly += _totals(fsum(chain(selection.fixed, weekly)), selection.share)
     values: list[float] = []
-    for factor in plan.factors:
+    for factor in plan.settings.factors:
         values += map(mul, weekly, repeat(factor))
     return values
 
 
-def _level_format(text: bytes, selection: _Selection, settings: _Settings) -> _Format:
-    """The plan of records under a level, whose format is ``text``."""
-    factors: tuple[float, ...] = (settings.weeks, settings.per_fte)
-    if settings.per_cost is not None:
-        factors += (settings.per_cost,)
-    order = _order(selection, settings)
-    return _Format(
-        text, order, selection.lows, selection.spans, selection.fixed, selection.share, factors
-    )
-
-
 def _order(selection: _Selection, settings: _Settings) -> Callable[[list[bytes]], Any]:
     """The ``order`` of a record's format under a level (see ``_Format``)."""
-    shape = (len(selection.lows), selection.share is None, settings.per_cost is None)
+    shape = (len(selection.lows), selection.share is None, len(settings.factors) == 2)
     order = _ORDERS.get(shape)
     if order is None:
         order = _ORDERS[shape] = _make_order(*shape)

@@ -115,14 +115,14 @@ def task_figures(
     return data
 
 
-def task_name(row: FamilyEstimate, lang: str) -> dict[str, Any]:
-    """A task's entry up to its figures: its id and label."""
-    return {"id": row.family.id, "label": localize(row.family.label, lang)}
-
-
 def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[str, Any]:
     """One entry of an estimate's ``tasks``."""
-    return {**task_name(row, lang), **task_figures(row, assumptions)}
+    family = row.family
+    return {
+        "id": family.id,
+        "label": localize(family.label, lang),
+        **task_figures(row, assumptions),
+    }
 
 
 def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
