@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from smtime.plan import Line, Rhythm, Window, make_plan, parse_clock, parse_days
+from smtime.domain import Rhythm
+from smtime.plan import Line, Window, make_plan, parse_clock, parse_days
 from tests.conftest import Run, json_of
 
 Smtime = Callable[..., Run]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smtime.render.json import number
 from smtime.render.jsonl import FAST_LIMIT, SLOT, escape, form, numbers, own, plain, template
+from smtime.render.numbers import number
 
 VALUES = st.one_of(
     st.floats(min_value=0, max_value=FAST_LIMIT, exclude_max=True),

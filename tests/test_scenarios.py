@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smtime import catalogue as catalogues
-from smtime.core import Assumptions, Choice, Period, Scenario, estimate, parse_choice
+from smtime.core import estimate, parse_choice
+from smtime.domain import Assumptions, Choice, Period, Scenario
 from smtime.errors import UsageError
-from smtime.models import Profile
+from smtime.models import ProfileSchema
 from tests.conftest import MINIMAL, ROOT, Run, json_of
 
 Smtime = Callable[..., Run]
@@ -286,7 +287,7 @@ def test_bar_marks_the_chosen_level(smtime: Smtime) -> None:
 
 def test_bar_is_scaled_to_the_largest_family() -> None:
     """The largest family's high end reaches the end of the bar; a small one stops short."""
-    from smtime.core import Figures
+    from smtime.domain import Figures
     from smtime.render.table import BAR_WIDTH, bar
 
     full = bar(Figures(2, 8, None), 8).plain
@@ -515,7 +516,7 @@ def test_profile_init_writes_a_valid_profile(smtime: Smtime, tmp_path: Path) -> 
     assert smtime("profile", "init", "--output", str(path)).exit_code == 0
     text = path.read_text()
     assert text.startswith("# smtime profile")
-    Profile.model_validate(yaml.safe_load(text))
+    ProfileSchema.model_validate(yaml.safe_load(text))
     assert smtime("profile", "validate", str(path)).exit_code == 0
     data = estimate_json(smtime, "--profile", str(path))
     assert data["hypothesis"] == "mid"

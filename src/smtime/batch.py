@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
+from smtime.domain import OutOfBounds
 from smtime.errors import InvalidFileError, Problem, SmtimeError, UsageError
 
 if TYPE_CHECKING:
@@ -237,10 +238,10 @@ def run(
                 report(Problem(name, f"{who}{message}", "", record.line))
             bad += 1
             continue
-        except SmtimeError as exc:
+        except (SmtimeError, OutOfBounds) as exc:
             if isinstance(exc, InvalidFileError):
                 raise
-            report(Problem(name, f"{_who(record.data)}{exc.message}", "", record.line))
+            report(Problem(name, f"{_who(record.data)}{exc}", "", record.line))
             bad += 1
             continue
         done += 1

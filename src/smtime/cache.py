@@ -3,8 +3,11 @@
 Validating a catalogue needs PyYAML and pydantic, whose import alone costs several times
 smtime's own start-up. The validated data is kept as JSON under the user's cache folder, keyed
 by a hash of the file's bytes and of the code that validates it: any change to either is a miss.
-Records read back from the cache are plain dicts whose keys also read as attributes, the same
-shape that ``Model.model_dump()`` gives, so the core sees the same data either way.
+What is read back is only data: ``smtime.catalogue`` rebuilds the catalogue from it and checks
+it by the domain's rules, so a cache entry can make smtime faster but never change a figure.
+
+The cache is the user's own, as ssh treats its files: the folder is made 0700, and an entry (or
+a folder) owned by someone else or writable by others is ignored.
 
 ``SMTIME_CACHE_DIR`` chooses the folder; ``SMTIME_CACHE=off`` turns the cache off. A cache that
 cannot be read or written is ignored.
@@ -15,29 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from smtime import __version__
 
-_VALIDATORS = ("models.py", "catalogue.py", "safeyaml.py", "files.py", "cache.py")
-
-
-class Record(dict[str, Any]):
-    """A validated mapping whose keys also read as attributes: ``family.low``."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def records(data: Any) -> Any:
-    """``data`` with every mapping turned into a ``Record``."""
-    return json.loads(json.dumps(data), object_hook=Record)
+_VALIDATORS = (
+    "domain.py",
+    "models.py",
+    "catalogue.py",
+    "safeyaml.py",
+    "files.py",
+    "cache.py",
+)
 
 
 def folder() -> Path | None:
@@ -65,15 +59,27 @@ def key(kind: str, content: bytes) -> str:
     return f"{kind}-{digest.hexdigest()}.json"
 
 
+def trusted(info: os.stat_result) -> bool:
+    """Whether a cache file or folder is the user's own: owned by them, writable by no one
+    else (ssh's rule for its files)."""
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def get(kind: str, content: bytes) -> Any | None:
-    """The validated data cached for ``content``, as records, or None."""
+    """The validated data cached for ``content`` (plain JSON values), or None."""
     where = folder()
     if where is None:
         return None
     try:
-        text = (where / key(kind, content)).read_text(encoding="utf-8")
-        envelope = json.loads(text, object_hook=Record)
-    except (OSError, ValueError):
+        if not trusted(os.stat(where)):
+            return None
+        fd = os.open(where / key(kind, content), os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not (stat.S_ISREG(info.st_mode) and trusted(info)):
+                return None
+            envelope = json.loads(handle.read())
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(envelope, dict) or envelope.get("smtime") != __version__:
         return None
@@ -88,8 +94,12 @@ def put(kind: str, content: bytes, data: Any) -> None:
     from smtime.output import write_atomic
 
     try:
-        where.mkdir(parents=True, exist_ok=True)
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not trusted(os.stat(where)):
+            return
         text = json.dumps({"smtime": __version__, "data": data}, ensure_ascii=False)
-        write_atomic(where / key(kind, content), text)
+        target = where / key(kind, content)
+        write_atomic(target, text)
+        os.chmod(target, 0o600)
     except Exception:  # a cache that cannot be written is only a slower start next time
         return

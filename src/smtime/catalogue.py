@@ -1,4 +1,8 @@
-"""Finding and reading catalogues: safe YAML, then model validation, then sense checks."""
+"""Finding and reading catalogues: safe YAML, then the schema, then the domain's checks.
+
+``load`` gives a ``smtime.domain.Catalogue``, the same value whether the file was validated
+now or read back from the cache (``smtime.cache``), which is checked by the same rules.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smtime.core import MAX_WEEKLY_HOURS, fold, multiplier
+from smtime import domain
+from smtime.domain import Catalogue, catalogue_problems
 from smtime.errors import InvalidFileError, Problem
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
-
-    from smtime.models import Catalogue
 
 ENV_VAR = "SMTIME_CATALOGUE"
 """Environment variable naming the catalogue to use when ``--catalogue`` is not given."""
@@ -33,94 +36,124 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
 
 
+def chosen_path(given: Path | None) -> Path | None:
+    """The catalogue named by ``given``, else by ``$SMTIME_CATALOGUE``; None for the bundled."""
+    if given is not None:
+        return given
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else None
+
+
 def resolve_path(path: Path | None) -> Path:
     """The catalogue to read: the one given, else ``$SMTIME_CATALOGUE``, else the bundled one."""
-    if path is not None:
-        return path
-    env = os.environ.get(ENV_VAR)
-    return Path(env) if env else bundled_path()
+    return chosen_path(path) or bundled_path()
 
 
 def load(path: Path | None = None) -> Catalogue:
     """Read and validate a catalogue; raise ``InvalidFileError`` listing every problem.
 
-    The result is the validated data as records (see ``smtime.cache``), read from the cache
-    when this very file was validated before.
+    The validated data is kept in the cache; when this very file was validated before, the
+    catalogue is rebuilt from the cache and checked again by the domain's rules.
     """
     from smtime import cache
     from smtime.files import read_bytes
 
     target = resolve_path(path)
     content = read_bytes(target)
-    cached = cache.get("catalogue", content)
+    cached = _from_cache(cache.get("catalogue", content))
     if cached is not None:
-        return typing.cast("Catalogue", cached)
+        return cached
     from smtime import safeyaml
     from smtime.files import decode
 
     name = str(target)
     document = safeyaml.parse(decode(content, name), name, what="catalogue (a YAML mapping)")
-    data = validate(document).model_dump(mode="json")
+    data = validate_data(document)
     cache.put("catalogue", content, data)
-    return typing.cast("Catalogue", cache.records(data))
+    return _build(data)
+
+
+def _from_cache(data: Any) -> Catalogue | None:
+    """The catalogue rebuilt from cached data, or None when the data does not make a catalogue
+    that passes the domain's checks (the caller then reads the file again)."""
+    if data is None:
+        return None
+    try:
+        catalogue = _build(data)
+    except Exception:  # any shape the cache should not hold: read the file instead
+        return None
+    return None if catalogue_problems(catalogue) else catalogue
+
+
+def _build(data: Any) -> Catalogue:
+    """The domain catalogue of validated catalogue data (``CatalogueSchema.model_dump``, as
+    the cache also keeps it): the one way a file becomes a catalogue."""
+
+    def text(value: Any) -> Any:
+        return None if value is None else dict(value)
+
+    def hypothesis(entry: Any) -> domain.HypothesisText:
+        return domain.HypothesisText(dict(entry["label"]), dict(entry["description"]))
+
+    source = data["source"]
+    return domain.Catalogue(
+        format=data["format"],
+        version=data["version"],
+        unit=data["unit"],
+        title=dict(data["title"]),
+        source=domain.Source(
+            source["title"],
+            source.get("author"),
+            source.get("url"),
+            source.get("language"),
+            text(source.get("description")),
+        ),
+        hypotheses=domain.Hypotheses(
+            hypothesis(data["hypotheses"]["low"]), hypothesis(data["hypotheses"]["high"])
+        ),
+        drivers={
+            name: domain.Driver(dict(d["label"]), float(d["default"]), text(d.get("description")))
+            for name, d in data.get("drivers", {}).items()
+        },
+        families=tuple(
+            domain.Family(
+                f["id"],
+                dict(f["label"]),
+                float(f["low"]),
+                float(f["high"]),
+                tuple(domain.Action(dict(a["label"])) for a in f.get("actions", ())),
+                tuple(f.get("aliases", ())),
+                tuple(f.get("per", ())),
+                domain.Rhythm(f.get("rhythm", "sessions")),
+            )
+            for f in data["families"]
+        ),
+    )
 
 
 def validate(document: Any) -> Catalogue:
     """Validate a parsed ``safeyaml.Document`` as a catalogue."""
+    return _build(validate_data(document))
+
+
+def validate_data(document: Any) -> Any:
+    """Validate a parsed ``safeyaml.Document`` as a catalogue; its data as JSON values."""
     from pydantic import ValidationError
 
-    from smtime.models import Catalogue
+    from smtime.models import CatalogueSchema
 
     try:
-        catalogue = Catalogue.model_validate(document.data)
+        schema = CatalogueSchema.model_validate(document.data)
     except ValidationError as exc:
-        problems = validation_problems(document, exc, Catalogue)
+        problems = validation_problems(document, exc, CatalogueSchema)
         raise InvalidFileError(document.name, problems) from None
-    problems = [document.problem(path, message) for path, message in sense_checks(catalogue)]
+    data = schema.model_dump(mode="json")
+    problems = [
+        document.problem(path, message) for path, message in catalogue_problems(_build(data))
+    ]
     if problems:
         raise InvalidFileError(document.name, problems)
-    return catalogue
-
-
-def sense_checks(catalogue: Catalogue) -> list[tuple[tuple[str | int, ...], str]]:
-    """Checks across fields: names unique after folding, drivers known, totals within a week."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    owner: dict[str, tuple[int, str]] = {}
-    for index, family in enumerate(catalogue.families):
-        for path, name in [(("id",), family.id)] + [
-            (("aliases", n), alias) for n, alias in enumerate(family.aliases)
-        ]:
-            key = fold(name)
-            if key in owner and owner[key][0] != index:
-                other, other_name = owner[key]
-                what = "id" if path == ("id",) else "alias"
-                found.append(
-                    (
-                        ("families", index, *path),
-                        f"{what} {name!r} is already used by {other_name!r} (families[{other}])",
-                    )
-                )
-            owner.setdefault(key, (index, name))
-        for n, driver in enumerate(family.per):
-            if driver not in catalogue.drivers:
-                known = ", ".join(catalogue.drivers) or "none: declare it under 'drivers'"
-                found.append(
-                    (("families", index, "per", n), f"unknown driver {driver!r} (known: {known})")
-                )
-    if found:
-        return found
-    quantities = {name: d.default for name, d in catalogue.drivers.items()}
-    for hypothesis in ("low", "high"):
-        total = sum(getattr(f, hypothesis) * multiplier(f, quantities) for f in catalogue.families)
-        if total > MAX_WEEKLY_HOURS:
-            found.append(
-                (
-                    ("families",),
-                    f"the {hypothesis} hypothesis adds up to {total:g} hours a week, "
-                    f"more than the {MAX_WEEKLY_HOURS:g} hours a week has",
-                )
-            )
-    return found
+    return data
 
 
 def validation_problems(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 import typer
 
 from smtime import __version__
-from smtime.core import Hypothesis, Period
+from smtime.domain import Hypothesis, OutOfBounds, Period
 from smtime.errors import ExitCode, InvalidFileError, SmtimeError, UsageError
 from smtime.i18n import Language, default_language
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from smtime import batch as batches
-    from smtime.models import Catalogue
+    from smtime.domain import Catalogue
     from smtime.options import Combined
     from smtime.portfolio import Portfolio
     from smtime.profile import LoadedProfile
@@ -269,6 +269,9 @@ def _reported() -> Iterator[None]:
     try:
         yield
         sys.stdout.flush()
+    except OutOfBounds as exc:  # a value outside a bound of smtime.domain: a usage error
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
     except SmtimeError as exc:
         # Problems in a file read like a compiler's (FILE:LINE:COL: ...); the rest name smtime.
         prefix = "" if isinstance(exc, InvalidFileError) else f"{PROG}: "
@@ -342,17 +345,6 @@ def _show(renderable: Any, output: Path | None, inputs: _Inputs) -> None:
         table.render(renderable)
     else:
         _emit(table.to_text(renderable), output, inputs)
-
-
-def _check_currency(code: str | None) -> None:
-    if code is None:
-        return
-    from smtime.render.numbers import is_currency
-
-    if not is_currency(code.upper()):
-        raise UsageError(
-            f"--currency: {code!r} is not an ISO 4217 currency code (such as EUR, USD, GBP, CHF)"
-        )
 
 
 def _combine(inputs: _Inputs, asked: Any) -> "Combined":
@@ -673,7 +665,7 @@ def plan(
         inputs, combined, language = _prepare(asked, catalogue, profile, lang)
         scenario = combined.scenario
         if scenario.default is None:
-            from smtime.core import Choice, Hypothesis
+            from smtime.domain import Choice
 
             scenario = scenario._replace(default=Choice.of(hypothesis=Hypothesis.LOW))
         from smtime.core import estimate as run_estimate
@@ -1182,13 +1174,11 @@ def validate(
     """
     with _reported():
         from smtime.catalogue import bundled_path
-        from smtime.core import driver_quantities, multiplier
+        from smtime.domain import catalogue_range, default_quantities
 
         inputs = _read(path or catalogue)
         cat = inputs.catalogue
-        quantities = driver_quantities(cat, {})
-        low = sum(f.low * multiplier(f, quantities) for f in cat.families)
-        high = sum(f.high * multiplier(f, quantities) for f in cat.families)
+        low, high, _ = catalogue_range(cat, default_quantities(cat))
         count = len(cat.families)
         shown = inputs.catalogue_path or bundled_path()
         sys.stdout.write(
@@ -1228,16 +1218,11 @@ def profile_validate(
 def _asked(**given: Any) -> Any:
     """The scenario options of a command line; values that need no file are checked first, so
     a bad option is a usage error even when the catalogue is missing too."""
-    from smtime.options import Asked
+    from smtime.options import Asked, check_asked
 
     for repeated in ("sets", "only", "exclude", "drivers"):
         given[repeated] = tuple(given.get(repeated) or ())
-    _check_currency(given.get("currency"))
-    if given.get("level") is not None:
-        from smtime.core import check_level
-
-        check_level(given["level"])
-    return Asked(**given)
+    return check_asked(Asked(**given))
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from smtime.actuals import Entry, week_of
-from smtime.core import Estimate, find_family, fold
+from smtime.core import find_family
+from smtime.domain import Estimate, fold
 from smtime.errors import UnknownFamilyError
 
 

@@ -1,4 +1,8 @@
-"""Pydantic models of a catalogue: hypotheses, task families and their actions."""
+"""The file formats, as pydantic schemas: a catalogue and a profile.
+
+Each schema validates a parsed file at the edge; ``CatalogueSchema.to_domain`` turns a valid
+catalogue into ``smtime.domain`` values. Bounds and patterns come from ``smtime.domain``.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from smtime.core import MAX_RATE, MAX_WEEKLY_HOURS, parse_choice
+from smtime import domain
+from smtime.core import parse_choice
+from smtime.domain import ANY_LANGUAGE, Bound, OutOfBounds
 from smtime.errors import UsageError
-
-ANY_LANGUAGE = "*"
-"""Key under which a label given as plain text is stored: it serves every language."""
 
 
 def _text_or_mapping(value: Any) -> Any:
@@ -36,21 +39,29 @@ def _text_or_mapping(value: Any) -> Any:
 
 Slug = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\z", max_length=64),
+    StringConstraints(pattern=rf"^{domain.SLUG}\z", max_length=domain.SLUG_LENGTH),
 ]
 """Lower-case ASCII letters and digits, words joined by '-' or '_'."""
 
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^(?:[a-z]{2}|\*)\z")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=domain.TEXT_LENGTH)]
 LocalizedText = Annotated[
     dict[LanguageCode, Text], BeforeValidator(_text_or_mapping), Field(min_length=1)
 ]
 """Text in one or more languages; plain text stands for every language."""
 
-Hours = Annotated[float, Field(strict=True, ge=0, le=MAX_WEEKLY_HOURS, allow_inf_nan=False)]
+
+def _bounded(bound: Bound) -> Any:
+    """A finite number within ``bound`` (``smtime.domain``), as pydantic checks it."""
+    if bound.above:
+        return Field(strict=True, gt=bound.low, le=bound.high, allow_inf_nan=False)
+    return Field(strict=True, ge=bound.low, le=bound.high, allow_inf_nan=False)
+
+
+Hours = Annotated[float, _bounded(domain.HOURS)]
 """Hours per week: a finite number from 0 to 168."""
 
-Quantity = Annotated[float, Field(strict=True, ge=0, le=1_000_000, allow_inf_nan=False)]
+Quantity = Annotated[float, _bounded(domain.QUANTITY)]
 """How many units of a volume driver: a finite number from 0 to 1,000,000."""
 
 Alias = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -64,20 +75,20 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class Action(_Model):
+class ActionSchema(_Model):
     """One action of a task family, such as "Brand and keyword monitoring"."""
 
     label: LocalizedText
 
 
-class Family(_Model):
+class FamilySchema(_Model):
     """A task family with its actions and its weekly hours under each hypothesis."""
 
     id: Slug
     label: LocalizedText
     low: Hours
     high: Hours
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[ActionSchema] = Field(default_factory=list)
     aliases: list[Alias] = Field(default_factory=list)
     per: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(default_factory=list)
     """Volume drivers: when given, low and high are hours per unit of each driver, multiplied."""
@@ -88,30 +99,27 @@ class Family(_Model):
     @classmethod
     def _high_not_below_low(cls, high: float, info: ValidationInfo) -> float:
         low = info.data.get("low")
-        if low is not None and high < low:
-            raise PydanticCustomError(
-                "low_above_high",
-                "high ({high}) is lower than low ({low}): low must not exceed high",
-                {"high": high, "low": low},
-            )
+        problem = None if low is None else domain.range_problem(low, high)
+        if problem is not None:
+            raise PydanticCustomError("low_above_high", problem)
         return high
 
 
-class Hypothesis(_Model):
+class HypothesisSchema(_Model):
     """How the catalogue names and describes one hypothesis."""
 
     label: LocalizedText
     description: LocalizedText
 
 
-class Hypotheses(_Model):
+class HypothesesSchema(_Model):
     """The two hypotheses of the method; ``mid`` lies halfway and needs no entry."""
 
-    low: Hypothesis
-    high: Hypothesis
+    low: HypothesisSchema
+    high: HypothesisSchema
 
 
-class Driver(_Model):
+class DriverSchema(_Model):
     """A volume driver such as the number of networks, with its default quantity."""
 
     label: LocalizedText
@@ -119,7 +127,7 @@ class Driver(_Model):
     description: LocalizedText | None = None
 
 
-class Source(_Model):
+class SourceSchema(_Model):
     """Where the figures come from."""
 
     title: Text
@@ -129,17 +137,17 @@ class Source(_Model):
     description: LocalizedText | None = None
 
 
-class Catalogue(_Model):
-    """A catalogue of task families with weekly hours under a low and a high hypothesis."""
+class CatalogueSchema(_Model):
+    """A catalogue file: task families with weekly hours under a low and a high hypothesis."""
 
     format: Literal["smtime-catalogue/1"]
     version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     unit: Literal["hours/week"]
     title: LocalizedText
-    source: Source
-    hypotheses: Hypotheses
-    drivers: dict[Slug, Driver] = Field(default_factory=dict)
-    families: list[Family] = Field(min_length=1)
+    source: SourceSchema
+    hypotheses: HypothesesSchema
+    drivers: dict[Slug, DriverSchema] = Field(default_factory=dict)
+    families: list[FamilySchema] = Field(min_length=1)
 
 
 def _valid_choice(value: Any) -> Any:
@@ -150,11 +158,22 @@ def _valid_choice(value: Any) -> Any:
     return value
 
 
-Level = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
-Percent = Annotated[float, Field(strict=True, ge=0, le=1000, allow_inf_nan=False)]
-WeeksPerYear = Annotated[float, Field(strict=True, gt=0, le=53, allow_inf_nan=False)]
-FullTimeHours = Annotated[float, Field(strict=True, ge=1, le=168, allow_inf_nan=False)]
-Rate = Annotated[float, Field(strict=True, ge=0, le=MAX_RATE, allow_inf_nan=False)]
+def _known_currency(code: str) -> str:
+    try:
+        return domain.check_currency(code)
+    except OutOfBounds:
+        message = f"{code!r} is not an ISO 4217 currency code (such as EUR, USD)"
+        raise PydanticCustomError("currency", message) from None
+
+
+Level = Annotated[float, _bounded(domain.LEVEL)]
+Percent = Annotated[float, _bounded(domain.CONTINGENCY)]
+WeeksPerYear = Annotated[float, _bounded(domain.WEEKS_PER_YEAR)]
+FullTimeHours = Annotated[float, _bounded(domain.FULL_TIME_HOURS)]
+Rate = Annotated[float, _bounded(domain.RATE)]
+Currency = Annotated[
+    str, StringConstraints(pattern=rf"^{domain.CURRENCY}\z"), AfterValidator(_known_currency)
+]
 
 
 Names = Annotated[list[Alias], BeforeValidator(_one_or_many)]
@@ -162,7 +181,7 @@ ChoiceValue = Annotated[Any, AfterValidator(_valid_choice)]
 """low, mid, high, a level from 0 to 1, or hours such as 1.5h."""
 
 
-class Profile(_Model):
+class ProfileSchema(_Model):
     """A named client scenario: every option of ``estimate`` that a client's budget needs."""
 
     format: Literal["smtime-profile/1"] = "smtime-profile/1"
@@ -180,7 +199,7 @@ class Profile(_Model):
     weeks_per_year: WeeksPerYear | None = None
     full_time_hours: FullTimeHours | None = None
     rate: Rate | None = None
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}\z")] | None = None
+    currency: Currency | None = None
     lang: Literal["fr", "en", "es"] | None = None
 
     @field_validator("level")

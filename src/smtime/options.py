@@ -3,15 +3,35 @@
 Command-line values override the profile's; the profile's override the defaults.
 """
 
-import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from smtime.core import Assumptions, Choice, Hypothesis, Period, Scenario, parse_choice
+from smtime.core import parse_choice
+from smtime.domain import (
+    CONTINGENCY,
+    QUANTITY,
+    Assumptions,
+    Choice,
+    Hypothesis,
+    OutOfBounds,
+    Period,
+    Scenario,
+    check_currency,
+)
 from smtime.errors import UsageError
 
 if TYPE_CHECKING:
-    from smtime.models import Profile
+    from smtime.models import ProfileSchema
+
+T = TypeVar("T")
+
+
+def checked(check: Callable[[], T]) -> T:
+    """``check()``, its ``OutOfBounds`` turned into a usage error (exit 2)."""
+    try:
+        return check()
+    except OutOfBounds as exc:
+        raise UsageError(str(exc)) from None
 
 
 class Asked(NamedTuple):
@@ -63,21 +83,28 @@ def quantity(name: str, value: str) -> float:
         number = float(value.replace(",", "."))
     except ValueError:
         raise UsageError(f"--driver {name}: {value!r} is not a number") from None
-    if not (math.isfinite(number) and number >= 0):
-        raise UsageError(f"--driver {name}: quantity must be a number of 0 or more, not {value}")
-    return number
+    return checked(lambda: QUANTITY.check(number, f"--driver {name}: quantity"))
 
 
-def combine(asked: Asked, profile: "Profile | None" = None) -> Combined:
+def check_asked(asked: "Asked") -> "Asked":
+    """``asked``, with the values that need no file checked (a bad option is a usage error
+    even when the catalogue is missing too)."""
+    if asked.level is not None:
+        checked(lambda: Choice.of(level=asked.level))
+    if asked.currency is not None:
+        checked(lambda: check_currency(asked.currency or "", "--currency"))
+    return asked
+
+
+def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
     """The scenario and assumptions: command line first, then the profile, then defaults."""
     p = profile
+    default: Choice | None = None
     if asked.hypothesis is not None or asked.level is not None:
-        default: Choice | None = Choice.of(hypothesis=asked.hypothesis, level=asked.level)
+        default = checked(lambda: Choice.of(hypothesis=asked.hypothesis, level=asked.level))
     elif p is not None and (p.hypothesis is not None or p.level is not None):
         hypothesis = Hypothesis(p.hypothesis) if p.hypothesis else None
-        default = Choice.of(hypothesis=hypothesis, level=p.level)
-    else:
-        default = None
+        default = checked(lambda: Choice.of(hypothesis=hypothesis, level=p.level))
     overrides: dict[str, Choice] = {}
     if p is not None:
         overrides.update({name: parse_choice(value) for name, value in p.set.items()})
@@ -91,8 +118,9 @@ def combine(asked: Asked, profile: "Profile | None" = None) -> Combined:
     only = names(asked.only) or (list(p.only) if p is not None and p.only else None)
     exclude = names(asked.exclude) or (list(p.exclude) if p is not None else [])
     contingency = _first(asked.contingency, p.contingency if p else None)
-    if contingency is not None and not (math.isfinite(contingency) and 0 <= contingency <= 1000):
-        raise UsageError(f"--contingency must be a percentage from 0 to 1000, not {contingency}")
+    if contingency is not None:
+        share = contingency
+        contingency = checked(lambda: CONTINGENCY.check(share, "--contingency"))
     scenario = Scenario(
         default=default,
         overrides=overrides,
@@ -102,13 +130,16 @@ def combine(asked: Asked, profile: "Profile | None" = None) -> Combined:
         contingency=contingency,
     )
     period = asked.period or (Period(p.period) if p is not None and p.period else Period.WEEK)
+    usual = Assumptions()
+    weeks, full_time = (p.weeks_per_year, p.full_time_hours) if p else (None, None)
     assumptions = Assumptions(
         period=period,
-        weeks_per_year=_or(52.0, asked.weeks_per_year, p.weeks_per_year if p else None),
-        full_time_hours=_or(35.0, asked.full_time_hours, p.full_time_hours if p else None),
+        weeks_per_year=_or(usual.weeks_per_year, asked.weeks_per_year, weeks),
+        full_time_hours=_or(usual.full_time_hours, asked.full_time_hours, full_time),
         rate=_first(asked.rate, p.rate if p else None),
-        currency=(asked.currency or (p.currency if p else None) or "EUR").upper(),
-    ).checked()
+        currency=(asked.currency or (p.currency if p else None) or usual.currency).upper(),
+    )
+    checked(assumptions.checked)
     return Combined(scenario, assumptions, asked.lang or (p.lang if p else None))
 
 

@@ -18,22 +18,13 @@ Pure: no I/O.
 from __future__ import annotations
 
 import math
-from enum import StrEnum
 from typing import NamedTuple
 
-from smtime.core import Estimate
+from smtime.domain import Estimate, Rhythm
 from smtime.errors import UsageError
 
 SESSION_MINUTES = 120
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class Rhythm(StrEnum):
-    """How a family's weekly time is cut into blocks."""
-
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    SESSIONS = "sessions"
 
 
 class Window(NamedTuple):
@@ -148,10 +139,11 @@ def _day(text: str) -> int:
 def lines_of(result: Estimate, contingency_label: dict[str, str]) -> list[Line]:
     """The lines of an estimate that has chosen hours: its families, then the contingency."""
     found = []
-    for row in result.families:
-        if row.hours is None:
+    for line in result.lines():
+        row = line.row
+        if row is None or row.hours is None:
             continue
-        rhythm = Rhythm(getattr(row.family, "rhythm", None) or Rhythm.SESSIONS)
+        rhythm = row.family.rhythm
         found.append(
             Line(
                 row.family.id,

@@ -30,20 +30,21 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
-from smtime.core import (
+from smtime.core import Selected, Selection
+from smtime.domain import (
+    CONTINGENCY,
     Assumptions,
     Choice,
     Estimate,
     FamilyEstimate,
-    Kept,
-    Prepared,
     Scenario,
 )
 from smtime.errors import SmtimeError
 from smtime.render.jsonl import SLOT, escape, form, numbers, own, plain
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue, Profile
+    from smtime.domain import Catalogue
+    from smtime.models import ProfileSchema
 
 SELECTION = ("catalogue", "set", "only", "exclude", "drivers", "contingency")
 """The fields that choose the catalogue, the families, their own choices and drivers."""
@@ -89,7 +90,7 @@ class _Selection(NamedTuple):
     """The selection's memo key (``_key`` of ``SELECTION``)."""
     catalogue: Catalogue
     scenario: Scenario
-    prepared: Prepared
+    prepared: Selection
     lines: tuple[float, float, float | None]
     """What the subtotal, contingency and total lines' ranges depend on: the sums of the kept
     families' low and high weekly hours, and the contingency."""
@@ -258,7 +259,7 @@ class Portfolio:
         self._subtotals: dict[Any, float] = {}
         self._default_lang: str | None = None
 
-    def catalogue(self, profile: Profile) -> Catalogue:
+    def catalogue(self, profile: ProfileSchema) -> Catalogue:
         """The catalogue ``profile`` names (relative to the profiles' folder), or the default."""
         from smtime import catalogue as catalogues
 
@@ -278,7 +279,7 @@ class Portfolio:
         selection, settings, default, lang = parts
         memo = self._rows
         rows: list[FamilyEstimate] = []
-        for kept in selection.prepared.kept:
+        for kept in selection.prepared.families:
             # a family with its own choice does not depend on the default
             key: tuple[Any, ...] = (id(kept.family), kept.factor, kept.override)
             if kept.override is None:
@@ -298,11 +299,11 @@ class Portfolio:
         from pydantic import ValidationError
 
         from smtime.core import estimate
-        from smtime.models import Profile
+        from smtime.models import ProfileSchema
         from smtime.options import Asked, combine
 
         try:
-            profile = Profile.model_validate(data)
+            profile = ProfileSchema.model_validate(data)
         except ValidationError as exc:
             raise Bad(_validation_messages(exc)) from None
         cat = self.catalogue(profile)
@@ -376,7 +377,7 @@ class Portfolio:
         if complete:
             subtotal = self._subtotals.get((selection.key, kind))
             if subtotal is None:
-                rows = [k.row(default.choice).hours for k in selection.prepared.kept]
+                rows = [k.row(default.choice).hours for k in selection.prepared.families]
                 subtotal = fsum(rows)  # type: ignore[arg-type]
                 _keep(self._subtotals, (selection.key, kind), subtotal, PIECES_SIZE)
             _line_values(values, subtotal, selection.share, settings)
@@ -397,7 +398,7 @@ class Portfolio:
         except TypeError:  # a task not in the memo: None
             pass
         texts = []
-        for base, kept in zip(selection.bases, selection.prepared.kept, strict=True):
+        for base, kept in zip(selection.bases, selection.prepared.families, strict=True):
             text = memo.get(base)
             if text is None:
                 text = self._piece(kept, settings, lang, default)
@@ -460,7 +461,7 @@ class Portfolio:
 
     def _selection(self, data: dict[str, Any], key: str | bytes) -> _Selection:
         """The selection of ``data``, whose ``_key`` of ``SELECTION`` is ``key``."""
-        from smtime.core import check_percent, prepare
+        from smtime.core import prepare
         from smtime.options import Asked, combine
         from smtime.render.json import selection_data
 
@@ -470,10 +471,10 @@ class Portfolio:
         scenario = combine(Asked(), profile).scenario
         prepared = prepare(cat, scenario)
         contingency = scenario.contingency
-        share = None if contingency is None else check_percent(contingency, "contingency") / 100
-        kept = prepared.kept
+        share = None if contingency is None else CONTINGENCY.check(contingency, "contingency") / 100
+        kept = prepared.families
         sums = (fsum(k.low for k in kept), fsum(k.high for k in kept))
-        text = orjson.dumps(selection_data(scenario, prepared.drivers, kept, cat))
+        text = orjson.dumps(selection_data(scenario, prepared.drivers, kept, cat))  # type: ignore[arg-type]
         levelled = [k for k in kept if k.override is None]
         return _Selection(
             _kept_key(key),
@@ -511,7 +512,7 @@ class Portfolio:
         memo[base] = task
         return memo
 
-    def _piece(self, kept: Kept, settings: _Settings, lang: str, default: _Default) -> bytes:
+    def _piece(self, kept: Selected, settings: _Settings, lang: str, default: _Default) -> bytes:
         """A kept family's task in a record's format: its text, or under a level (unless the
         family has its own choice) places for its hours, FTE, cost (with a rate) and level."""
         from smtime.render.json import task_data
@@ -547,7 +548,7 @@ class Portfolio:
         from smtime.render.json import contingency_data, line_data
         from smtime.render.jsonl import template
 
-        kept = selection.prepared.kept
+        kept = selection.prepared.families
         result = totals(selection.scenario, tuple(k.row(None) for k in kept), {})
         lines = (
             line_data(result.subtotal, settings.assumptions),
@@ -609,11 +610,11 @@ def _valid_texts(data: dict[str, Any]) -> bool:
     return True
 
 
-def _part(data: dict[str, Any], fields: tuple[str, ...]) -> Profile:
+def _part(data: dict[str, Any], fields: tuple[str, ...]) -> ProfileSchema:
     """A profile of only ``fields`` of ``data``, validated."""
-    from smtime.models import Profile
+    from smtime.models import ProfileSchema
 
-    return Profile.model_validate({k: data[k] for k in fields if k in data})
+    return ProfileSchema.model_validate({k: data[k] for k in fields if k in data})
 
 
 def _settings(data: dict[str, Any], key: str | bytes) -> _Settings:
@@ -715,13 +716,11 @@ def _lang(data: dict[str, Any]) -> str | None:
     return _part(data, ("lang",)).lang
 
 
-def _check_names(profile: Profile, catalogue: Catalogue | None) -> None:
+def _check_names(profile: ProfileSchema, catalogue: Catalogue | None) -> None:
     """Every family and driver ``profile`` names is in ``catalogue``; its currency is known."""
-    from smtime.profile import currency_problems, name_problems
+    from smtime.profile import name_problems
 
-    problems = (
-        name_problems(profile, catalogue) if catalogue is not None else currency_problems(profile)
-    )
+    problems = name_problems(profile, catalogue) if catalogue is not None else []
     if problems:
         from smtime.safeyaml import format_path
 
@@ -730,7 +729,7 @@ def _check_names(profile: Profile, catalogue: Catalogue | None) -> None:
 
 def _validation_messages(exc: Any) -> list[str]:
     from smtime.catalogue import describe
-    from smtime.models import Profile
+    from smtime.models import ProfileSchema
     from smtime.safeyaml import format_path
 
-    return [f"{format_path(loc)}: {message}" for loc, message, _ in describe(exc, Profile)]
+    return [f"{format_path(loc)}: {message}" for loc, message, _ in describe(exc, ProfileSchema)]

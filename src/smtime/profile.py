@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any
 from smtime.errors import InvalidFileError, Problem
 
 if TYPE_CHECKING:
-    from smtime.models import Profile
+    from smtime.domain import Catalogue
+    from smtime.models import ProfileSchema
 
 
 @dataclass(frozen=True)
 class LoadedProfile:
     """A validated profile, the document it came from (for positions) and its path."""
 
-    profile: Profile
+    profile: ProfileSchema
     document: Any
     path: Path
 
@@ -39,13 +40,14 @@ def load(path: Path) -> LoadedProfile:
 
     from smtime import safeyaml
     from smtime.catalogue import validation_problems
-    from smtime.models import Profile
+    from smtime.models import ProfileSchema
 
     document = safeyaml.load_file(path, what="profile (a YAML mapping)")
     try:
-        profile = Profile.model_validate(document.data)
+        profile = ProfileSchema.model_validate(document.data)
     except ValidationError as exc:
-        raise InvalidFileError(document.name, validation_problems(document, exc, Profile)) from None
+        problems = validation_problems(document, exc, ProfileSchema)
+        raise InvalidFileError(document.name, problems) from None
     return LoadedProfile(profile, document, path)
 
 
@@ -99,10 +101,9 @@ lang: fr
 
 
 def name_problems(
-    profile: Profile, catalogue: Any
+    profile: ProfileSchema, catalogue: Catalogue
 ) -> list[tuple[tuple[str | int, ...], str, bool]]:
-    """(path, message, at the key?) for every family or driver that ``catalogue`` lacks, and
-    for a currency that is not ISO 4217."""
+    """(path, message, at the key?) for every family or driver that ``catalogue`` lacks."""
     from smtime.core import find_family
     from smtime.errors import UnknownFamilyError
 
@@ -122,22 +123,11 @@ def name_problems(
         if name not in known:
             names = ", ".join(sorted(known)) or "none: the catalogue has no drivers"
             found.append((("drivers", name), f"unknown driver {name!r} (known: {names})", True))
-    return found + currency_problems(profile)
+    return found
 
 
-def currency_problems(profile: Profile) -> list[tuple[tuple[str | int, ...], str, bool]]:
-    """(path, message, at the key?) when the profile's currency is not ISO 4217."""
-    if profile.currency is not None:
-        from smtime.render.numbers import is_currency
-
-        if not is_currency(profile.currency):
-            message = f"{profile.currency!r} is not an ISO 4217 currency code (such as EUR, USD)"
-            return [(("currency",), message, False)]
-    return []
-
-
-def check_names(loaded: LoadedProfile, catalogue: Any) -> None:
-    """Every family and driver the profile names exists in ``catalogue``; its currency is known."""
+def check_names(loaded: LoadedProfile, catalogue: Catalogue) -> None:
+    """Every family and driver the profile names exists in ``catalogue``."""
     problems = [
         loaded.problem(path, message, key=is_key)
         for path, message, is_key in name_problems(loaded.profile, catalogue)

@@ -8,8 +8,7 @@ from smtime.compare import Comparison, FamilyWeek
 from smtime.i18n import localize, word
 from smtime.render.csv import table as csv_table
 from smtime.render.escape import markdown_cell, markdown_text
-from smtime.render.json import number
-from smtime.render.numbers import decimal
+from smtime.render.numbers import decimal, number
 
 if TYPE_CHECKING:
     from rich.console import Group

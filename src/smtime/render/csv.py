@@ -7,10 +7,12 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from smtime.core import Assumptions, Breakdown, Estimate, Figures
-from smtime.i18n import localize, word
+from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
+from smtime.i18n import localize
 from smtime.render.escape import csv_cell, one_line
-from smtime.render.json import action_labels, number
+from smtime.render.json import action_labels
+from smtime.render.notes import line_label
+from smtime.render.numbers import number
 
 ESTIMATE_COLUMNS = (
     "kind",
@@ -68,28 +70,20 @@ def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list
     currency = assumptions.currency if assumptions.rate is not None else None
     period = assumptions.period.value
 
-    def row(kind: str, ident: str, label: str, weekly: Figures) -> list[Any]:
-        return [
-            kind,
-            ident,
-            label,
-            *_figures(assumptions.in_period(weekly)),
-            *_figures(assumptions.fte(weekly)),
-            *_figures(assumptions.cost(weekly)),
+    return [
+        [
+            line.kind.value,
+            line.row.family.id if line.row else line.kind.value,
+            line_label(line, lang),
+            *_figures(assumptions.in_period(line.weekly)),
+            *_figures(assumptions.fte(line.weekly)),
+            *_figures(assumptions.cost(line.weekly)),
             currency,
             period,
         ]
-
-    rows = [
-        row("family", r.family.id, localize(r.family.label, lang), r.weekly)
-        for r in result.families
+        for line in result.lines()
+        if line.kind is not LineKind.SUBTOTAL  # the CSV's total rows are contingency and total
     ]
-    if result.contingency is not None:
-        rows.append(
-            row("contingency", "contingency", word("contingency", lang), result.contingency)
-        )
-    rows.append(row("total", "total", word("total", lang), result.total))
-    return rows
 
 
 def tasks_csv(data: list[dict[str, Any]]) -> str:

@@ -6,34 +6,23 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from smtime.core import (
+from smtime.domain import (
     Assumptions,
     Breakdown,
     Estimate,
     FamilyEstimate,
     Figures,
-    Kept,
     Scenario,
+    default_quantities,
+    scaled_ranges,
 )
 from smtime.i18n import localize, word
+from smtime.render.numbers import number
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue, Family
+    from smtime.domain import Catalogue, Family
 
 UNIT = "hours"
-
-
-SAFE_INTEGER = 2**53
-"""Whole numbers below this are exact in every JSON reader, and written without a fraction."""
-
-
-def number(value: float) -> int | float:
-    """A number as written in JSON: rounded to 6 decimals, whole numbers without a fraction
-    (beyond 2^53, where not every reader keeps integers exact, they stay floating-point)."""
-    rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return (
-        int(rounded) if rounded.is_integer() and -SAFE_INTEGER < rounded < SAFE_INTEGER else rounded
-    )
 
 
 def _maybe(value: float | None) -> int | float | None:
@@ -58,58 +47,24 @@ def choice_data(row: FamilyEstimate) -> dict[str, Any] | None:
     }
 
 
-Range = tuple[
-    int | float, int | float, int | float, int | float, tuple[int | float, int | float] | None
-]
-"""A line's low and high over the period, in full-time equivalents, and in cost (or None)."""
+def _figures(values: Figures) -> dict[str, Any]:
+    return {"low": number(values.low), "high": number(values.high), "hours": _maybe(values.hours)}
 
 
-def range_numbers(low: float, high: float, assumptions: Assumptions) -> Range:
-    """The low and high figures of a line whose weekly range is ``low``–``high``.
-
-    They do not depend on the scenario's hours, so one range serves every level."""
-    weeks, per_fte, per_cost = assumptions.factors
-    cost = None if per_cost is None else (number(low * per_cost), number(high * per_cost))
-    return (
-        number(low * weeks),
-        number(high * weeks),
-        number(low * per_fte),
-        number(high * per_fte),
-        cost,
-    )
-
-
-def line_data(
-    weekly: Figures, assumptions: Assumptions, ranges: Range | None = None
-) -> dict[str, Any]:
+def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
     """A line's hours over the period, its full-time equivalents and its cost (None without a
-    rate): the figures of ``Assumptions.in_period``, ``.fte`` and ``.cost``, as numbers.
-    ``ranges`` are the line's ``range_numbers``, when already worked out."""
-    low, high, hours = weekly
-    period_low, period_high, fte_low, fte_high, cost = ranges or range_numbers(
-        low, high, assumptions
-    )
-    weeks, per_fte, per_cost = assumptions.factors
-    if hours is None:
-        period = fte = cost_hours = None
-    else:
-        period = number(hours * weeks)
-        fte = number(hours * per_fte)
-        cost_hours = None if per_cost is None else number(hours * per_cost)
+    rate): the figures of ``Assumptions.in_period``, ``.fte`` and ``.cost``, as numbers."""
+    cost = assumptions.cost(weekly)
     return {
-        "low": period_low,
-        "high": period_high,
-        "hours": period,
-        "fte": {"low": fte_low, "high": fte_high, "hours": fte},
-        "cost": None if cost is None else {"low": cost[0], "high": cost[1], "hours": cost_hours},
+        **_figures(assumptions.in_period(weekly)),
+        "fte": _figures(assumptions.fte(weekly)),
+        "cost": None if cost is None else _figures(cost),
     }
 
 
-def task_figures(
-    row: FamilyEstimate, assumptions: Assumptions, ranges: Range | None = None
-) -> dict[str, Any]:
+def task_figures(row: FamilyEstimate, assumptions: Assumptions) -> dict[str, Any]:
     """A task's entry without its id and label: its figures, choice and drivers."""
-    data = line_data(row.weekly, assumptions, ranges)
+    data = line_data(row.weekly, assumptions)
     data["choice"] = choice_data(row)
     data["drivers"] = list(row.family.per)
     return data
@@ -137,7 +92,7 @@ def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
 
 
 def contingency_data(
-    result: Estimate, lang: str, assumptions: Assumptions, ranges: Range | None = None
+    result: Estimate, lang: str, assumptions: Assumptions
 ) -> dict[str, Any] | None:
     """The contingency line, or None without a contingency."""
     if result.contingency is None:
@@ -145,7 +100,7 @@ def contingency_data(
     return {
         "label": word("contingency", lang),
         "percent": number(result.scenario.contingency or 0.0),
-        **line_data(result.contingency, assumptions, ranges),
+        **line_data(result.contingency, assumptions),
     }
 
 
@@ -174,7 +129,7 @@ def settings_data(assumptions: Assumptions) -> dict[str, Any]:
 def selection_data(
     scenario: Scenario,
     drivers: Mapping[str, float],
-    rows: Iterable[FamilyEstimate | Kept],
+    rows: Iterable[FamilyEstimate],
     catalogue: Catalogue,
 ) -> dict[str, Any]:
     """The rest of the ``assumptions`` object: the contingency, the drivers' quantities, the
@@ -242,20 +197,18 @@ def breakdown_data(result: Breakdown, lang: str) -> dict[str, Any]:
 
 def tasks_data(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
     """The ``tasks`` list (hours at the catalogue's default driver quantities)."""
-    from smtime.core import driver_quantities, multiplier
-
-    quantities = driver_quantities(catalogue, {})
+    ranges = scaled_ranges(catalogue, default_quantities(catalogue))
     return [
         {
             "id": f.id,
             "label": localize(f.label, lang),
-            "low": number(f.low * multiplier(f, quantities)),
-            "high": number(f.high * multiplier(f, quantities)),
+            "low": number(weekly.low),
+            "high": number(weekly.high),
             "actions": action_labels(f, lang),
             "aliases": list(f.aliases),
             "drivers": list(f.per),
         }
-        for f in catalogue.families
+        for f, weekly in zip(catalogue.families, ranges, strict=True)
     ]
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smtime.core import Assumptions, Breakdown, Estimate, Figures
+from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
 from smtime.i18n import localize, word
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.json import action_labels
-from smtime.render.notes import assumption_lines, scenario_name
+from smtime.render.notes import assumption_lines, line_label, scenario_name
 from smtime.render.numbers import decimal, money, percent, span
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue
+    from smtime.domain import Catalogue
 
 
 def table(header: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> str:
@@ -41,7 +41,7 @@ def estimate_markdown(
         header.append(f"{word('cost', lang)} ({assumptions.currency})")
         align += "r"
 
-    def row(label: str, weekly: Figures, strong: bool = False) -> list[str]:
+    def row(label: str, weekly: Figures, strong: bool) -> list[str]:
         hours = assumptions.in_period(weekly)
         cells = [markdown_cell(label), decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
@@ -52,11 +52,10 @@ def estimate_markdown(
             cells.append(span(cost, lambda v: money(v, assumptions.currency, lang), " – "))
         return [f"**{c}**" for c in cells] if strong else cells
 
-    rows = [row(localize(r.family.label, lang), r.weekly) for r in result.families]
-    if result.contingency is not None:
-        rows.append(row(word("subtotal", lang), result.subtotal))
-        rows.append(row(word("contingency", lang), result.contingency))
-    rows.append(row(word("total", lang), result.total, strong=True))
+    rows = [
+        row(line_label(line, lang), line.weekly, line.kind is LineKind.TOTAL)
+        for line in result.lines()
+    ]
     title = word("hours_per", lang, period=word(assumptions.period.value, lang))
     notes = "\n".join(
         f"- {markdown_text(line)}"

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smtime.core import Assumptions, Estimate
+from smtime.domain import Assumptions, Estimate, EstimateLine
 from smtime.i18n import localize, word
 from smtime.render.numbers import decimal, money
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue
+    from smtime.domain import Catalogue
+
+
+def line_label(line: EstimateLine, lang: str) -> str:
+    """A line's label: the family's in ``lang``, or Subtotal, Unplanned work, Total."""
+    if line.row is not None:
+        return localize(line.row.family.label, lang)
+    return word(line.kind.value, lang)
 
 
 def scenario_name(result: Estimate, lang: str) -> str:

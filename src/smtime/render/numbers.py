@@ -1,4 +1,5 @@
-"""Numbers for people: the language's decimal mark and grouping; money through Babel."""
+"""Numbers: rounded for machines (``number``), and for people with the language's decimal
+mark and grouping; money through Babel."""
 
 from __future__ import annotations
 
@@ -7,7 +8,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from smtime.core import Figures
+    from smtime.domain import Figures
+
+SAFE_INTEGER = 2**53
+"""Whole numbers below this are exact in every JSON reader, and written without a fraction."""
+
+
+def number(value: float) -> int | float:
+    """A number as machines read it (JSON, CSV): rounded to 6 decimals, whole numbers without
+    a fraction (beyond 2^53, where not every reader keeps integers exact, they stay floats)."""
+    rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return (
+        int(rounded) if rounded.is_integer() and -SAFE_INTEGER < rounded < SAFE_INTEGER else rounded
+    )
+
 
 _SEPARATORS = {"fr": ("\u202f", ","), "es": (".", ","), "en": (",", ".")}
 _LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en_GB"}
@@ -41,13 +55,6 @@ def money(value: float | None, currency: str, lang: str) -> str:
     from babel.numbers import format_currency
 
     return str(format_currency(value, currency, locale=_LOCALES.get(lang, "en_GB")))
-
-
-def is_currency(code: str) -> bool:
-    """Whether ``code`` is an ISO 4217 currency code that Babel knows."""
-    from babel.numbers import is_currency as known
-
-    return bool(known(code))
 
 
 def span(values: Figures | None, fmt: Callable[[float], Any], sep: str = "–") -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from smtime.i18n import localize, word
 from smtime.plan import DAY_NAMES, Plan, clock
 from smtime.render.escape import markdown_cell, markdown_text
-from smtime.render.json import number
+from smtime.render.numbers import number
 
 if TYPE_CHECKING:
     from rich.console import Group

@@ -11,14 +11,14 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from smtime import __version__
-from smtime.core import Assumptions, Estimate, Figures
+from smtime.domain import Assumptions, Estimate, EstimateLine
 from smtime.i18n import localize, word
 from smtime.render.escape import one_line
-from smtime.render.notes import assumption_lines, scenario_name
+from smtime.render.notes import assumption_lines, line_label, scenario_name
 from smtime.render.numbers import decimal, money, span
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue
+    from smtime.domain import Catalogue
 
 WIDTH, LABEL_WIDTH, ROW, BAR = 720, 200, 34, 18
 
@@ -111,12 +111,13 @@ def report_html(
     chosen = any(r.hours is not None for r in result.families)
     costed = assumptions.rate is not None
 
-    def line(kind: str, ident: str, label: str, weekly: Figures) -> dict[str, Any]:
+    def line_view(line: EstimateLine) -> dict[str, Any]:
+        weekly = line.weekly
         hours = assumptions.in_period(weekly)
         return {
-            "kind": kind,
-            "id": ident,
-            "label": one_line(label),
+            "kind": line.kind.value,
+            "id": line.row.family.id if line.row else line.kind.value,
+            "label": one_line(line_label(line, lang)),
             "low": decimal(hours.low, lang),
             "high": decimal(hours.high, lang),
             "hours": decimal(hours.hours, lang),
@@ -126,17 +127,9 @@ def report_html(
             ),
         }
 
-    rows = [
-        line("family", r.family.id, localize(r.family.label, lang), r.weekly)
-        for r in result.families
-    ]
-    footer = []
-    if result.contingency is not None:
-        footer.append(line("subtotal", "subtotal", word("subtotal", lang), result.subtotal))
-        footer.append(
-            line("contingency", "contingency", word("contingency", lang), result.contingency)
-        )
-    footer.append(line("total", "total", word("total", lang), result.total))
+    lines = [line_view(line) for line in result.lines()]
+    rows = lines[: len(result.families)]
+    footer = lines[len(result.families) :]
     words = {key: word(key, lang) for key in REPORT_WORDS}
     period = word(assumptions.period.value, lang)
     words |= {

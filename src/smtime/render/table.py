@@ -10,15 +10,15 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from smtime.core import Assumptions, Breakdown, Estimate, Figures
+from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
 from smtime.i18n import localize, word
 from smtime.render.escape import plain
 from smtime.render.json import action_labels
-from smtime.render.notes import assumption_lines, scenario_name
+from smtime.render.notes import assumption_lines, line_label, scenario_name
 from smtime.render.numbers import decimal, money, percent, span
 
 if TYPE_CHECKING:
-    from smtime.models import Catalogue
+    from smtime.domain import Catalogue
 
 BAR_WIDTH = 16
 
@@ -88,15 +88,15 @@ def estimate_table(
             )
         return row
 
-    for r in result.families:
-        table.add_row(*cells(clean(localize(r.family.label, lang)), r.weekly, True))
-    table.add_section()
-    if result.contingency is not None:
-        table.add_row(*cells(word("subtotal", lang), result.subtotal, False))
-        table.add_row(*cells(word("contingency", lang), result.contingency, False))
-    table.add_row(
-        *cells(Text(word("total", lang), style="bold"), result.total, False), style="bold"
-    )
+    for line in result.lines():
+        family = line.kind is LineKind.FAMILY
+        if not family and table.row_count == len(result.families):
+            table.add_section()  # between the families and the lines that add them up
+        if line.kind is LineKind.TOTAL:
+            label = Text(line_label(line, lang), style="bold")
+            table.add_row(*cells(label, line.weekly, False), style="bold")
+        else:
+            table.add_row(*cells(clean(line_label(line, lang)), line.weekly, family))
     lines = assumption_lines(result, assumptions, catalogue, lang)
     return Group(table, Text("\n".join(plain(line) for line in lines), style="dim"))
 

@@ -1,0 +1,546 @@
+"""smtime's values: the catalogue, a scenario, its assumptions and an estimate, and every bound.
+
+Plain immutable values (NamedTuples) with no imports from the rest of smtime. Files are
+validated at the edge (``smtime.models``) and turned into these; the core, the renderers, the
+batch and the CLI all work on them. Each bound on a number is a ``Bound`` defined here once,
+read by the pydantic schemas, the command-line parsing and the core alike.
+
+NamedTuples keep real (unquoted) annotations: quoted ones are compiled one by one at import,
+which would cost start-up more than the rest of this module.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
+
+
+class OutOfBounds(ValueError):
+    """A value outside its bound; the message says which values are accepted."""
+
+
+class Bound(NamedTuple):
+    """A closed range of accepted numbers (``above`` makes the lower end open)."""
+
+    low: float
+    high: float
+    what: str
+    """What the number is, for messages: ``"level"``, ``"contingency"``."""
+    accepted: str
+    """The accepted values in words: ``"a number from 0 (low) to 1 (high)"``."""
+    above: bool = False
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` is a finite number within the bound."""
+        if not math.isfinite(value):
+            return False
+        if self.above:
+            return self.low < value <= self.high
+        return self.low <= value <= self.high
+
+    def check(self, value: float, what: str | None = None) -> float:
+        """``value`` as a float, or ``OutOfBounds`` saying what is accepted."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value!r}")
+        if not self.holds(value):
+            raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value:g}")
+        return float(value)
+
+
+WEEK_HOURS = 168.0
+"""Hours in a week."""
+
+LEVEL = Bound(0.0, 1.0, "level", "a number from 0 (low) to 1 (high)")
+CONTINGENCY = Bound(0.0, 1000.0, "contingency", "a percentage from 0 to 1000")
+RATE = Bound(0.0, 1e12, "the hourly rate", "a number from 0 to 1,000,000,000,000")
+"""Costs stay finite numbers whatever the period and contingency."""
+WEEKS_PER_YEAR = Bound(0.0, 53.0, "weeks per year", "above 0 and at most 53", above=True)
+FULL_TIME_HOURS = Bound(1.0, WEEK_HOURS, "full-time hours", "from 1 to 168")
+QUANTITY = Bound(0.0, 1_000_000.0, "quantity", "a number from 0 to 1,000,000")
+"""How many units of a volume driver."""
+HOURS = Bound(0.0, WEEK_HOURS, "hours", "a number of weekly hours from 0 to 168")
+"""A family's weekly hours in a catalogue, and fixed hours chosen for a family."""
+SCALED_HOURS = Bound(0.0, 1e9, "hours", "at most 1,000,000,000 hours a week")
+"""The most weekly hours a family may reach once multiplied by its drivers' quantities."""
+
+CURRENCY = r"[A-Z]{3}"
+"""An ISO 4217 code is three capital letters (``is_currency`` also asks Babel it exists)."""
+SLUG = r"[a-z0-9]+(?:[-_][a-z0-9]+)*"
+"""An id: lower-case ASCII letters and digits, words joined by '-' or '_'."""
+SLUG_LENGTH = 64
+TEXT_LENGTH = 2000
+
+
+COMMON_CURRENCIES = frozenset(
+    ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK")
+)
+"""Codes known without importing Babel (which costs start-up); a test holds Babel to them."""
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency code (three capitals that Babel knows)."""
+    if code in COMMON_CURRENCIES:
+        return True
+    if not isinstance(code, str) or not re.fullmatch(CURRENCY, code):
+        return False
+    from babel.numbers import is_currency as known
+
+    return bool(known(code))
+
+
+def check_currency(code: str, what: str = "currency") -> str:
+    """``code`` in capitals, or ``OutOfBounds`` when it is not a known ISO 4217 code."""
+    upper = code.upper() if isinstance(code, str) else code
+    if not is_currency(upper):
+        raise OutOfBounds(
+            f"{what}: {code!r} is not an ISO 4217 currency code (such as EUR, USD, GBP, CHF)"
+        )
+    return upper
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text``: ``Stratégie`` → ``strategie``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+# The catalogue ---------------------------------------------------------------------------------
+
+Localized = Mapping[str, str]
+"""Text by language code; ``"*"`` holds text given for every language."""
+
+ANY_LANGUAGE = "*"
+
+
+class Action(NamedTuple):
+    """One action of a task family, such as "Brand and keyword monitoring"."""
+
+    label: Localized
+
+
+class Rhythm(StrEnum):
+    """How a family's weekly time is cut in a plan: a little every day, one block, sessions."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    SESSIONS = "sessions"
+
+
+class Family(NamedTuple):
+    """A task family with its actions and its weekly hours under each hypothesis."""
+
+    id: str
+    label: Localized
+    low: float
+    high: float
+    actions: tuple[Action, ...] = ()
+    aliases: tuple[str, ...] = ()
+    per: tuple[str, ...] = ()
+    """Volume drivers: low and high are hours per unit of each, multiplied."""
+    rhythm: Rhythm = Rhythm.SESSIONS
+
+
+class HypothesisText(NamedTuple):
+    """How the catalogue names and describes one hypothesis."""
+
+    label: Localized
+    description: Localized
+
+
+class Hypotheses(NamedTuple):
+    """The two hypotheses of the method; ``mid`` lies halfway and needs no text."""
+
+    low: HypothesisText
+    high: HypothesisText
+
+
+class Driver(NamedTuple):
+    """A volume driver such as the number of networks, with its default quantity."""
+
+    label: Localized
+    default: float
+    description: Localized | None = None
+
+
+class Source(NamedTuple):
+    """Where the figures come from."""
+
+    title: str
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    description: Localized | None = None
+
+
+class Catalogue(NamedTuple):
+    """Task families with weekly hours under a low and a high hypothesis."""
+
+    format: str
+    version: str
+    unit: str
+    title: Localized
+    source: Source
+    hypotheses: Hypotheses
+    drivers: Mapping[str, Driver]
+    families: tuple[Family, ...]
+
+
+Place = tuple[str | int, ...]
+"""Where a value sits in a file: ``("families", 0, "high")``."""
+
+
+def names(family: Family) -> list[str]:
+    """Every name a family answers to: its id, its aliases and its labels."""
+    return [family.id, *family.aliases, *family.label.values()]
+
+
+def catalogue_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
+    """What is wrong in a catalogue whose fields each have the right type: bounds, names
+    shared by two families, unknown drivers, and totals beyond a week."""
+    found = _value_problems(catalogue)
+    found += _name_problems(catalogue)
+    for name, driver in catalogue.drivers.items():
+        if not QUANTITY.holds(driver.default):
+            found.append((("drivers", name, "default"), f"quantity must be {QUANTITY.accepted}"))
+    if found:
+        return found
+    totals = catalogue_range(catalogue, default_quantities(catalogue))
+    for hypothesis, total in (("low", totals.low), ("high", totals.high)):
+        if total > WEEK_HOURS:
+            found.append(
+                (
+                    ("families",),
+                    f"the {hypothesis} hypothesis adds up to {total:g} hours a week, "
+                    f"more than the {WEEK_HOURS:g} hours a week has",
+                )
+            )
+    return found
+
+
+def _value_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
+    found: list[tuple[Place, str]] = []
+    if not catalogue.families:
+        found.append((("families",), "list should have at least 1 item"))
+    for index, family in enumerate(catalogue.families):
+        place: Place = ("families", index)
+        if not (isinstance(family.id, str) and re.fullmatch(SLUG, family.id)):
+            found.append(((*place, "id"), f"{family.id!r} is not a valid id"))
+        for hypothesis in ("low", "high"):
+            value = getattr(family, hypothesis)
+            if not HOURS.holds(value):
+                found.append(((*place, hypothesis), f"{value!r}: hours must be from 0 to 168"))
+        problem = range_problem(family.low, family.high)
+        if problem is not None:
+            found.append(((*place, "high"), problem))
+    return found
+
+
+def range_problem(low: float, high: float) -> str | None:
+    """What is wrong with a family's ``low``–``high`` range, if anything (high below low)."""
+    if high < low:
+        return f"high ({high}) is lower than low ({low}): low must not exceed high"
+    return None
+
+
+def _name_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
+    """Each name (id, alias, label) of a family folded must belong to that family only."""
+    found: list[tuple[Place, str]] = []
+    owner: dict[str, tuple[int, str]] = {}
+    for index, family in enumerate(catalogue.families):
+        named: list[tuple[Place, str, str]] = [(("id",), family.id, "id")]
+        named += [(("aliases", n), alias, "alias") for n, alias in enumerate(family.aliases)]
+        named += [(("label", code), text, "label") for code, text in family.label.items()]
+        for path, name, what in named:
+            key = fold(name)
+            if key in owner and owner[key][0] != index:
+                other, other_name = owner[key]
+                found.append(
+                    (
+                        ("families", index, *path),
+                        f"{what} {name!r} is already used by {other_name!r} (families[{other}])",
+                    )
+                )
+            owner.setdefault(key, (index, name))
+        for n, driver in enumerate(family.per):
+            if driver not in catalogue.drivers:
+                known = ", ".join(catalogue.drivers) or "none: declare it under 'drivers'"
+                found.append(
+                    (("families", index, "per", n), f"unknown driver {driver!r} (known: {known})")
+                )
+    return found
+
+
+def multiplier(family: Family, quantities: Mapping[str, float]) -> float:
+    """The product of the quantities of the family's drivers (1 without drivers)."""
+    return math.prod(quantities[name] for name in family.per)
+
+
+def default_quantities(catalogue: Catalogue) -> dict[str, float]:
+    """Each driver of the catalogue at its default quantity."""
+    return {name: driver.default for name, driver in catalogue.drivers.items()}
+
+
+def scaled_ranges(catalogue: Catalogue, quantities: Mapping[str, float]) -> "Iterator[Figures]":
+    """Each family's weekly low–high range, multiplied by its drivers' ``quantities``."""
+    for family in catalogue.families:
+        factor = multiplier(family, quantities)
+        yield Figures(family.low * factor, family.high * factor, None)
+
+
+def catalogue_range(catalogue: Catalogue, quantities: Mapping[str, float]) -> "Figures":
+    """The whole catalogue's weekly low–high range at the drivers' ``quantities``."""
+    return add_up(list(scaled_ranges(catalogue, quantities)))
+
+
+# A scenario ------------------------------------------------------------------------------------
+
+
+class Hypothesis(StrEnum):
+    """A named scenario: the low or high hypothesis of the method, or halfway between."""
+
+    LOW = "low"
+    MID = "mid"
+    HIGH = "high"
+
+    @property
+    def level(self) -> float:
+        """0 for low, 0.5 for mid, 1 for high."""
+        return _LEVELS[self.value]
+
+
+_LEVELS = {"low": 0.0, "mid": 0.5, "high": 1.0}
+
+
+class Period(StrEnum):
+    """The period figures are given for."""
+
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+def interpolate(low: float, high: float, level: float) -> float:
+    """The hours at ``level``: ``low`` at 0, ``high`` at 1, linear in between."""
+    if level == 1.0:
+        return high
+    return low + level * (high - low)
+
+
+class Choice(NamedTuple):
+    """How a family's weekly hours are chosen: a hypothesis, a level, or fixed hours."""
+
+    hypothesis: Hypothesis | None = None
+    level: float | None = None
+    hours: float | None = None
+
+    @classmethod
+    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> "Choice":
+        """A choice from one of a hypothesis and a level (``OutOfBounds`` for both or none)."""
+        if hypothesis is not None and level is not None:
+            raise OutOfBounds("give either --hypothesis or --level, not both")
+        if hypothesis is not None:
+            return cls(hypothesis=hypothesis, level=hypothesis.level)
+        return cls(level=LEVEL.check(level if level is not None else math.nan))
+
+    def weekly(self, low: float, high: float) -> float:
+        """The weekly hours this choice gives a family whose range is ``low``–``high``."""
+        if self.hours is not None:
+            return self.hours
+        return interpolate(low, high, self.level or 0.0)
+
+
+_NO_CHOICES: Mapping[str, Choice] = MappingProxyType({})
+_NO_QUANTITIES: Mapping[str, float] = MappingProxyType({})
+
+
+class Scenario(NamedTuple):
+    """What to estimate: a default choice for every family, per-family choices, a selection,
+    driver quantities and a contingency share. Family names may be in any case or accent."""
+
+    default: Choice | None = None
+    overrides: Mapping[str, Choice] = _NO_CHOICES
+    only: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    drivers: Mapping[str, float] = _NO_QUANTITIES
+    contingency: float | None = None
+
+    @classmethod
+    def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> "Scenario":
+        """A scenario from at most one of a hypothesis and a level (none: the range only)."""
+        if hypothesis is None and level is None:
+            return cls()
+        return cls(default=Choice.of(hypothesis=hypothesis, level=level))
+
+    @property
+    def hypothesis(self) -> Hypothesis | None:
+        """The default hypothesis, if one was named."""
+        return self.default.hypothesis if self.default else None
+
+    @property
+    def level(self) -> float | None:
+        """The default level, if a scenario was chosen."""
+        return self.default.level if self.default else None
+
+
+class Assumptions(NamedTuple):
+    """How weekly hours become a period's hours, staff and cost."""
+
+    period: Period = Period.WEEK
+    weeks_per_year: float = 52.0
+    full_time_hours: float = 35.0
+    rate: float | None = None
+    currency: str = "EUR"
+
+    def checked(self) -> "Assumptions":
+        """These assumptions, or ``OutOfBounds`` saying which value is out of range."""
+        WEEKS_PER_YEAR.check(self.weeks_per_year)
+        FULL_TIME_HOURS.check(self.full_time_hours)
+        if self.rate is not None:
+            RATE.check(self.rate)
+        check_currency(self.currency)
+        return self
+
+    @property
+    def weeks(self) -> float:
+        """Weeks in the period: 1, a twelfth of the year, or the year."""
+        if self.period is Period.YEAR:
+            return self.weeks_per_year
+        if self.period is Period.MONTH:
+            return self.weeks_per_year / 12
+        return 1.0
+
+    @property
+    def factors(self) -> tuple[float, float, float | None]:
+        """What weekly hours are multiplied by to give hours over the period, full-time
+        equivalents, and cost over the period (None without a rate)."""
+        weeks = self.weeks
+        return weeks, 1 / self.full_time_hours, None if self.rate is None else weeks * self.rate
+
+    def in_period(self, weekly: "Figures") -> "Figures":
+        """Hours over the period."""
+        return weekly.scaled(self.factors[0])
+
+    def fte(self, weekly: "Figures") -> "Figures":
+        """Full-time equivalents: weekly hours over full-time weekly hours."""
+        return weekly.scaled(self.factors[1])
+
+    def cost(self, weekly: "Figures") -> "Figures | None":
+        """Cost over the period at the hourly rate, or None without a rate."""
+        factor = self.factors[2]
+        return None if factor is None else weekly.scaled(factor)
+
+
+# An estimate -----------------------------------------------------------------------------------
+
+
+class Figures(NamedTuple):
+    """Low, high and chosen values of one line (chosen is None when no scenario applies)."""
+
+    low: float
+    high: float
+    hours: float | None
+
+    def scaled(self, factor: float) -> "Figures":
+        """Every value multiplied by ``factor``."""
+        return Figures(
+            self.low * factor,
+            self.high * factor,
+            None if self.hours is None else self.hours * factor,
+        )
+
+
+def add_up(lines: "list[Figures]") -> Figures:
+    """The sum of ``lines``: low, high, and the chosen hours when every line has them."""
+    chosen = [line.hours for line in lines]
+    return Figures(
+        math.fsum(line.low for line in lines),
+        math.fsum(line.high for line in lines),
+        None if any(h is None for h in chosen) else math.fsum(h or 0.0 for h in chosen),
+    )
+
+
+class FamilyEstimate(NamedTuple):
+    """One family's weekly figures and how its chosen hours were set."""
+
+    family: Family
+    weekly: Figures
+    choice: Choice | None
+    overridden: bool = False
+    multiplier: float = 1.0
+
+    @property
+    def low(self) -> float:
+        return self.weekly.low
+
+    @property
+    def high(self) -> float:
+        return self.weekly.high
+
+    @property
+    def hours(self) -> float | None:
+        return self.weekly.hours
+
+
+class LineKind(StrEnum):
+    """What a line of an estimate is."""
+
+    FAMILY = "family"
+    SUBTOTAL = "subtotal"
+    CONTINGENCY = "contingency"
+    TOTAL = "total"
+
+
+class EstimateLine(NamedTuple):
+    """One line of an estimate as every renderer shows it: a family, the subtotal (only with
+    a contingency), the contingency or the total, with its weekly figures."""
+
+    kind: LineKind
+    weekly: Figures
+    row: FamilyEstimate | None = None
+    """The family's estimate, on a family line."""
+
+
+class Estimate(NamedTuple):
+    """Per-family weekly figures, their subtotal, the contingency line and the total."""
+
+    scenario: Scenario
+    families: tuple[FamilyEstimate, ...]
+    subtotal: Figures
+    contingency: Figures | None
+    total: Figures
+    drivers: Mapping[str, float] = _NO_QUANTITIES
+
+    @property
+    def low(self) -> float:
+        return self.total.low
+
+    @property
+    def high(self) -> float:
+        return self.total.high
+
+    @property
+    def hours(self) -> float | None:
+        return self.total.hours
+
+    def lines(self) -> Iterator[EstimateLine]:
+        """The families, then the subtotal and contingency (with a contingency), then the
+        total: the lines of every table, CSV, Markdown, report and plan."""
+        for row in self.families:
+            yield EstimateLine(LineKind.FAMILY, row.weekly, row)
+        if self.contingency is not None:
+            yield EstimateLine(LineKind.SUBTOTAL, self.subtotal)
+            yield EstimateLine(LineKind.CONTINGENCY, self.contingency)
+        yield EstimateLine(LineKind.TOTAL, self.total)
+
+
+class Breakdown(NamedTuple):
+    """One family in detail: its hours and its share of the catalogue's total."""
+
+    family: Family
+    low: float
+    high: float
+    share_low: float
+    share_high: float
