@@ -56,7 +56,7 @@ def test_low_above_high_is_refused(write_catalogue: Callable[..., Path]) -> None
 def test_duplicate_ids_are_refused(write_catalogue: Callable[..., Path]) -> None:
     """Two families with one id are refused, naming the first."""
     lines = _problems(write_catalogue, MINIMAL.replace("id: beta", "id: alpha"))
-    assert "families[1].id: id 'alpha' is already used by 'alpha' (families[0])" in lines[0]
+    assert "families[1].id: id 'alpha' is already used by 'alpha' (families[0].id, line" in lines[0]
 
 
 @pytest.mark.parametrize("bad_id", ["Alpha", "al pha", "-alpha", "alpha!", "'é'"])

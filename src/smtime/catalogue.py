@@ -36,6 +36,13 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
 
 
+def named_path(name: str, folder: Path) -> Path:
+    """A catalogue named in a file (a profile, a batch line): ``~`` expanded, a relative path
+    read from ``folder``."""
+    given = Path(name).expanduser()
+    return given if given.is_absolute() else folder / given
+
+
 def chosen_path(given: Path | None) -> Path | None:
     """The catalogue named by ``given``, else by ``$SMTIME_CATALOGUE``; None for the bundled."""
     if given is not None:
@@ -148,12 +155,22 @@ def validate_data(document: Any) -> Any:
         problems = validation_problems(document, exc, CatalogueSchema)
         raise InvalidFileError(document.name, problems) from None
     data = schema.model_dump(mode="json")
-    problems = [
-        document.problem(path, message) for path, message in catalogue_problems(_build(data))
-    ]
+    problems = [_located(document, flaw) for flaw in catalogue_problems(_build(data))]
     if problems:
         raise InvalidFileError(document.name, problems)
     return data
+
+
+def _located(document: Any, flaw: domain.Flaw) -> Problem:
+    """A domain flaw placed in the file, with the second place it involves, if any."""
+    message = flaw.message
+    if flaw.other is not None:
+        from smtime.safeyaml import format_path
+
+        line, column = document.locate(flaw.other)
+        message += f" ({format_path(flaw.other)}, line {line}, column {column})"
+    located: Problem = document.problem(flaw.place, message)
+    return located
 
 
 def validation_problems(
@@ -199,9 +216,12 @@ def _message(error: Any) -> str:
         if hours.isdigit() and minutes.isdigit():
             decimal = int(hours) + int(minutes) / 60
             return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
-        return f"{value!r} is not a number (write it without quotes)"
+        if _is_number(value):
+            return f"{value!r} is not a number (write it without quotes)"
+        return f"{value!r} is not a number"
     if kind == "finite_number":
-        return f"{value} is not allowed: hours must be a finite number"
+        what = "hours" if last in ("low", "high") else "the value"
+        return f"{value} is not allowed: {what} must be a finite number"
     if kind == "string_type":
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         return f"expected text, not {_kind(value)}" + (f' (quote it: "{value}")' if numeric else "")
@@ -222,6 +242,14 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         return f"{value!r} is not allowed: {message.removeprefix('Input should be ')}"
     return message[0].lower() + message[1:] if message else message
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _kind(value: Any) -> str:

@@ -197,21 +197,30 @@ def names(family: Family) -> list[str]:
     return [family.id, *family.aliases, *family.label.values()]
 
 
-def catalogue_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
+class Flaw(NamedTuple):
+    """Something wrong at ``place`` in a catalogue; ``other`` is a second place involved (the
+    family that already uses a name)."""
+
+    place: Place
+    message: str
+    other: Place | None = None
+
+
+def catalogue_problems(catalogue: Catalogue) -> list[Flaw]:
     """What is wrong in a catalogue whose fields each have the right type: bounds, names
     shared by two families, unknown drivers, and totals beyond a week."""
     found = _value_problems(catalogue)
     found += _name_problems(catalogue)
     for name, driver in catalogue.drivers.items():
         if not QUANTITY.holds(driver.default):
-            found.append((("drivers", name, "default"), f"quantity must be {QUANTITY.accepted}"))
+            found.append(Flaw(("drivers", name, "default"), f"must be {QUANTITY.accepted}"))
     if found:
         return found
     totals = catalogue_range(catalogue, default_quantities(catalogue))
     for hypothesis, total in (("low", totals.low), ("high", totals.high)):
         if total > WEEK_HOURS:
             found.append(
-                (
+                Flaw(
                     ("families",),
                     f"the {hypothesis} hypothesis adds up to {total:g} hours a week, "
                     f"more than the {WEEK_HOURS:g} hours a week has",
@@ -220,21 +229,21 @@ def catalogue_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
     return found
 
 
-def _value_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
-    found: list[tuple[Place, str]] = []
+def _value_problems(catalogue: Catalogue) -> list[Flaw]:
+    found: list[Flaw] = []
     if not catalogue.families:
-        found.append((("families",), "list should have at least 1 item"))
+        found.append(Flaw(("families",), "list should have at least 1 item"))
     for index, family in enumerate(catalogue.families):
         place: Place = ("families", index)
         if not (isinstance(family.id, str) and re.fullmatch(SLUG, family.id)):
-            found.append(((*place, "id"), f"{family.id!r} is not a valid id"))
+            found.append(Flaw((*place, "id"), f"{family.id!r} is not a valid id"))
         for hypothesis in ("low", "high"):
             value = getattr(family, hypothesis)
             if not HOURS.holds(value):
-                found.append(((*place, hypothesis), f"{value!r}: hours must be from 0 to 168"))
+                found.append(Flaw((*place, hypothesis), f"hours must be {HOURS.accepted}"))
         problem = range_problem(family.low, family.high)
         if problem is not None:
-            found.append(((*place, "high"), problem))
+            found.append(Flaw((*place, "high"), problem))
     return found
 
 
@@ -245,31 +254,30 @@ def range_problem(low: float, high: float) -> str | None:
     return None
 
 
-def _name_problems(catalogue: Catalogue) -> list[tuple[Place, str]]:
-    """Each name (id, alias, label) of a family folded must belong to that family only."""
-    found: list[tuple[Place, str]] = []
-    owner: dict[str, tuple[int, str]] = {}
+def _name_problems(catalogue: Catalogue) -> list[Flaw]:
+    """Each name (id, alias, label) of a family, folded, must belong to that family only."""
+    found: list[Flaw] = []
+    owner: dict[str, tuple[int, str, Place]] = {}
     for index, family in enumerate(catalogue.families):
         named: list[tuple[Place, str, str]] = [(("id",), family.id, "id")]
         named += [(("aliases", n), alias, "alias") for n, alias in enumerate(family.aliases)]
-        named += [(("label", code), text, "label") for code, text in family.label.items()]
+        named += [
+            (("label",) if code == ANY_LANGUAGE else ("label", code), text, "label")
+            for code, text in family.label.items()
+        ]
         for path, name, what in named:
             key = fold(name)
+            place: Place = ("families", index, *path)
             if key in owner and owner[key][0] != index:
-                other, other_name = owner[key]
-                found.append(
-                    (
-                        ("families", index, *path),
-                        f"{what} {name!r} is already used by {other_name!r} (families[{other}])",
-                    )
-                )
-            owner.setdefault(key, (index, name))
+                _, other_name, other_place = owner[key]
+                message = f"{what} {name!r} is already used by {other_name!r}"
+                found.append(Flaw(place, message, other_place))
+            owner.setdefault(key, (index, name, place))
         for n, driver in enumerate(family.per):
             if driver not in catalogue.drivers:
                 known = ", ".join(catalogue.drivers) or "none: declare it under 'drivers'"
-                found.append(
-                    (("families", index, "per", n), f"unknown driver {driver!r} (known: {known})")
-                )
+                message = f"unknown driver {driver!r} (known: {known})"
+                found.append(Flaw(("families", index, "per", n), message))
     return found
 
 

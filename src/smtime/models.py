@@ -202,6 +202,20 @@ class ProfileSchema(_Model):
     currency: Currency | None = None
     lang: Literal["fr", "en", "es"] | None = None
 
+    @field_validator("set", "drivers")
+    @classmethod
+    def _named_once(cls, given: dict[str, Any]) -> dict[str, Any]:
+        first: dict[str, str] = {}
+        for name in given:
+            other = first.setdefault(domain.fold(name), name)
+            if other != name:
+                raise PydanticCustomError(
+                    "named_twice",
+                    "{name} and {other} name the same thing: give it once",
+                    {"name": repr(name), "other": repr(other)},
+                )
+        return given
+
     @field_validator("level")
     @classmethod
     def _not_both(cls, level: float | None, info: ValidationInfo) -> float | None:

@@ -25,8 +25,9 @@ class LoadedProfile:
         """The profile's catalogue, relative to the profile's folder."""
         if self.profile.catalogue is None:
             return None
-        given = Path(self.profile.catalogue).expanduser()
-        return given if given.is_absolute() else self.path.parent / given
+        from smtime.catalogue import named_path
+
+        return named_path(self.profile.catalogue, self.path.parent)
 
     def problem(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> Problem:
         """A problem placed at ``path`` in the profile file."""
