@@ -16,6 +16,7 @@ import typer
 
 from smtime import __version__
 from smtime.cli import app, main
+from smtime.errors import SmtimeError
 from tests.conftest import MINIMAL, Run, conforming
 
 Smtime = Callable[..., Run]
@@ -294,3 +295,73 @@ def test_main_without_arguments_prints_help(capsys: pytest.CaptureFixture[str]) 
     """smtime with no command prints its help and exits 0."""
     assert main([]) == 0
     assert "estimate" in capsys.readouterr().out
+
+
+def test_every_format_has_one_writer() -> None:
+    """The renderer table holds a writer for every format each command offers, and no other."""
+    from smtime.cli.renderers import WRITERS, DataFormat, PlanFormat
+
+    offered = {
+        (view, f.value)
+        for view in ("tasks", "estimate", "compare", "breakdown")
+        for f in DataFormat
+    }
+    offered |= {("plan", f.value) for f in PlanFormat} | {("report", "html")}
+    assert set(WRITERS) == offered
+
+
+def test_commands_take_the_library_enums() -> None:
+    """batch and compare offer the library's own formats, not copies of them."""
+    import inspect
+    from typing import get_args
+
+    from smtime import actuals, batch
+    from smtime.cli import commands
+
+    def kind(command: Callable[..., None], name: str) -> Any:
+        return get_args(inspect.signature(command).parameters[name].annotation)[0]
+
+    assert kind(commands.batch_command, "input_format") is batch.InputFormat
+    assert kind(commands.batch_command, "fmt") is batch.OutputFormat
+    assert kind(commands.compare_command, "input_format") is actuals.TrackerFormat
+
+
+def test_scenario_options_are_the_same_on_every_command() -> None:
+    """The scenario options that estimate, report, plan and compare share are one declaration:
+    same names, help and panel everywhere, in the same order."""
+    full = typer.main.get_command(app)
+    shared = ["hypothesis", "level", "set_", "only", "exclude", "driver", "profile"]
+
+    def options(name: str) -> list[tuple[str, ...]]:
+        params = full.commands[name].params  # type: ignore[attr-defined]
+        return [(p.name, *p.opts, p.help) for p in params if p.name in shared]
+
+    assert options("estimate") == options("report") == options("plan") == options("compare")
+    assert [o[0] for o in options("estimate")] == shared
+
+
+def test_request_is_a_library(tmp_path: Path) -> None:
+    """What a command computes, a script gets from smtime.request without the command line."""
+    from smtime import request
+    from smtime.domain import Hypothesis
+    from smtime.options import Asked
+
+    answer = request.estimated(Asked(hypothesis=Hypothesis.LOW), lang="en")
+    assert answer.result.total.hours == 10
+    assert answer.language == "en"
+    plan = request.planned(Asked(), request.parse_window("mon-fri", "09:00", "17:00", 30))
+    assert plan.scenario.hypothesis is Hypothesis.LOW  # low when nothing is chosen
+    assert request.catalogue_summary().endswith("valid (7 families, 10–28 hours a week)")
+    with pytest.raises(SmtimeError):
+        request.read(tmp_path / "missing.yaml")
+
+
+def test_one_error_map_for_both_paths(
+    smtime: Smtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error ends a run the same way through Typer's own runner and through main()."""
+    missing = str(tmp_path / "missing.yaml")
+    run = smtime("estimate", "--catalogue", missing)
+    assert main(["estimate", "--catalogue", missing]) == run.exit_code == 66
+    assert capsys.readouterr().err == run.stderr
+    assert run.stderr.startswith("smtime: ")

@@ -111,7 +111,7 @@ def test_a_run_builds_only_its_command() -> None:
     """main() builds the Click object of the named command only; the root help lists all."""
     import typer
 
-    from smtime.cli import _for_command, app
+    from smtime.cli.app import _for_command, app
 
     lean = typer.main.get_command(_for_command(["estimate", "--format", "json"]))
     assert list(lean.commands) == ["estimate"]  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from smtime.domain import OutOfBounds
 from smtime.errors import InvalidFileError, Problem, SmtimeError, UsageError
 
 if TYPE_CHECKING:
+    import contextlib
     from concurrent.futures import Executor
 
     from smtime.portfolio import Outcome, Portfolio
@@ -593,3 +594,127 @@ def run_parallel(
     if failure is not None:
         raise failure
     return done, bad
+
+
+def run_file(
+    profiles: Path,
+    *,
+    input_format: str,
+    output_format: str,
+    jobs: int | None,
+    catalogue: Path | None,
+    lang: str | None,
+    output: Path | None,
+) -> int:
+    """Estimate every profile of the file ``profiles`` (``-``: standard input) and write the
+    estimates to ``output`` (None: stdout); return the number of bad profiles, each reported
+    on stderr with its line."""
+    import contextlib
+    import io
+
+    from smtime.files import unreadable
+    from smtime.output import opened
+    from smtime.request import catalogue_path
+
+    stdin = str(profiles) == "-"
+    name = "<stdin>" if stdin else str(profiles)
+    try:
+        source: Any = (
+            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            if stdin
+            else profiles.open(encoding="utf-8-sig", newline="")
+        )
+    except OSError as exc:
+        raise unreadable(name, exc) from None
+    with contextlib.ExitStack() as stack:
+        if not stdin:
+            stack.enter_context(source)
+        chosen = InputFormat(input_format)
+        if chosen is InputFormat.AUTO:
+            try:
+                head = "" if stdin else source.read(512)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(name, exc) from None
+            if not stdin:
+                source.seek(0)
+            chosen = detect(Path(name), head) if not stdin else InputFormat.JSONL
+        folder = Path.cwd() if stdin else profiles.parent
+        from smtime.portfolio import Portfolio
+
+        runner = Portfolio(folder=folder, default_catalogue=catalogue_path(catalogue), lang=lang)
+        inputs = [] if stdin else [profiles]
+        out = stack.enter_context(opened(output, inputs=inputs))
+        fmt = OutputFormat(output_format)
+        if fmt is OutputFormat.CSV:
+            csv_header(out)
+        binary = stack.enter_context(Binary(out))
+        if chosen is not InputFormat.JSONL or stdin or not can_fork():
+            jobs = 1
+        elif jobs is None:
+            large = profiles.stat().st_size >= PARALLEL_BYTES
+            jobs = usable_cpus() if large else 1
+        try:
+            return _estimate_batch(stack, source, chosen, name, jobs, runner, fmt, binary)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(name, exc) from None
+
+
+def _estimate_batch(
+    stack: contextlib.ExitStack[bool | None],
+    source: TextIO,
+    chosen: InputFormat,
+    name: str,
+    jobs: int,
+    runner: Portfolio,
+    fmt: OutputFormat,
+    binary: Binary,
+) -> int:
+    """Estimate every profile of ``source`` with ``jobs`` processes and write them to
+    ``binary``; return the number of bad profiles."""
+    write = binary.write
+    emit = emitter(fmt, write, runner)
+
+    def report(problem: Any) -> None:
+        sys.stderr.write(f"{problem}\n")
+
+    if jobs == 1:
+        advance = stack.enter_context(_progress())
+        return run(records(source, chosen, name), name, emit, report, advance)[1]
+    done, bad, read, whole = warm_up(source, name, emit, report)
+    if whole:
+        return bad
+    pool = stack.enter_context(workers(jobs, runner, fmt))
+    advance = stack.enter_context(_progress())  # its thread starts after the workers' fork
+    if advance is not None:
+        advance(done + bad)
+    more = run_parallel(source, name, pool, emit, write, report, advance, read + 1)
+    return bad + more[1]
+
+
+def _not_utf8(name: str, exc: UnicodeDecodeError) -> SmtimeError:
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return _invalid(name, f"not UTF-8 text (byte 0x{byte})")
+
+
+def _invalid(name: str, message: str) -> SmtimeError:
+    return InvalidFileError(name, [Problem(name, message)])
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int], None] | None]:
+    """A progress display on stderr when it is a terminal; nothing (None) otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} profiles"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("batch", total=None)
+        yield lambda count: progress.advance(task, count)

@@ -8,8 +8,8 @@ each under a choice and the totals (``estimate``, ``totals``), one family's shar
 import difflib
 import math
 import re
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 from smtime.domain import (
     CONTINGENCY,
@@ -17,7 +17,6 @@ from smtime.domain import (
     LEVEL,
     QUANTITY,
     SCALED_HOURS,
-    Bound,
     Breakdown,
     Catalogue,
     Choice,
@@ -83,14 +82,17 @@ def driver_quantities(catalogue: Catalogue, given: Mapping[str, float]) -> dict[
         if key not in known:
             names = ", ".join(quantities) or "none: this catalogue has no drivers"
             raise UsageError(f"unknown driver {name!r} (known drivers: {names})")
-        quantities[known[key]] = _checked(QUANTITY, value, f"driver {name!r}: quantity")
+        quantities[known[key]] = checked(QUANTITY.check, value, f"driver {name!r}: quantity")
     return quantities
 
 
-def _checked(bound: "Bound", value: float, what: str) -> float:
-    """``value`` within ``bound``, else a ``UsageError`` that says what is accepted."""
+T = TypeVar("T")
+
+
+def checked(check: Callable[..., T], *args: Any) -> T:
+    """``check(*args)``, a value outside a bound (``OutOfBounds``) turned into a usage error."""
     try:
-        return bound.check(value, what)
+        return check(*args)
     except OutOfBounds as exc:
         raise UsageError(str(exc)) from None
 
@@ -168,7 +170,7 @@ def totals(
     subtotal = add_up([r.weekly for r in rows])
     contingency = None
     if scenario.contingency is not None:
-        share = _checked(CONTINGENCY, scenario.contingency, "contingency") / 100
+        share = checked(CONTINGENCY.check, scenario.contingency, "contingency") / 100
         contingency = subtotal.scaled(share)
     total = subtotal if contingency is None else add_up([subtotal, contingency])
     return Estimate(scenario, rows, subtotal, contingency, total, drivers)

@@ -3,17 +3,16 @@
 Command-line values override the profile's; the profile's override the defaults.
 """
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
-from smtime.core import parse_choice
+from smtime.core import checked, parse_choice
 from smtime.domain import (
     CONTINGENCY,
     QUANTITY,
     Assumptions,
     Choice,
     Hypothesis,
-    OutOfBounds,
     Period,
     Scenario,
     check_currency,
@@ -22,16 +21,6 @@ from smtime.errors import UsageError
 
 if TYPE_CHECKING:
     from smtime.models import ProfileSchema
-
-T = TypeVar("T")
-
-
-def checked(check: Callable[[], T]) -> T:
-    """``check()``, its ``OutOfBounds`` turned into a usage error (exit 2)."""
-    try:
-        return check()
-    except OutOfBounds as exc:
-        raise UsageError(str(exc)) from None
 
 
 class Asked(NamedTuple):
@@ -83,7 +72,7 @@ def quantity(name: str, value: str) -> float:
         number = float(value.replace(",", "."))
     except ValueError:
         raise UsageError(f"--driver {name}: {value!r} is not a number") from None
-    return checked(lambda: QUANTITY.check(number, f"--driver {name}: quantity"))
+    return checked(QUANTITY.check, number, f"--driver {name}: quantity")
 
 
 def check_asked(asked: "Asked") -> "Asked":
@@ -92,7 +81,7 @@ def check_asked(asked: "Asked") -> "Asked":
     if asked.level is not None:
         checked(lambda: Choice.of(level=asked.level))
     if asked.currency is not None:
-        checked(lambda: check_currency(asked.currency or "", "--currency"))
+        checked(check_currency, asked.currency, "--currency")
     return asked
 
 
@@ -119,8 +108,7 @@ def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
     exclude = names(asked.exclude) or (list(p.exclude) if p is not None else [])
     contingency = _first(asked.contingency, p.contingency if p else None)
     if contingency is not None:
-        share = contingency
-        contingency = checked(lambda: CONTINGENCY.check(share, "--contingency"))
+        contingency = checked(CONTINGENCY.check, contingency, "--contingency")
     scenario = Scenario(
         default=default,
         overrides=overrides,

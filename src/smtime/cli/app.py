@@ -1,0 +1,168 @@
+"""The ``smtime`` application: its Typer apps, ``main()``, the lean build of the one command a
+run names, and the one place where errors become messages on stderr and exit codes.
+
+rich, yaml and pydantic are imported inside the functions that need them, so that
+``--version`` and JSON output start as fast as Typer allows.
+"""
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import typer
+
+from smtime.cli import commands
+from smtime.cli.options import VersionOption
+from smtime.cli.renderers import PROG
+from smtime.domain import OutOfBounds
+from smtime.errors import ExitCode, InvalidFileError, SmtimeError
+
+SETTINGS: dict[str, Any] = {
+    "name": PROG,
+    "help": (
+        "How much time does social media really take? Weekly time budgets for social-media "
+        "work, from a catalogue of task families with low and high hypotheses.\n\n"
+        "Example: smtime estimate --hypothesis low"
+    ),
+    "no_args_is_help": True,
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,  # help text is plain: [default: …] must not be read as markup
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+
+app = typer.Typer(**SETTINGS)
+catalogue_app = typer.Typer(
+    help="Check catalogues.\n\nExample: smtime catalogue validate my-catalogue.yaml",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+profile_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Client profiles: a named scenario in a YAML file.\n\n"
+    "Example: smtime profile init --output acme.yaml",
+    no_args_is_help=True,
+)
+
+
+class Ending(NamedTuple):
+    """How a run ends after an exception: its exit code, and whether stderr said why."""
+
+    code: int
+    said: bool
+
+
+def ending(exc: BaseException) -> Ending:
+    """THE map from errors to exit codes: write the message on stderr (the help on stdout
+    when a group is called bare) and return the code. Used by every command and by main()."""
+    if isinstance(exc, SmtimeError):
+        # Problems in a file read like a compiler's (FILE:LINE:COL: ...); the rest name smtime.
+        prefix = "" if isinstance(exc, InvalidFileError) else f"{PROG}: "
+        sys.stderr.writelines(f"{prefix}{line}\n" for line in exc.lines())
+        return Ending(int(exc.exit_code), said=True)
+    if isinstance(exc, OutOfBounds):  # a value outside a bound of smtime.domain
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        return Ending(int(ExitCode.USAGE), said=True)
+    if isinstance(exc, BrokenPipeError):
+        _silence_stdout()
+        return Ending(int(ExitCode.BROKEN_PIPE), said=False)
+    if isinstance(exc, (KeyboardInterrupt, typer.Abort)):
+        return Ending(int(ExitCode.INTERRUPTED), said=False)
+    if isinstance(exc, typer.TyperException):
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            sys.stdout.write(ctx.get_help() + "\n")
+            return Ending(int(ExitCode.OK), said=False)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = exc.format_message().strip().replace("\n", " ")
+        sys.stderr.write(f"{PROG}: error: {message}{hint}\n")
+        return Ending(exc.exit_code, said=True)
+    # A bug: still one line, never a traceback.
+    sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)\n")
+    return Ending(int(ExitCode.SOFTWARE), said=True)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the final flush cannot fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def reported(command: Callable[..., None]) -> Callable[..., None]:
+    """``command``, with smtime's errors and a closed pipe ended through ``ending``, so that a
+    command run by Typer itself (tests, the reference) ends as one run by main()."""
+
+    @functools.wraps(command)
+    def run(**given: Any) -> None:
+        try:
+            command(**given)
+            sys.stdout.flush()
+        except (SmtimeError, OutOfBounds, BrokenPipeError) as exc:
+            raise typer.Exit(ending(exc).code) from None
+
+    return run
+
+
+@app.callback()
+def root(version: VersionOption = False) -> None:
+    """How much time does social media really take?"""
+
+
+COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
+    (app, "tasks", commands.tasks_command),
+    (app, "estimate", commands.estimate_command),
+    (app, "report", commands.report_command),
+    (app, "plan", commands.plan_command),
+    (app, "compare", commands.compare_command),
+    (app, "breakdown", commands.breakdown_command),
+    (app, "batch", commands.batch_command),
+    (catalogue_app, "validate", commands.catalogue_validate_command),
+    (profile_app, "init", commands.profile_init_command),
+    (profile_app, "validate", commands.profile_validate_command),
+]
+for owner, name, function in COMMANDS:
+    owner.command(name)(reported(function))
+app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(profile_app, name="profile")
+
+
+def _for_command(args: list[str]) -> typer.Typer:
+    """The app with only the command that ``args`` names (the whole app when it names none).
+
+    Typer builds every command's Click object up front, which costs more start-up than all of
+    smtime's own modules; a run needs only one. Help for the whole app still lists them all.
+    """
+    name = next((a for a in args if not a.startswith("-")), None)
+    if name is None or name != args[0]:
+        return app
+    chosen = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not chosen and not groups:
+        return app
+    lean = typer.Typer(**SETTINGS)
+    lean.registered_callback = app.registered_callback
+    lean.registered_commands = chosen
+    lean.registered_groups = groups
+    return lean
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; every error becomes one message on stderr (then
+    the run ends through SystemExit, as Click's own errors do)."""
+    from typer.main import get_command
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = get_command(_for_command(args))
+    try:
+        result = command.main(args=args, prog_name=PROG, standalone_mode=False)
+    except (Exception, KeyboardInterrupt) as exc:
+        code, said = ending(exc)
+        if said:
+            raise SystemExit(code) from None
+        return code
+    return result if isinstance(result, int) else int(ExitCode.OK)

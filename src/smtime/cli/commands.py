@@ -1,0 +1,261 @@
+"""The commands: each parses its options, makes one call into ``smtime.request`` (or
+``smtime.batch``), picks its renderer from ``renderers.WRITERS`` and writes the result.
+
+The functions are registered under their command names in ``smtime.cli.app``, which also turns
+their errors into messages and exit codes; the options are declared in ``smtime.cli.options``.
+"""
+
+import sys
+from pathlib import Path
+
+import typer
+
+from smtime import request
+from smtime.actuals import TrackerFormat
+from smtime.batch import InputFormat
+from smtime.cli import renderers
+from smtime.cli.options import (
+    BATCH_FORMAT,
+    CHOICE,
+    PLAN_FORMAT,
+    PLANNED,
+    AccountOption,
+    ActualsArgument,
+    CatalogueArgument,
+    CatalogueOption,
+    CompareZoneOption,
+    DaysOption,
+    DriverOption,
+    EndOption,
+    FromOption,
+    HledgerUnitOption,
+    JobsOption,
+    MapOption,
+    MinBlockOption,
+    NowOption,
+    Output,
+    OutputOption,
+    PlanZoneOption,
+    ProfileArgument,
+    ProfilesArgument,
+    ProfilesFormatOption,
+    StartOption,
+    TaskOption,
+    TitleOption,
+    TrackerOption,
+    output_options,
+    scenario_options,
+)
+from smtime.cli.renderers import HledgerUnit, PlanFormat
+from smtime.errors import ExitCode
+from smtime.options import Asked
+
+
+@output_options()
+def tasks_command(*, out: Output) -> None:
+    """List the task families with their actions and weekly hours.
+
+    Example: smtime tasks --lang en --format markdown
+    """
+    listing = request.listing(out.catalogue, out.lang)
+    renderers.write("tasks", out.format, listing, out.output)
+
+
+@scenario_options()
+@output_options()
+def estimate_command(*, asked: Asked, profile: Path | None, out: Output) -> None:
+    """Estimate the hours of every family and the total, with staff and cost.
+
+    Examples:
+
+    \b
+      smtime estimate --hypothesis low --format json | jq .total.hours
+      smtime estimate -H low --set blogging=high --set curation=1.5h --contingency 10
+      smtime estimate -H mid --period month --rate 55 --currency EUR --lang fr
+      smtime estimate --profile acme.yaml --format markdown --output acme.md
+    """
+    answer = request.estimated(asked, catalogue=out.catalogue, profile=profile, lang=out.lang)
+    renderers.write("estimate", out.format, answer, out.output)
+
+
+@scenario_options()
+@output_options(None)
+def report_command(
+    *, asked: Asked, profile: Path | None, title: TitleOption = None, out: Output
+) -> None:
+    """Write a self-contained HTML report for a client: assumptions, table, chart, actions.
+
+    The page has no external resources (inline CSS and SVG), prints on A4, and escapes every
+    text from the catalogue and profile.
+
+    Examples:
+
+    \b
+      smtime report -H mid --rate 55 --contingency 10 --title "ACME — social media" -o acme.html
+      smtime report --profile acme.yaml --output acme.html
+    """
+    answer = request.estimated(
+        asked, catalogue=out.catalogue, profile=profile, lang=out.lang, title=title
+    )
+    renderers.write("report", "html", answer, out.output)
+
+
+@scenario_options(*PLANNED)
+@output_options(PLAN_FORMAT)
+def plan_command(
+    *,
+    asked: Asked,
+    profile: Path | None,
+    days: DaysOption = "mon-fri",
+    start: StartOption = "09:00",
+    end: EndOption = "17:00",
+    min_block: MinBlockOption = 30,
+    from_: FromOption = None,
+    tz: PlanZoneOption = None,
+    hledger_unit: HledgerUnitOption = HledgerUnit.NONE,
+    account: AccountOption = "social-media",
+    out: Output,
+) -> None:
+    """Turn the weekly budget into a timetable, a calendar (ics) or an hledger budget.
+
+    Without --hypothesis, --level or a profile's scenario, the low hypothesis is planned.
+
+    Examples:
+
+    \b
+      smtime plan --hypothesis mid
+      smtime plan -H high --days mon-thu --start 08:30 --end 12:30 --min-block 45
+      smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
+      smtime plan -H low --format hledger --hledger-unit h > budget.journal
+    """
+    window = request.parse_window(days, start, end, min_block)
+    first_day = request.parse_date(from_) if from_ else None
+    zone = request.parse_zone(tz) if out.format == PlanFormat.ICS else None
+    unit = None if hledger_unit is HledgerUnit.NONE else hledger_unit.value
+    answer = request.planned(
+        asked,
+        window,
+        start=first_day,
+        zone=zone,
+        account=account,
+        unit=unit,
+        catalogue=out.catalogue,
+        profile=profile,
+        lang=out.lang,
+    )
+    renderers.write("plan", out.format, answer, out.output)
+
+
+@scenario_options(*CHOICE)
+@output_options()
+def compare_command(
+    actuals: ActualsArgument,
+    *,
+    input_format: TrackerOption = TrackerFormat.AUTO,
+    map_: MapOption = None,
+    asked: Asked,
+    profile: Path | None,
+    tz: CompareZoneOption = None,
+    now: NowOption = None,
+    out: Output,
+) -> None:
+    """Set the time really spent against the budget, per ISO week and per family.
+
+    Tags, projects and descriptions map to families by id, alias or label (case and accents
+    do not matter), or through --map. Time that maps to no family is shown as unmapped.
+
+    Examples:
+
+    \b
+      timew export | smtime compare - --input-format timewarrior
+      smtime compare toggl.csv --map "Newsletter=blogging" --hypothesis mid
+      smtime compare frames.json --format json | jq .summary
+    """
+    zone = request.parse_zone(tz)
+    moment = request.parse_moment(now, zone)
+    answer = request.compared(
+        asked,
+        actuals,
+        input_format=input_format,
+        mapping=map_ or (),
+        zone=zone,
+        now=moment,
+        catalogue=out.catalogue,
+        profile=profile,
+        lang=out.lang,
+    )
+    renderers.write("compare", out.format, answer, out.output)
+
+
+@output_options()
+def breakdown_command(*, task: TaskOption, driver: DriverOption = None, out: Output) -> None:
+    """Show one family: its actions, its hours under each hypothesis, its share of the total.
+
+    Example: smtime breakdown --task blogging
+    """
+    answer = request.broken_down(task, driver or (), catalogue=out.catalogue, lang=out.lang)
+    renderers.write("breakdown", out.format, answer, out.output)
+
+
+@output_options(BATCH_FORMAT)
+def batch_command(
+    profiles: ProfilesArgument,
+    *,
+    input_format: ProfilesFormatOption = InputFormat.AUTO,
+    fmt: str,
+    jobs: JobsOption = None,
+    out: Output,
+) -> None:
+    """Estimate a whole portfolio: one estimate per profile, streamed in one pass.
+
+    A bad profile is reported on stderr with its line, the others are still estimated, and the
+    exit code is then 65. A progress bar shows on stderr when it is a terminal. A large file
+    of JSON Lines is estimated by one process per processor (--jobs).
+
+    Examples:
+
+    \b
+      smtime batch clients.jsonl > estimates.jsonl
+      smtime batch clients.csv --format csv --output estimates.csv
+      smtime batch portfolio.yaml | jq -c '{profile, total: .total.hours}'
+      smtime batch big.jsonl --jobs 1 --output estimates.jsonl
+    """
+    from smtime.batch import run_file
+
+    bad = run_file(
+        profiles,
+        input_format=input_format,
+        output_format=out.format,
+        jobs=jobs,
+        catalogue=out.catalogue,
+        lang=out.lang,
+        output=out.output,
+    )
+    if bad:
+        raise typer.Exit(int(ExitCode.DATA_ERROR))
+
+
+def catalogue_validate_command(
+    path: CatalogueArgument = None, catalogue: CatalogueOption = None
+) -> None:
+    """Check a catalogue: list every problem with its line, or say that it is valid.
+
+    Example: smtime catalogue validate my-catalogue.yaml
+    """
+    sys.stdout.write(request.catalogue_summary(path or catalogue) + "\n")
+
+
+def profile_init_command(output: OutputOption = None) -> None:
+    """Write a commented starter profile to stdout or to a file.
+
+    Example: smtime profile init --output acme.yaml
+    """
+    renderers.emit_text(request.starter_profile(output), output)
+
+
+def profile_validate_command(path: ProfileArgument) -> None:
+    """Check a profile and the names it uses against its catalogue.
+
+    Example: smtime profile validate acme.yaml
+    """
+    sys.stdout.write(request.profile_summary(path) + "\n")

@@ -1,0 +1,551 @@
+"""Every option of the command line, declared once, and the two groups commands share.
+
+``@scenario_options(...)`` puts the scenario options (``--hypothesis`` … ``--currency``, with
+``--profile``) in place of a command's ``asked`` parameter and hands the command one
+``smtime.options.Asked`` and the profile's path; ``@output_options(...)`` puts ``--catalogue``,
+``--format``, ``--lang`` and ``--output`` in place of its ``out`` parameter and hands it one
+``Output``. Typer reads the command's ``__signature__`` and ``__annotations__``, so help,
+names and defaults are those declared here, in the order of the command's own signature.
+"""
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NamedTuple
+
+import typer
+
+from smtime import __version__, actuals, batch
+from smtime.cli.renderers import PROG, DataFormat, HledgerUnit, PlanFormat
+from smtime.domain import Hypothesis, Period
+from smtime.i18n import Language
+from smtime.options import Asked
+
+SCENARIO = "Scenario"
+MONEY = "Period, staff and cost"
+OUTPUT = "Output"
+
+
+class Declared(NamedTuple):
+    """One option of a shared group: its parameter name, its Typer annotation, its default."""
+
+    name: str
+    annotation: Any
+    default: Any = None
+
+
+CatalogueOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        "-c",
+        help="Catalogue file (YAML) [default: the profile's, else $SMTIME_CATALOGUE, "
+        "else the bundled one].",
+        show_default=False,
+    ),
+]
+LangOption = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        help="Language of labels and headers [default: the profile's, else from "
+        "LC_ALL/LC_MESSAGES/LANG, else en].",
+        case_sensitive=False,
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+
+
+def show_version(value: bool) -> None:
+    """Print the version and end the run (the eager callback of --version)."""
+    if value:
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        raise typer.Exit()
+
+
+VersionOption = Annotated[
+    bool,
+    typer.Option(
+        "--version", "-V", help="Show the version and exit.", callback=show_version, is_eager=True
+    ),
+]
+
+DATA_FORMAT = Declared(
+    "fmt",
+    Annotated[
+        DataFormat,
+        typer.Option(
+            "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel=OUTPUT
+        ),
+    ],
+    DataFormat.TABLE,
+)
+PLAN_FORMAT = Declared(
+    "fmt",
+    Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel=OUTPUT
+        ),
+    ],
+    PlanFormat.TABLE,
+)
+BATCH_FORMAT = Declared(
+    "fmt",
+    Annotated[
+        batch.OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: one estimate object per line; csv: the estimate rows of every profile.",
+            case_sensitive=False,
+            rich_help_panel=OUTPUT,
+        ),
+    ],
+    batch.OutputFormat.JSONL,
+)
+
+# The scenario options, in their order on every command; the first of each pair is the field
+# of ``Asked`` (or ``profile``) the option fills.
+SCENARIO_OPTIONS: dict[str, Declared] = {
+    "hypothesis": Declared(
+        "hypothesis",
+        Annotated[
+            Hypothesis | None,
+            typer.Option(
+                "--hypothesis",
+                "-H",
+                help="low (small organisation that must be present), high (effective "
+                "social-media flow) or mid (halfway). Without it: the low–high range.",
+                case_sensitive=False,
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "level": Declared(
+        "level",
+        Annotated[
+            float | None,
+            typer.Option(
+                "--level",
+                help="A level between 0 (low) and 1 (high), instead of --hypothesis.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "sets": Declared(
+        "set_",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--set",
+                "-s",
+                metavar="FAMILY=VALUE",
+                help="One family's level: low, mid, high, 0 to 1, or weekly hours such as 1.5h. "
+                "Repeatable.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "only": Declared(
+        "only",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--only",
+                metavar="ID,ID",
+                help="Keep only these families.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "exclude": Declared(
+        "exclude",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--exclude",
+                metavar="ID,ID",
+                help="Leave these families out.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "drivers": Declared(
+        "driver",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--driver",
+                "-d",
+                metavar="NAME=QTY",
+                help="Quantity of a volume driver of the catalogue, such as networks=3. "
+                "Repeatable.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "contingency": Declared(
+        "contingency",
+        Annotated[
+            float | None,
+            typer.Option(
+                "--contingency",
+                metavar="PERCENT",
+                help="Add unplanned work as its own line: this percentage of the subtotal.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "profile": Declared(
+        "profile",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--profile",
+                "-p",
+                help="Client profile (YAML); options on the command line override it.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "period": Declared(
+        "period",
+        Annotated[
+            Period | None,
+            typer.Option(
+                "--period",
+                help="Period of the figures [default: week].",
+                case_sensitive=False,
+                show_default=False,
+                rich_help_panel=MONEY,
+            ),
+        ],
+    ),
+    "weeks_per_year": Declared(
+        "weeks_per_year",
+        Annotated[
+            float | None,
+            typer.Option(
+                "--weeks-per-year",
+                help="Working weeks in a year [default: 52; 47 leaves five weeks of leave].",
+                show_default=False,
+                rich_help_panel=MONEY,
+            ),
+        ],
+    ),
+    "full_time_hours": Declared(
+        "full_time_hours",
+        Annotated[
+            float | None,
+            typer.Option(
+                "--full-time-hours",
+                help="Weekly hours of one full-time person (1 to 168), for FTE [default: 35].",
+                show_default=False,
+                rich_help_panel=MONEY,
+            ),
+        ],
+    ),
+    "rate": Declared(
+        "rate",
+        Annotated[
+            float | None,
+            typer.Option(
+                "--rate",
+                metavar="AMOUNT",
+                help="Hourly rate, to show the cost of the period.",
+                show_default=False,
+                rich_help_panel=MONEY,
+            ),
+        ],
+    ),
+    "currency": Declared(
+        "currency",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--currency",
+                metavar="CODE",
+                help="ISO 4217 currency code of the rate [default: EUR].",
+                show_default=False,
+                rich_help_panel=MONEY,
+            ),
+        ],
+    ),
+}
+
+# What a command that sets no period, staff or cost takes (plan), and one that adds no
+# contingency either (compare).
+CHOICE = ("hypothesis", "level", "sets", "only", "exclude", "drivers")
+PLANNED = (*CHOICE, "contingency")
+
+# Options of single commands, declared here with the others.
+TaskOption = Annotated[
+    str,
+    typer.Option(
+        "--task",
+        "-t",
+        help="Family id, alias or label; case and accents do not matter (Stratégie = strategie).",
+        show_default=False,
+    ),
+]
+DriverOption = SCENARIO_OPTIONS["drivers"].annotation
+TitleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--title",
+        help="Title of the report [default: the profile's name, else a generic title].",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+DaysOption = Annotated[
+    str, typer.Option("--days", help="Working days: mon-fri, mon,wed,fri or 1-5.")
+]
+StartOption = Annotated[str, typer.Option("--start", help="Start of the daily window.")]
+EndOption = Annotated[str, typer.Option("--end", help="End of the daily window.")]
+MinBlockOption = Annotated[int, typer.Option("--min-block", help="Shortest block, in minutes.")]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="DATE",
+        help="ics, hledger: the plan starts in the week of this date (YYYY-MM-DD) "
+        "[default: next Monday].",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+PlanZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="ics: IANA time zone of the events [default: the system's].",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+HledgerUnitOption = Annotated[
+    HledgerUnit,
+    typer.Option(
+        "--hledger-unit",
+        help="hledger: plain hours (as timedot logs) or hours with the h unit (as timeclock).",
+        case_sensitive=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+AccountOption = Annotated[
+    str,
+    typer.Option(
+        "--account", help="hledger: parent account of the families.", rich_help_panel=OUTPUT
+    ),
+]
+ActualsArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Time-tracker export: timew export JSON, Toggl Track detailed CSV, watson log "
+        "--json, or a CSV with date,task,hours.",
+        show_default=False,
+    ),
+]
+TrackerOption = Annotated[
+    actuals.TrackerFormat,
+    typer.Option(
+        "--input-format",
+        "-i",
+        help="Format of ACTUALS [default: auto, from the content].",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        "-m",
+        metavar="TAG=FAMILY",
+        help="Count time logged under TAG (tag, project, task or description) as FAMILY. "
+        "Repeatable.",
+        show_default=False,
+    ),
+]
+CompareZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone that decides the ISO week of each entry [default: the system's].",
+        show_default=False,
+    ),
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        metavar="DATETIME",
+        help="Running intervals count up to this time (ISO 8601) [default: now].",
+        show_default=False,
+    ),
+]
+ProfilesArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="File of profiles: JSON Lines, CSV or YAML; - reads standard input.",
+        show_default=False,
+    ),
+]
+ProfilesFormatOption = Annotated[
+    batch.InputFormat,
+    typer.Option(
+        "--input-format",
+        "-i",
+        help="Format of PROFILES [default: auto: by suffix, else by content].",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help=(
+            "Processes that estimate JSON Lines from a file, in chunks of lines; the output"
+            " keeps the order of the profiles [default: every processor for a file of 1 MiB"
+            " or more on Linux, else 1]."
+        ),
+        show_default=False,
+    ),
+]
+CatalogueArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Catalogue to check [default: --catalogue, $SMTIME_CATALOGUE or the bundled one].",
+        show_default=False,
+    ),
+]
+ProfileArgument = Annotated[Path, typer.Argument(help="Profile to check.", show_default=False)]
+
+
+class Output(NamedTuple):
+    """The output group of a command line: catalogue, format, language and file to write."""
+
+    catalogue: Path | None
+    format: str
+    lang: str | None
+    output: Path | None
+
+
+Command = Callable[..., None]
+KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+def _grouped(
+    placeholder: str,
+    declared: list[Declared],
+    build: Callable[[dict[str, Any]], dict[str, Any]],
+    hidden: tuple[str, ...] = (),
+) -> Callable[[Command], Command]:
+    """A decorator that puts the options ``declared`` in place of the command's parameter
+    ``placeholder`` (and hides its parameters ``hidden``), then calls the command with
+    ``build(values of the options)``, which fills the placeholder and the hidden ones.
+
+    A command shows one of the options elsewhere by naming it as a parameter of its own: the
+    option takes that parameter's place (``batch`` shows ``--jobs`` before ``--catalogue``),
+    and its value reaches the command both as that parameter and in the group.
+    """
+
+    def option(d: Declared) -> inspect.Parameter:
+        return inspect.Parameter(d.name, KEYWORD, default=d.default, annotation=d.annotation)
+
+    def decorate(command: Command) -> Command:
+        own = {n: p for n, p in inspect.signature(command).parameters.items() if n not in hidden}
+        params: list[inspect.Parameter] = []
+        for param in own.values():
+            if param.name == placeholder:
+                params += [option(d) for d in declared if d.name not in own]
+            elif any(d.name == param.name for d in declared):
+                params += [option(d) for d in declared if d.name == param.name]
+            else:
+                params.append(param.replace(kind=KEYWORD))
+        names = [d.name for d in declared]
+        placed = [name for name in names if name in own]
+
+        @functools.wraps(command)
+        def run(**given: Any) -> None:
+            group = {name: given[name] for name in names}
+            kept = {k: v for k, v in given.items() if k not in names or k in placed}
+            command(**kept, **build(group))
+
+        run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        return run
+
+    return decorate
+
+
+def scenario_options(*fields: str) -> Callable[[Command], Command]:
+    """Put the scenario options ``fields`` (default: all), with ``--profile``, in place of the
+    command's ``asked`` parameter; the command receives ``asked`` (an ``Asked``, checked) and
+    ``profile`` (a path or None)."""
+    chosen = [d for f, d in SCENARIO_OPTIONS.items() if not fields or f in fields or f == "profile"]
+    fields_of = {d.name: f for f, d in SCENARIO_OPTIONS.items()}
+
+    def build(values: dict[str, Any]) -> dict[str, Any]:
+        profile = values.pop("profile")
+        given = {fields_of[name]: value for name, value in values.items()}
+        for repeated in ("sets", "only", "exclude", "drivers"):
+            if repeated in given:
+                given[repeated] = tuple(given[repeated] or ())
+        from smtime.request import checked
+
+        return {"asked": checked(Asked(**given)), "profile": profile}
+
+    return _grouped("asked", chosen, build, hidden=("profile",))
+
+
+def output_options(fmt: Declared | None = DATA_FORMAT) -> Callable[[Command], Command]:
+    """Put ``--catalogue``, ``--format`` (``fmt``; None: no choice of format), ``--lang`` and
+    ``--output`` in place of the command's ``out`` parameter; it receives one ``Output``."""
+    declared = [
+        Declared("catalogue", CatalogueOption),
+        *([fmt] if fmt is not None else []),
+        Declared("lang", LangOption),
+        Declared("output", OutputOption),
+    ]
+
+    def build(values: dict[str, Any]) -> dict[str, Any]:
+        lang = values["lang"]
+        chosen = values.get("fmt")
+        return {
+            "out": Output(
+                catalogue=values["catalogue"],
+                format="" if chosen is None else str(chosen),
+                lang=None if lang is None else str(lang),
+                output=values["output"],
+            )
+        }
+
+    return _grouped("out", declared, build)

@@ -1,0 +1,280 @@
+"""Which renderer writes which view in which format: one table, and the writing of the result.
+
+``WRITERS[(view, format)]`` takes what ``smtime.request`` computed for the view (a listing,
+an estimate, a plan, a comparison, a breakdown) and returns the text to write, or a rich
+renderable for the ``table`` format, drawn on the terminal or written as plain text. Each
+writer imports its renderer when called, so that start-up does not grow with the formats.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from smtime import request
+
+PROG = "smtime"
+
+
+class DataFormat(StrEnum):
+    """Output formats of the data commands (tasks, estimate, compare, breakdown)."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class PlanFormat(StrEnum):
+    """Output formats of ``plan``."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    ICS = "ics"
+    HLEDGER = "hledger"
+
+
+class HledgerUnit(StrEnum):
+    """How hledger amounts are written."""
+
+    NONE = "none"
+    H = "h"
+
+
+# A writer returns the text to write, or a rich renderable for the table format.
+Writer = Callable[[Any], Any]
+
+
+def _tasks_table(listing: request.Listing) -> Any:
+    from smtime.render import table
+
+    return table.tasks_table(listing.inputs.catalogue, listing.language)
+
+
+def _tasks_json(listing: request.Listing) -> str:
+    from smtime.render.json import dumps, tasks_data
+
+    return dumps(tasks_data(listing.inputs.catalogue, listing.language))
+
+
+def _tasks_csv(listing: request.Listing) -> str:
+    from smtime.render.csv import tasks_csv
+    from smtime.render.json import tasks_data
+
+    return tasks_csv(tasks_data(listing.inputs.catalogue, listing.language))
+
+
+def _tasks_markdown(listing: request.Listing) -> str:
+    from smtime.render.json import tasks_data
+    from smtime.render.markdown import tasks_markdown
+
+    return tasks_markdown(tasks_data(listing.inputs.catalogue, listing.language), listing.language)
+
+
+def _estimate_table(answer: request.Estimated) -> Any:
+    from smtime.render import table
+
+    return table.estimate_table(
+        answer.result, answer.catalogue, answer.language, answer.assumptions
+    )
+
+
+def _estimate_json(answer: request.Estimated) -> str:
+    from smtime.render.json import dumps, estimate_data
+
+    data = estimate_data(answer.result, answer.language, answer.assumptions, answer.catalogue)
+    return dumps(data)
+
+
+def _estimate_csv(answer: request.Estimated) -> str:
+    from smtime.render.csv import estimate_csv
+
+    return estimate_csv(answer.result, answer.assumptions, answer.language)
+
+
+def _estimate_markdown(answer: request.Estimated) -> str:
+    from smtime.render.markdown import estimate_markdown
+
+    return estimate_markdown(answer.result, answer.assumptions, answer.catalogue, answer.language)
+
+
+def _report_html(answer: request.Estimated) -> str:
+    from smtime.render.report import report_html
+
+    return report_html(
+        answer.result, answer.assumptions, answer.catalogue, answer.language, title=answer.title
+    )
+
+
+def _chosen(scenario: Any) -> dict[str, Any]:
+    """The hypothesis and level a JSON view names (plan, compare)."""
+    return {
+        "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
+        "level": scenario.level,
+    }
+
+
+def _plan_table(answer: request.Planned) -> Any:
+    from smtime.render.plan import plan_table
+
+    return plan_table(answer.plan, answer.language)
+
+
+def _plan_json(answer: request.Planned) -> str:
+    from smtime.render.json import dumps
+    from smtime.render.plan import plan_data
+
+    return dumps(plan_data(answer.plan, answer.language, _chosen(answer.scenario)))
+
+
+def _plan_markdown(answer: request.Planned) -> str:
+    from smtime.render.plan import plan_markdown
+
+    return plan_markdown(answer.plan, answer.language)
+
+
+def _plan_ics(answer: request.Planned) -> str:
+    from smtime.render.ics import plan_ics
+    from smtime.request import next_monday
+
+    assert answer.zone is not None
+    start = answer.start or next_monday()
+    return plan_ics(
+        answer.plan, lang=answer.language, start=start, zone=answer.zone, name=answer.name
+    )
+
+
+def _plan_hledger(answer: request.Planned) -> str:
+    from smtime.render.hledger import plan_hledger
+
+    return plan_hledger(
+        answer.plan,
+        lang=answer.language,
+        account=answer.account,
+        unit=answer.unit,
+        start=answer.start,
+        name=answer.name,
+    )
+
+
+def _warned(writer: Writer) -> Writer:
+    """``writer``, after a warning on stderr when the plan could not hold every hour (the
+    table and JSON show it themselves)."""
+
+    def write(answer: request.Planned) -> Any:
+        from smtime.render.plan import warning
+
+        note = warning(answer.plan, answer.language)
+        if note:
+            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        return writer(answer)
+
+    return write
+
+
+def _compare_table(answer: request.Compared) -> Any:
+    from smtime.render import compare
+
+    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    return compare.compare_table(answer.comparison, labels, answer.language)
+
+
+def _compare_json(answer: request.Compared) -> str:
+    from smtime.render import compare
+    from smtime.render.json import dumps
+
+    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    return dumps(compare.compare_data(answer.comparison, labels, _chosen(answer.scenario)))
+
+
+def _compare_csv(answer: request.Compared) -> str:
+    from smtime.render import compare
+
+    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    return compare.compare_csv(answer.comparison, labels)
+
+
+def _compare_markdown(answer: request.Compared) -> str:
+    from smtime.render import compare
+
+    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    return compare.compare_markdown(answer.comparison, labels, answer.language)
+
+
+def _breakdown_table(answer: request.BrokenDown) -> Any:
+    from smtime.render import table
+
+    return table.breakdown_table(answer.result, answer.language)
+
+
+def _breakdown_json(answer: request.BrokenDown) -> str:
+    from smtime.render.json import breakdown_data, dumps
+
+    return dumps(breakdown_data(answer.result, answer.language))
+
+
+def _breakdown_csv(answer: request.BrokenDown) -> str:
+    from smtime.render.csv import breakdown_csv
+
+    return breakdown_csv(answer.result, answer.language)
+
+
+def _breakdown_markdown(answer: request.BrokenDown) -> str:
+    from smtime.render.markdown import breakdown_markdown
+
+    return breakdown_markdown(answer.result, answer.language)
+
+
+WRITERS: dict[tuple[str, str], Writer] = {
+    ("tasks", "table"): _tasks_table,
+    ("tasks", "json"): _tasks_json,
+    ("tasks", "csv"): _tasks_csv,
+    ("tasks", "markdown"): _tasks_markdown,
+    ("estimate", "table"): _estimate_table,
+    ("estimate", "json"): _estimate_json,
+    ("estimate", "csv"): _estimate_csv,
+    ("estimate", "markdown"): _estimate_markdown,
+    ("report", "html"): _report_html,
+    ("plan", "table"): _plan_table,
+    ("plan", "json"): _plan_json,
+    ("plan", "markdown"): _warned(_plan_markdown),
+    ("plan", "ics"): _warned(_plan_ics),
+    ("plan", "hledger"): _warned(_plan_hledger),
+    ("compare", "table"): _compare_table,
+    ("compare", "json"): _compare_json,
+    ("compare", "csv"): _compare_csv,
+    ("compare", "markdown"): _compare_markdown,
+    ("breakdown", "table"): _breakdown_table,
+    ("breakdown", "json"): _breakdown_json,
+    ("breakdown", "csv"): _breakdown_csv,
+    ("breakdown", "markdown"): _breakdown_markdown,
+}
+
+
+def write(view: str, fmt: str, answer: Any, output: Path | None) -> None:
+    """Render ``answer`` as ``view`` in ``fmt`` and write it: a table on the terminal (or as
+    plain text to ``output``), text to stdout or atomically to ``output``, never over one of
+    the files the answer was read from."""
+    shown = WRITERS[(view, fmt)](answer)
+    if isinstance(shown, str):
+        emit_text(shown, output, answer.paths())
+        return
+    from smtime.render import table
+
+    if output is None:
+        table.render(shown)
+    else:
+        emit_text(table.to_text(shown), output, answer.paths())
+
+
+def emit_text(text: str, output: Path | None, inputs: list[Path] | None = None) -> None:
+    """Write ``text`` to stdout or atomically to ``output``, never over one of ``inputs``."""
+    import smtime.output
+
+    smtime.output.emit(text, output, inputs=inputs or [])

@@ -1,0 +1,413 @@
+"""What a command was asked: its files, scenario, assumptions and language.
+
+A command names a catalogue (or leaves it to the profile, ``$SMTIME_CATALOGUE`` or the bundled
+one), maybe a profile, scenario options and a language. This module reads those files,
+combines them with the options into a scenario, and computes what each command shows: an
+estimate, a plan, a comparison, a breakdown. It knows nothing of the command line's framework,
+so a script can call it as the CLI does::
+
+    from smtime import request
+    from smtime.options import Asked
+
+    answer = request.estimated(Asked(level=0.5), profile=Path("acme.yaml"))
+    answer.result.total.hours
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import smtime.core
+import smtime.options
+from smtime.errors import UsageError
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from smtime.compare import Comparison
+    from smtime.domain import Assumptions, Breakdown, Catalogue, Estimate, Scenario
+    from smtime.options import Asked, Combined
+    from smtime.plan import Plan, Window
+    from smtime.profile import LoadedProfile
+
+STDIN = "-"
+
+
+class Inputs(NamedTuple):
+    """The files a command reads: its catalogue and, when given, a profile."""
+
+    catalogue: Catalogue
+    catalogue_path: Path | None
+    profile: LoadedProfile | None
+
+    def paths(self) -> list[Path]:
+        """The files read, which an output file must never replace."""
+        found = [] if self.catalogue_path is None else [self.catalogue_path]
+        return found + ([self.profile.path] if self.profile else [])
+
+    def profile_name(self) -> str | None:
+        """The profile's name, when a profile was read and names its client."""
+        return self.profile.profile.name if self.profile else None
+
+
+def catalogue_path(given: Path | None, profile: LoadedProfile | None = None) -> Path | None:
+    """--catalogue, else the profile's catalogue, else $SMTIME_CATALOGUE, else bundled (None)."""
+    from smtime.catalogue import chosen_path
+
+    if given is None and profile is not None:
+        given = profile.catalogue_path()
+    return chosen_path(given)
+
+
+def read(catalogue: Path | None = None, profile: Path | None = None) -> Inputs:
+    """Read the profile (when given), then the catalogue it leads to (see ``catalogue_path``)."""
+    import smtime.catalogue
+
+    loaded = None
+    if profile is not None:
+        import smtime.profile  # after smtime.catalogue: ``smtime`` is bound either way
+
+        loaded = smtime.profile.load(profile)
+    path = catalogue_path(catalogue, loaded)
+    found = smtime.catalogue.load(path)
+    return Inputs(found, path or smtime.catalogue.bundled_path(), loaded)
+
+
+def language(given: str | None, fallback: str | None = None) -> str:
+    """The language asked for, else ``fallback`` (a profile's), else the locale's, else en."""
+    if given is not None:
+        return str(given)
+    from smtime.i18n import default_language
+
+    return fallback or default_language().value
+
+
+def checked(asked: Asked) -> Asked:
+    """``asked``, once the values that need no file are checked, so that a bad option is a
+    usage error even when the catalogue is missing too."""
+    return smtime.options.check_asked(asked)
+
+
+def combined(inputs: Inputs, asked: Asked) -> Combined:
+    """The scenario from the options and the profile, with the profile's names checked."""
+    profile = inputs.profile
+    if profile is not None:
+        from smtime.profile import check_names
+
+        check_names(profile, inputs.catalogue)
+    return smtime.options.combine(asked, profile.profile if profile else None)
+
+
+class Request(NamedTuple):
+    """What a scenario command works from: its files, the combined scenario, the language."""
+
+    inputs: Inputs
+    combined: Combined
+    language: str
+
+
+def prepare(
+    asked: Asked,
+    *,
+    catalogue: Path | None = None,
+    profile: Path | None = None,
+    lang: str | None = None,
+) -> Request:
+    """Read the catalogue and profile, combine them with ``asked``, pick the language."""
+    inputs = read(catalogue, profile)
+    scenario = combined(inputs, asked)
+    return Request(inputs, scenario, language(lang, scenario.lang))
+
+
+def estimate(inputs: Inputs, scenario: Scenario) -> Estimate:
+    """The estimate of ``scenario`` on the catalogue of ``inputs``."""
+    return smtime.core.estimate(catalogue=inputs.catalogue, scenario=scenario)
+
+
+class Listing(NamedTuple):
+    """A catalogue to list (``tasks``), in a language."""
+
+    inputs: Inputs
+    language: str
+
+    def paths(self) -> list[Path]:
+        return self.inputs.paths()
+
+
+def listing(catalogue: Path | None = None, lang: str | None = None) -> Listing:
+    """The catalogue's families, to list in ``lang`` (else the locale's language)."""
+    inputs = read(catalogue)
+    return Listing(inputs, language(lang))
+
+
+class Estimated(NamedTuple):
+    """An estimate with what shows it: its request and a title (``estimate``, ``report``)."""
+
+    request: Request
+    result: Estimate
+    title: str | None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.request.inputs.catalogue
+
+    @property
+    def assumptions(self) -> Assumptions:
+        return self.request.combined.assumptions
+
+    @property
+    def language(self) -> str:
+        return self.request.language
+
+    def paths(self) -> list[Path]:
+        return self.request.inputs.paths()
+
+
+def estimated(
+    asked: Asked,
+    *,
+    catalogue: Path | None = None,
+    profile: Path | None = None,
+    lang: str | None = None,
+    title: str | None = None,
+) -> Estimated:
+    """Estimate the scenario asked for; the title is ``title``, else the profile's name."""
+    request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
+    result = estimate(request.inputs, request.combined.scenario)
+    return Estimated(request, result, title or request.inputs.profile_name())
+
+
+def parse_window(days: str, start: str, end: str, min_block: int) -> Window:
+    """The weekly window a plan fills, from its text (``mon-fri``, ``09:00``), checked."""
+    from smtime import plan
+
+    return plan.Window(
+        days=plan.parse_days(days),
+        start=plan.parse_clock(start),
+        end=plan.parse_clock(end),
+        min_block=min_block,
+    ).checked()
+
+
+def parse_date(text: str) -> date:
+    """A date written YYYY-MM-DD (--from)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--from: {text!r} is not a date such as 2027-01-04") from None
+
+
+def next_monday(today: date | None = None) -> date:
+    """The Monday after ``today`` (default: the real today): where a calendar starts."""
+    from datetime import date, timedelta
+
+    today = today or date.today()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def parse_zone(name: str | None) -> str:
+    """An IANA time zone name: the one given (checked), else the system's."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name is None:
+        try:
+            import tzlocal
+
+            name = str(tzlocal.get_localzone_name() or "UTC")
+        except Exception:  # no way to tell the system's zone: say so in UTC
+            name = "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--tz: {name!r} is not an IANA time zone such as Europe/Paris") from None
+    return name
+
+
+def parse_moment(now: str | None, zone: str) -> datetime:
+    """The time up to which running intervals count: ``now`` (ISO 8601, in ``zone`` when it
+    names none), else the present."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    where = ZoneInfo(zone)
+    if now is None:
+        return datetime.now(tz=where)
+    try:
+        found = datetime.fromisoformat(now)
+    except ValueError:
+        raise UsageError(
+            f"--now: {now!r} is not a date and time such as 2026-11-30T18:00"
+        ) from None
+    return found if found.tzinfo else found.replace(tzinfo=where)
+
+
+def planned_scenario(scenario: Scenario) -> Scenario:
+    """The scenario a plan is made for: the low hypothesis when none was chosen."""
+    if scenario.default is not None:
+        return scenario
+    from smtime.domain import Choice, Hypothesis
+
+    return scenario._replace(default=Choice.of(hypothesis=Hypothesis.LOW))
+
+
+class Planned(NamedTuple):
+    """A weekly plan with what its formats need (the calendar's start and zone, hledger's
+    account and unit)."""
+
+    request: Request
+    plan: Plan
+    scenario: Scenario
+    name: str
+    start: date | None
+    zone: str | None
+    account: str
+    unit: str | None
+
+    @property
+    def language(self) -> str:
+        return self.request.language
+
+    def paths(self) -> list[Path]:
+        return self.request.inputs.paths()
+
+
+def planned(
+    asked: Asked,
+    window: Window,
+    *,
+    start: date | None = None,
+    zone: str | None = None,
+    account: str = "social-media",
+    unit: str | None = None,
+    catalogue: Path | None = None,
+    profile: Path | None = None,
+    lang: str | None = None,
+) -> Planned:
+    """Estimate the scenario asked for (low when none) and lay it out in ``window``."""
+    from smtime import plan
+    from smtime.i18n import word
+
+    request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
+    scenario = planned_scenario(request.combined.scenario)
+    result = estimate(request.inputs, scenario)
+    unplanned = {code: word("contingency", code) for code in ("fr", "en", "es")}
+    timetable = plan.make_plan(plan.lines_of(result, unplanned), window)
+    name = request.inputs.profile_name() or "smtime"
+    return Planned(request, timetable, scenario, name, start, zone, account, unit)
+
+
+class Compared(NamedTuple):
+    """Time really spent set against the estimate, and the tracker file it was read from."""
+
+    request: Request
+    comparison: Comparison
+    scenario: Scenario
+    source: Path | None
+
+    @property
+    def language(self) -> str:
+        return self.request.language
+
+    def paths(self) -> list[Path]:
+        return self.request.inputs.paths() + ([] if self.source is None else [self.source])
+
+
+def compared(
+    asked: Asked,
+    actuals: Path,
+    *,
+    input_format: str = "auto",
+    mapping: Sequence[str] = (),
+    zone: str,
+    now: datetime,
+    catalogue: Path | None = None,
+    profile: Path | None = None,
+    lang: str | None = None,
+) -> Compared:
+    """Read a time-tracker export (``-``: standard input) and compare it, per ISO week of
+    ``zone``, with the estimate of the scenario asked for (without contingency).
+    ``mapping`` holds ``TAG=FAMILY`` items."""
+    from zoneinfo import ZoneInfo
+
+    import smtime.actuals
+    from smtime.compare import compare
+    from smtime.files import decode, read_bytes
+
+    tags = dict(smtime.options.pairs(mapping, "--map"))
+    request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
+    stdin = str(actuals) == STDIN
+    name = "<stdin>" if stdin else str(actuals)
+    text = decode(sys.stdin.buffer.read() if stdin else read_bytes(actuals), name)
+    tracker = smtime.actuals.TrackerFormat(input_format)
+    entries = smtime.actuals.read(text, tracker, name, now=now)
+    scenario = request.combined.scenario._replace(contingency=None)
+    result = estimate(request.inputs, scenario)
+    comparison = compare(
+        entries,
+        estimate=result,
+        catalogue=request.inputs.catalogue,
+        mapping=tags,
+        zone=ZoneInfo(zone),
+    )
+    return Compared(request, comparison, scenario, None if stdin else actuals)
+
+
+class BrokenDown(NamedTuple):
+    """One family's breakdown, in a language."""
+
+    inputs: Inputs
+    result: Breakdown
+    language: str
+
+    def paths(self) -> list[Path]:
+        return self.inputs.paths()
+
+
+def broken_down(
+    task: str,
+    drivers: Sequence[str] = (),
+    *,
+    catalogue: Path | None = None,
+    lang: str | None = None,
+) -> BrokenDown:
+    """The family ``task`` names (id, alias or label): its actions and hours under each
+    hypothesis with the quantities of ``drivers`` (``NAME=QTY`` items)."""
+    quantities = {
+        n: smtime.options.quantity(n, v) for n, v in smtime.options.pairs(drivers, "--driver")
+    }
+    inputs = read(catalogue)
+    family = smtime.core.find_family(inputs.catalogue, task)
+    result = smtime.core.breakdown(catalogue=inputs.catalogue, family=family, drivers=quantities)
+    return BrokenDown(inputs, result, language(lang))
+
+
+def catalogue_summary(catalogue: Path | None = None) -> str:
+    """Check a catalogue and say so in one line: its file, families and weekly hours."""
+    inputs = read(catalogue)
+    found = inputs.catalogue
+    from smtime.domain import catalogue_range, default_quantities
+
+    low, high, _ = catalogue_range(found, default_quantities(found))
+    count = len(found.families)
+    return (
+        f"{inputs.catalogue_path}: valid ({count} famil{'ies' if count != 1 else 'y'}, "
+        f"{low:g}–{high:g} hours a week)"
+    )
+
+
+def profile_summary(profile: Path) -> str:
+    """Check a profile and the names it uses against its catalogue; say so in one line."""
+    combined(read(None, profile), smtime.options.Asked())
+    return f"{profile}: valid"
+
+
+def starter_profile(target: Path | None = None) -> str:
+    """A commented starter profile, naming the file it is written to (else acme.yaml)."""
+    from smtime.profile import STARTER
+
+    return STARTER.format(filename=target.name if target is not None else "acme.yaml")
