@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from smtime import batch as batches
+from smtime.batch import workers
 from tests.conftest import MINIMAL, Run, conforming
 
 Smtime = Callable[..., Run]
@@ -233,22 +234,16 @@ MIXED = "".join(
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of 4 lines, so that a small file makes several, with workers on any machine."""
-    monkeypatch.setattr(batches, "CHUNK", 4)
-    monkeypatch.setattr(batches, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(workers, "CHUNK", 4)
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 2)
 
 
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.skipif(not workers.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-@pytest.mark.parametrize("slot", [batches.SLOT_SIZE, 3000])
-def test_several_processes_write_what_one_writes(
-    smtime: Smtime, tmp_path: Path, fmt: str, slot: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_several_processes_write_what_one_writes(smtime: Smtime, tmp_path: Path, fmt: str) -> None:
     """With --jobs 2 the output, the problems (in the order of the lines) and the exit code are
-    those of --jobs 1, to the character; whether a chunk's output is handed over in shared
-    memory or, too large for its slot there, through the result pipe (a slot of 3000 bytes
-    takes some of these chunks, not all)."""
-    monkeypatch.setattr(batches, "SLOT_SIZE", slot)
+    those of --jobs 1, to the character."""
     path = tmp_path / "mixed.jsonl"
     path.write_text(MIXED)
     one = smtime("batch", str(path), "--format", fmt, "--jobs", "1")
@@ -266,17 +261,17 @@ def test_several_processes_write_what_one_writes(
 def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The number of workers of each pool the batches start."""
     jobs_started: list[int] = []
-    workers = batches.workers
+    pool = workers.workers
 
     def counted(jobs: int, *args: Any) -> Any:
         jobs_started.append(jobs)
-        return workers(jobs, *args)
+        return pool(jobs, *args)
 
-    monkeypatch.setattr(batches, "workers", counted)
+    monkeypatch.setattr(workers, "workers", counted)
     return jobs_started
 
 
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.skipif(not workers.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
 def test_large_files_use_every_processor_by_default(
     smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[int]
@@ -293,49 +288,48 @@ def test_large_files_use_every_processor_by_default(
     assert parallel.stdout == smtime("batch", str(path), "--jobs", "1").stdout
 
 
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
-def test_a_catalogue_that_cannot_be_read_stops_the_batch_as_with_one_process(
-    smtime: Smtime, tmp_path: Path
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_catalogue_that_cannot_be_read_is_reported_on_its_line(
+    smtime: Smtime, tmp_path: Path, jobs: str
 ) -> None:
-    """A profile naming a catalogue that is not valid stops the batch where one process stops
-    it: same records written before it, same message, same exit code."""
+    """A profile naming a catalogue that is not valid is reported on its line, with the batch
+    file's line number, and the profiles after it are still estimated (and written with -o)."""
     (tmp_path / "broken.yaml").write_text("families: [\n")
     path = tmp_path / "stop.jsonl"
     good = '{"name": "ok", "hypothesis": "mid"}\n'
     path.write_text(good * 9 + '{"name": "x", "catalogue": "broken.yaml"}\n' + good * 9)
-    one = smtime("batch", str(path), "--jobs", "1")
-    two = smtime("batch", str(path), "--jobs", "2")
-    assert one.exit_code == two.exit_code == 65
-    assert two.stdout == one.stdout
-    assert len(lines(two.stdout)) == 9
-    assert two.stderr == one.stderr
-    assert "broken.yaml" in two.stderr
+    target = tmp_path / "out.jsonl"
+    run = smtime("batch", str(path), "--jobs", jobs, "-o", str(target))
+    assert run.exit_code == 65
+    assert len(lines(target.read_text())) == 18
+    assert run.stderr.startswith(f"{path}:10: profile 'x': catalogue: ")
+    assert "broken.yaml:2:1: YAML syntax error" in run.stderr
 
 
-def _dying_work(name: str, start: int, lines: list[str], slot: int) -> Any:
+def _dying_work(chunk: list[Any]) -> Any:
     import os
 
-    if start > 8:
+    if chunk[0].number > 8:
         os._exit(1)  # a worker killed in the middle of the batch
-    return WORK(name, start, lines, slot)
+    return WORK(chunk)
 
 
-WORK = batches._work
+WORK = workers._work
 
 
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+@pytest.mark.skipif(not workers.can_fork(), reason="several processes only where they fork")
 @pytest.mark.usefixtures("small_chunks")
 def test_a_worker_that_dies_leaves_its_chunks_to_the_main_process(
     smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Nothing is lost or reordered when a worker process dies: what it did not finish is
     estimated by the main process."""
-    monkeypatch.setattr(batches, "_work", _dying_work)
+    monkeypatch.setattr(workers, "_work", _dying_work)
     path = tmp_path / "mixed.jsonl"
     path.write_text(MIXED)
     two = smtime("batch", str(path), "--jobs", "2")
-    monkeypatch.setattr(batches, "_work", WORK)
+    monkeypatch.setattr(workers, "_work", WORK)
     one = smtime("batch", str(path), "--jobs", "1")
     assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
 
@@ -348,38 +342,31 @@ def test_jobs_must_be_at_least_1(smtime: Smtime, tmp_path: Path) -> None:
     assert "--jobs" in run.stderr
 
 
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
+def test_jobs_are_bounded(smtime: Smtime, tmp_path: Path) -> None:
+    """More than 4 processes per processor is a usage error (it used to fork until the
+    system refused, exit 70)."""
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"name": "a"}\n')
+    limit = workers.JOBS_PER_CPU * workers.usable_cpus()
+    run = smtime("batch", str(path), "--jobs", "1000000")
+    assert run.exit_code == 2
+    assert run.stderr == (
+        f"smtime: --jobs: 1000000 is out of bounds: from 1 to {limit} "
+        "(4 times the processors here)\n"
+    )
+    assert smtime("batch", str(path), "--jobs", str(limit)).exit_code == 0
+
+
 @pytest.mark.usefixtures("small_chunks")
-@pytest.mark.parametrize("before", [20, 0])
-def test_a_file_that_is_not_utf8_stops_where_it_stops_with_one_process(
-    smtime: Smtime, tmp_path: Path, before: int
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_line_that_is_not_utf8_is_reported_with_its_number(
+    smtime: Smtime, tmp_path: Path, jobs: str
 ) -> None:
-    """A byte that is not UTF-8, far into the file or among the first lines (estimated before
-    the workers start): the profiles read before it are estimated and written, then the file
-    is refused, with one process or several alike."""
+    """A line that is not UTF-8 is reported with its number; the others are estimated."""
     path = tmp_path / "bad-byte.jsonl"
-    path.write_bytes(MIXED.encode() * before + b'{"name": "\xff"}\n' + MIXED.encode())
-    one = smtime("batch", str(path), "--jobs", "1")
-    two = smtime("batch", str(path), "--jobs", "2")
-    assert "not UTF-8" in two.stderr
-    # what was read before it: the whole file but its last block, or nothing
-    assert (len(lines(two.stdout)) > 4 * 7) == (before > 0)
-    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
-
-
-@pytest.mark.skipif(not batches.can_fork(), reason="several processes only where they fork")
-@pytest.mark.usefixtures("small_chunks")
-def test_a_file_of_a_few_lines_is_done_before_any_worker_starts(
-    smtime: Smtime, tmp_path: Path, started: list[int]
-) -> None:
-    """The first two chunks' worth of lines are estimated in the main process, before the
-    workers are forked (they inherit what it worked out): a file shorter than that starts
-    none, and its output is that of one process."""
-    path = tmp_path / "few.jsonl"
-    for count, forks in [(2 * batches.CHUNK - 1, []), (2 * batches.CHUNK + 1, [2])]:
-        path.write_text("".join(MIXED.splitlines(keepends=True)[:count]))
-        started.clear()
-        two = smtime("batch", str(path), "--jobs", "2")
-        assert started == forks
-        one = smtime("batch", str(path), "--jobs", "1")
-        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    path.write_bytes(MIXED.encode() + b'{"name": "\xff"}\n' + MIXED.encode())
+    run = smtime("batch", str(path), "--jobs", jobs)
+    assert run.exit_code == 65
+    bad_line = MIXED.count("\n") + 1
+    assert f"{path}:{bad_line}: not UTF-8 text (byte 0xff)\n" in run.stderr
+    assert len(lines(run.stdout)) == 2 * 4 * 7

@@ -15,18 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 import typer
 
 from smtime import __version__
+from smtime.batch import InputFormat as ProfilesFormat
+from smtime.batch import OutputFormat as BatchFormat
 from smtime.core import Hypothesis, Period
 from smtime.errors import ExitCode, InvalidFileError, SmtimeError, UsageError
 from smtime.i18n import Language, default_language
 
 if TYPE_CHECKING:
-    import contextlib
-    from typing import TextIO
-
-    from smtime import batch as batches
     from smtime.models import Catalogue
     from smtime.options import Combined
-    from smtime.portfolio import Portfolio
     from smtime.profile import LoadedProfile
 
 PROG = "smtime"
@@ -954,22 +951,6 @@ def breakdown(
         _emit(text, output, inputs)
 
 
-class BatchFormat(StrEnum):
-    """Output formats of ``batch``."""
-
-    JSONL = "jsonl"
-    CSV = "csv"
-
-
-class ProfilesFormat(StrEnum):
-    """Input formats of ``batch``."""
-
-    AUTO = "auto"
-    JSONL = "jsonl"
-    CSV = "csv"
-    YAML = "yaml"
-
-
 @app.command()
 def batch(
     profiles: Annotated[
@@ -1032,137 +1013,19 @@ def batch(
       smtime batch big.jsonl --jobs 1 --output estimates.jsonl
     """
     with _reported():
-        _run_batch(profiles, input_format, fmt, jobs, catalogue, lang, output)
+        from smtime.batch import run_file
 
-
-def _run_batch(
-    profiles: Path,
-    input_format: ProfilesFormat,
-    fmt: BatchFormat,
-    jobs: int | None,
-    catalogue: Path | None,
-    lang: Language | None,
-    output: Path | None,
-) -> None:
-    import contextlib
-    import io
-
-    from smtime import batch as batches
-    from smtime.files import unreadable
-    from smtime.output import opened
-
-    stdin = str(profiles) == "-"
-    name = "<stdin>" if stdin else str(profiles)
-    try:
-        source: Any = (
-            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-            if stdin
-            else profiles.open(encoding="utf-8-sig", newline="")
-        )
-    except OSError as exc:
-        raise unreadable(name, exc) from None
-    with contextlib.ExitStack() as stack:
-        if not stdin:
-            stack.enter_context(source)
-        chosen = batches.InputFormat(input_format.value)
-        if chosen is batches.InputFormat.AUTO:
-            try:
-                head = "" if stdin else source.read(512)
-            except UnicodeDecodeError as exc:
-                raise _not_utf8(name, exc) from None
-            if not stdin:
-                source.seek(0)
-            chosen = batches.detect(Path(name), head) if not stdin else batches.InputFormat.JSONL
-        folder = Path.cwd() if stdin else profiles.parent
-        from smtime.portfolio import Portfolio
-
-        runner = Portfolio(
-            folder=folder,
-            default_catalogue=_catalogue_path(catalogue, None),
+        bad = run_file(
+            profiles,
+            input_format=input_format.value,
+            output_format=fmt.value,
+            jobs=jobs,
+            catalogue=catalogue,
             lang=lang.value if lang else None,
+            output=output,
         )
-        inputs = [] if stdin else [profiles]
-        out = stack.enter_context(opened(output, inputs=inputs))
-        output_format = batches.OutputFormat(fmt.value)
-        if output_format is batches.OutputFormat.CSV:
-            batches.csv_header(out)
-        binary = stack.enter_context(batches.Binary(out))
-        if chosen is not batches.InputFormat.JSONL or stdin or not batches.can_fork():
-            jobs = 1
-        elif jobs is None:
-            large = profiles.stat().st_size >= batches.PARALLEL_BYTES
-            jobs = batches.usable_cpus() if large else 1
-        try:
-            bad = _estimate_batch(stack, source, chosen, name, jobs, runner, output_format, binary)
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(name, exc) from None
     if bad:
         raise typer.Exit(int(ExitCode.DATA_ERROR))
-
-
-def _estimate_batch(
-    stack: "contextlib.ExitStack[bool | None]",
-    source: "TextIO",
-    chosen: "batches.InputFormat",
-    name: str,
-    jobs: int,
-    runner: "Portfolio",
-    fmt: "batches.OutputFormat",
-    binary: "batches.Binary",
-) -> int:
-    """Estimate every profile of ``source`` with ``jobs`` processes and write them to
-    ``binary``; return the number of bad profiles."""
-    from smtime import batch as batches
-
-    write = binary.write
-    emit = batches.emitter(fmt, write, runner)
-
-    def report(problem: Any) -> None:
-        sys.stderr.write(f"{problem}\n")
-
-    if jobs == 1:
-        advance = stack.enter_context(_progress())
-        return batches.run(batches.records(source, chosen, name), name, emit, report, advance)[1]
-    done, bad, read, whole = batches.warm_up(source, name, emit, report)
-    if whole:
-        return bad
-    pool = stack.enter_context(batches.workers(jobs, runner, fmt))
-    advance = stack.enter_context(_progress())  # its thread starts after the workers' fork
-    if advance is not None:
-        advance(done + bad)
-    more = batches.run_parallel(source, name, pool, emit, write, report, advance, read + 1)
-    return bad + more[1]
-
-
-def _not_utf8(name: str, exc: UnicodeDecodeError) -> SmtimeError:
-    byte = exc.object[exc.start : exc.start + 1].hex()
-    return _invalid(name, f"not UTF-8 text (byte 0x{byte})")
-
-
-def _invalid(name: str, message: str) -> SmtimeError:
-    from smtime.errors import Problem
-
-    return InvalidFileError(name, [Problem(name, message)])
-
-
-@contextmanager
-def _progress() -> Iterator[Callable[[int], None] | None]:
-    """A progress display on stderr when it is a terminal; nothing (None) otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.completed:,} profiles"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("batch", total=None)
-        yield lambda count: progress.advance(task, count)
 
 
 @catalogue_app.command("validate")
