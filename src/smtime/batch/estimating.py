@@ -193,13 +193,13 @@ class Estimator:
         from smtime import catalogue
 
         if path is not None and self.output is not None and _same(path, self.output):
-            raise Bad([f"catalogue: refusing to read {path}, which is the output file"])
+            raise Bad([f"{path}: refusing to read the output file as a catalogue"])
         try:
             return catalogue.load(path if path is not None else self.default_catalogue)
         except InvalidFileError as exc:
-            raise Bad([f"catalogue: {line}" for line in exc.lines()]) from None
+            raise Bad(exc.lines()) from None
         except SmtimeError as exc:
-            raise Bad([f"catalogue: {exc.message}"]) from None
+            raise Bad([exc.message]) from None
 
     def record(self, data: Any, line: int) -> bytes:
         """The output of one profile (UTF-8), read as plain data; ``Bad`` when it is not

@@ -83,10 +83,11 @@ class Record(NamedTuple):
     problem: str | None = None
 
 
-def lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[Line]:
+def lines(stream: IO[bytes], limit: int | None = None) -> Iterator[Line]:
     """The lines of ``stream``, each of at most ``limit`` bytes; a longer one is a problem
     (its rest is read past, never held). A NUL byte means the input is not text: it is
     reported and the reading stops there (``/dev/zero`` is one endless line of them)."""
+    limit = MAX_LINE_BYTES if limit is None else limit
     number = 0
     while True:
         raw = stream.readline(limit + 1)
@@ -171,7 +172,7 @@ def csv_records(source: Iterable[Line], name: str) -> Iterator[Record]:
             problems.append(Record(number, problem=wrong))
             yield "\n"  # an empty row, which is skipped
 
-    csv.field_size_limit(MAX_LINE_BYTES)
+    csv.field_size_limit(max(MAX_LINE_BYTES, 1 << 17))
     reader = csv.reader(text())
     header: list[str] | None = None
     while True:
