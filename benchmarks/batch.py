@@ -8,6 +8,7 @@ process, where the time per line goes. Run: python benchmarks/batch.py [--quick]
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import random
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _common import QUICK, precompile, report
 
-from smtime.batch import usable_cpus
+from smtime.batch.workers import usable_cpus
 
 BARE = """\
 import json, sys
@@ -104,43 +105,59 @@ def per_line(work: Callable[[], object], lines: int) -> float:
 
 
 def parts(count: int) -> None:
-    """Where the time goes, in one process: the bare loop's work per line against writing an
-    estimate object that is already made the usual way (``render.json`` and orjson, no
-    validation, no estimating), and against the whole of smtime's work per profile (from a
-    fresh portfolio, memos empty), as one worker does it."""
-    import io
-
-    import orjson
-
-    from smtime.portfolio import Portfolio
-    from smtime.render.json import estimate_data
+    """Where the time goes, in one process, per line: the bare loop's work; reading a line
+    and validating it as a profile; writing an estimate that is already made (``render.json``
+    and orjson); and the whole of smtime's work per profile (from a fresh estimator, memo
+    empty), as one worker does it."""
+    from smtime.batch import OutputFormat
+    from smtime.batch.estimating import Estimator, estimate_json, estimate_profile, validate
+    from smtime.batch.read import Line, jsonl_records
 
     lines = profiles(count).splitlines()
-    data = [json.loads(line) for line in lines]
-    runner = Portfolio(folder=Path.cwd(), default_catalogue=None, lang=None)
-    made = [runner.slow(item) for item in data]
+    raw = [Line(n, line.encode()) for n, line in enumerate(lines, 1)]
+    records = list(jsonl_records(raw))
+
+    def estimator() -> Estimator:
+        made = Estimator(
+            folder=Path.cwd(), default_catalogue=None, lang=None, output_format=OutputFormat.JSONL
+        )
+        made.default()
+        return made
+
+    runner = estimator()
+    validated = [validate(r.data) for r in records]
+    made = [estimate_profile(p, runner.catalogue(p.catalogue), None) for p in validated]
 
     def bare() -> None:
         for line in lines:
             json.dumps(json.loads(line))
 
+    def read_and_validate() -> None:
+        for record in jsonl_records(raw):
+            validate(record.data)
+
+    def estimate_only() -> None:
+        for p in validated:
+            estimate_profile(p, runner.catalogue(p.catalogue), None)
+
     def write_only() -> None:
-        for n, o in enumerate(made):
-            body = estimate_data(o.result, o.lang, o.assumptions, o.catalogue)
-            orjson.dumps({"profile": o.name, "line": n, **body})
+        for outcome in made:
+            estimate_json(outcome)
 
     def whole() -> None:
-        fresh = Portfolio(folder=Path.cwd(), default_catalogue=None, lang=None)
+        fresh = estimator()
         out = io.BytesIO()
-        for n, line in enumerate(lines):
-            out.write(fresh.jsonl(orjson.loads(line), n))
+        for record in jsonl_records(raw):
+            out.write(fresh.record(record.data, record.line))
 
     base = per_line(bare, count)
     print(f"in this process, {count:,} profiles, per line (best of 3):")
     print(f"  bare json.loads + json.dumps{'':18} {base * 1e6:7.1f} µs")
     for name, work in [
-        ("writing a made estimate the usual way", write_only),
-        ("smtime's whole work (memos, plans)", whole),
+        ("reading and validating a profile", read_and_validate),
+        ("estimating a validated profile (core)", estimate_only),
+        ("writing a made estimate (render.json, orjson)", write_only),
+        ("smtime's whole work (memo empty at first)", whole),
     ]:
         took = per_line(work, count)
         print(f"  {name:<46} {took * 1e6:7.1f} µs  ratio {took / base:5.2f}")

@@ -220,9 +220,10 @@ def test_choice_of_nothing_is_a_message(value: object) -> None:
         ("set: {blogging: [1]}\n", "set.blogging: invalid value [1]"),
         (
             "set: {BLOGGING: high, blogging: low}\n",
-            "set: 'blogging' and 'BLOGGING' name the same thing: give it once",
+            "set: 'BLOGGING' and 'blogging' name the same family: give it once",
         ),
-        ("set: {Stratégie: high, strategie: low}\n", "name the same thing"),
+        ("set: {Stratégie: high, strategie: low}\n", "name the same family"),
+        ("drivers: {Networks: 2, networks: 3}\n", "name the same driver"),
         ("rate: .nan\n", "rate: nan is not allowed: the value must be a finite number"),
         ("level: .nan\n", "level: nan is not allowed: the value must be a finite number"),
         ("rate: no\n", "rate: 'no' is not a number\n"),

@@ -204,15 +204,16 @@ class ProfileSchema(_Model):
 
     @field_validator("set", "drivers")
     @classmethod
-    def _named_once(cls, given: dict[str, Any]) -> dict[str, Any]:
+    def _named_once(cls, given: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         first: dict[str, str] = {}
+        what = "family" if info.field_name == "set" else "driver"
         for name in given:
             other = first.setdefault(domain.fold(name), name)
             if other != name:
                 raise PydanticCustomError(
                     "named_twice",
-                    "{name} and {other} name the same thing: give it once",
-                    {"name": repr(name), "other": repr(other)},
+                    "{other} and {name} name the same {what}: give it once",
+                    {"name": repr(name), "other": repr(other), "what": what},
                 )
         return given
 
