@@ -266,9 +266,12 @@ def _root(
 @contextmanager
 def _reported() -> Iterator[None]:
     """Turn smtime's errors into messages on stderr and their exit codes; end quietly on EPIPE."""
+    from smtime import output
+
     try:
-        yield
-        sys.stdout.flush()
+        with output.stdout_errors():
+            yield
+            output.flush_stdout()
     except SmtimeError as exc:
         # Problems in a file read like a compiler's (FILE:LINE:COL: ...); the rest name smtime.
         prefix = "" if isinstance(exc, InvalidFileError) else f"{PROG}: "
@@ -845,7 +848,7 @@ def compare(
 
         from smtime import actuals as trackers
         from smtime.compare import compare as run_compare
-        from smtime.files import decode, read_bytes
+        from smtime.files import decode, read_bytes, read_stdin
         from smtime.options import pairs
 
         asked = _asked(
@@ -870,7 +873,7 @@ def compare(
         inputs, combined, language = _prepare(asked, catalogue, profile, lang)
         stdin = str(actuals) == "-"
         name = "<stdin>" if stdin else str(actuals)
-        data = sys.stdin.buffer.read() if stdin else read_bytes(actuals)
+        data = read_stdin() if stdin else read_bytes(actuals)
         text = decode(data, name)
         entries = trackers.read(text, trackers.TrackerFormat(input_format.value), name, now=moment)
         from smtime.core import estimate as run_estimate
@@ -1281,6 +1284,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; every error becomes one message on stderr."""
     from typer.main import get_command
 
+    from smtime import signals
+
+    signals.install()
     args = sys.argv[1:] if argv is None else list(argv)
     command = get_command(_for_command(args))
     argv = args
@@ -1298,6 +1304,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         return int(ExitCode.INTERRUPTED)
+    except signals.Terminated as exc:
+        return exc.exit_code
     except BrokenPipeError:
         _silence_stdout()
         return int(ExitCode.BROKEN_PIPE)
