@@ -1,22 +1,43 @@
-"""Text from catalogues and profiles is data: the one place where it is made safe per format.
+"""Text from catalogues, profiles, exports and file names is data: made safe here, per format.
 
-Every renderer passes such text through one of these functions; none interprets it.
+Every renderer, and every message on stderr, passes such text through one of these functions;
+none interprets it. ``visible`` is the one neutraliser: control characters (C0, DEL, C1, which
+start terminal escape sequences) and the bidirectional controls that can make text display
+as something else are shown as escapes (``\\x1b``, ``\\u202e``), so they are seen, never run.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 and C1 control characters (terminal escape sequences start with one), DEL, and the
-# bidirectional overrides that can make text display as something else.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters, DEL, and the bidirectional controls (embeddings, overrides,
+# isolates, marks) that can reorder what a terminal or a browser displays.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, newlines: bool = False) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\u202e``).
+
+    With ``newlines=True`` a line break stays a line break (table cells, descriptions);
+    otherwise it is shown as ``\\x0a`` too, so the text stays on one line (messages).
+    """
+    pattern = _CONTROL_BUT_NEWLINE if newlines else _CONTROL
+    return pattern.sub(_shown, text)
+
+
 def plain(text: str) -> str:
-    """``text`` without control characters; tabs become spaces, other line breaks stay."""
-    return _CONTROL.sub("", text.replace("\t", " "))
+    """``text`` for people: tabs become spaces, line breaks stay, other controls made visible."""
+    return visible(text.replace("\t", " ").replace("\r\n", "\n"), newlines=True)
 
 
 def one_line(text: str) -> str:
@@ -24,11 +45,28 @@ def one_line(text: str) -> str:
     return " ".join(plain(text).split())
 
 
+def _formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula.
+
+    Invisible characters before it (format characters such as U+200B, spaces of any kind)
+    are skipped, and the first visible character is compared after NFKC normalisation, so
+    that fullwidth ``＝＋－＠`` count as ``=+-@``.
+    """
+    if text.startswith(_FORMULA_START):
+        return True
+    import unicodedata
+
+    for char in text:
+        if unicodedata.category(char) in ("Cf", "Zs", "Cc"):
+            continue
+        return unicodedata.normalize("NFKC", char).startswith(_FORMULA_START)
+    return False
+
+
 def csv_cell(text: str) -> str:
     """A CSV text cell that a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
-    if text.startswith(_FORMULA_START):
-        return "'" + _CONTROL.sub("", text)
-    return _CONTROL.sub("", text)
+    shown = visible(text, newlines=True)
+    return "'" + shown if _formula_like(text) else shown
 
 
 def markdown_cell(text: str) -> str:
