@@ -13,6 +13,12 @@ logged under (tags, project, task, description), and whether it is still running
 - Plain CSV: ``date,task,hours``.
 
 A running interval is counted up to ``now``.
+
+Implausible entries are problems, reported with their line or index: an interval longer than
+``MAX_INTERVAL_HOURS`` (a timer left running), one that ends before it starts, and one dated
+outside ``FIRST_YEAR`` to the year after ``now`` (never past ``LAST_YEAR``, so that moving a
+time to any time zone stays within Python's calendar). An interval is then split at the ISO
+week boundaries of the chosen time zone (``split``), so each week counts its own share.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import io
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -39,13 +45,22 @@ class TrackerFormat(StrEnum):
     CSV = "csv"
 
 
+MAX_INTERVAL_HOURS = 7 * 24
+"""Longest interval accepted (7 days); a longer one is a timer left running, or an error."""
+FIRST_YEAR = 1970
+"""Entries before this year are refused."""
+LAST_YEAR = 9998
+"""Entries after this year are refused whatever ``now`` is (time-zone shifts stay in range)."""
+
+
 class Entry(NamedTuple):
-    """Time logged once."""
+    """Time logged once: from ``start`` to ``end`` (None for a day's total of ``hours``)."""
 
     start: datetime
     hours: float
     names: tuple[str, ...]
     running: bool = False
+    end: datetime | None = None
 
 
 def detect(text: str) -> TrackerFormat:
@@ -54,7 +69,7 @@ def detect(text: str) -> TrackerFormat:
     if start.startswith(("[", "{")):
         try:
             items = json.loads(start)
-        except ValueError:
+        except (ValueError, RecursionError):
             return TrackerFormat.TIMEWARRIOR
         first = (
             next((i for i in items if isinstance(i, dict)), {}) if isinstance(items, list) else {}
@@ -91,6 +106,11 @@ def _json_list(text: str, name: str) -> list[Any]:
         column = getattr(exc, "colno", None)
         raise InvalidFileError(
             name, [Problem(name, f"not valid JSON: {exc.args[0]}", "", line, column)]
+        ) from None
+    except RecursionError:
+        raise InvalidFileError(
+            name,
+            [Problem(name, "JSON nested too deeply: expected an array of intervals", "", 1, 1)],
         ) from None
     if not isinstance(items, list):
         raise InvalidFileError(
@@ -140,7 +160,7 @@ def _timewarrior(items: list[Any], name: str, now: datetime) -> list[Entry]:
         end = now if running else _timewarrior_time(item["end"])
         annotation = item.get("annotation")
         names = _tags(item) + ((annotation,) if isinstance(annotation, str) and annotation else ())
-        return Entry(start, _hours(start, end), names, running)
+        return Entry(start, _hours(start, end, now), names, running, end)
 
     return _intervals(items, name, "interval", read_one)
 
@@ -152,7 +172,7 @@ def _watson(items: list[Any], name: str, now: datetime) -> list[Entry]:
         end = now if running else _iso(item["stop"])
         project = item.get("project")
         names = ((project,) if isinstance(project, str) and project else ()) + _tags(item)
-        return Entry(start, _hours(start, end), names, running)
+        return Entry(start, _hours(start, end, now), names, running, end)
 
     return _intervals(items, name, "frame", read_one)
 
@@ -164,14 +184,35 @@ def _iso(text: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _hours(start: datetime, end: datetime) -> float:
-    seconds = (end - start).total_seconds()
+def _hours(start: datetime, end: datetime, now: datetime | None) -> float:
+    """The hours from ``start`` to ``end``, or a ``ValueError`` saying why they are implausible."""
+    for moment in (start, end):
+        _check_year(moment, now)
+    seconds = end.timestamp() - start.timestamp()  # aware times: no conversion, no overflow
     if seconds < 0:
         raise ValueError("ends before it starts")
-    return seconds / 3600
+    hours = seconds / 3600
+    _check_length(hours)
+    return hours
 
 
-_DURATION = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+def _check_year(moment: datetime, now: datetime | None) -> None:
+    last = LAST_YEAR if now is None else min(LAST_YEAR, now.year + 1)
+    if not FIRST_YEAR <= moment.year <= last:
+        raise ValueError(
+            f"dated {moment.year:04d}, outside the years {FIRST_YEAR} to {last} that are read"
+        )
+
+
+def _check_length(hours: float) -> None:
+    if hours > MAX_INTERVAL_HOURS:
+        raise ValueError(
+            f"lasts {hours:,.1f} h, longer than the limit of {MAX_INTERVAL_HOURS} h "
+            "(7 days): a timer left running?"
+        )
+
+
+_DURATION = re.compile(r"^(\d{1,9}):([0-5]\d):([0-5]\d)$")
 
 
 def _rows(text: str, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -214,10 +255,14 @@ def _toggl(text: str, name: str) -> list[Entry]:
             if not match:
                 raise ValueError(f"duration {row.get(duration)!r} is not HH:MM:SS")
             hours = int(match[1]) + int(match[2]) / 60 + int(match[3]) / 3600
+            _check_length(hours)
             when = date.fromisoformat((row.get(day) or "").strip())
             start = datetime.combine(when, datetime.min.time())
             if clock and (row.get(clock) or "").strip():
                 start = datetime.fromisoformat(f"{when.isoformat()}T{row[clock].strip()}")
+            _check_year(start, None)
+            end = start + timedelta(hours=hours)
+            _check_year(end, None)
             names: list[str] = []
             for column in named:
                 value = (row.get(column) or "").strip()
@@ -225,7 +270,7 @@ def _toggl(text: str, name: str) -> list[Entry]:
                     names += [t.strip() for t in value.split(",") if t.strip()]
                 elif value:
                     names.append(value)
-            entries.append(Entry(start, hours, tuple(names)))
+            entries.append(Entry(start, hours, tuple(names), False, end))
         except ValueError as exc:
             problems.append(Problem(name, str(exc), "", line))
     _fail(name, problems)
@@ -242,6 +287,7 @@ def _plain(text: str, name: str) -> list[Entry]:
     for line, row in rows:
         try:
             when = date.fromisoformat((row.get(day) or "").strip())
+            _check_year(datetime.combine(when, time()), None)
             value = float((row.get(hours) or "").strip().replace(",", "."))
             if not (0 <= value <= 168):
                 raise ValueError(f"hours must be from 0 to 168, not {value:g}")
@@ -253,6 +299,42 @@ def _plain(text: str, name: str) -> list[Entry]:
             problems.append(Problem(name, str(exc), "", line))
     _fail(name, problems)
     return entries
+
+
+def _local(moment: datetime, zone: Any) -> datetime:
+    """``moment`` in ``zone``; a naive time is taken as a wall-clock time there."""
+    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _week_name(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
+    """The ISO weeks of ``entry`` in ``zone`` and its hours in each, in order.
+
+    An interval that crosses midnight between Sunday and Monday (local time) is cut there;
+    each part's hours are real elapsed hours, so a week with a daylight-saving change holds
+    167 or 169 of them. An entry without an end (a day's total) stays in its start's week.
+    """
+    if entry.end is None:
+        return [(week_of(entry.start, zone), entry.hours)]
+    start, end = _local(entry.start, zone), _local(entry.end, zone)
+    if entry.hours <= 0 or end <= start:
+        return [(_week_name(start), entry.hours)]
+    parts: list[tuple[str, float]] = []
+    here = start
+    while here < end:
+        monday = here.date() - timedelta(days=here.weekday()) + timedelta(days=7)
+        boundary = datetime.combine(monday, time(), tzinfo=zone)
+        stop = min(boundary, end)
+        parts.append((_week_name(here), (stop.timestamp() - here.timestamp()) / 3600))
+        here = stop
+    total = sum(hours for _, hours in parts)
+    if total > 0 and abs(total - entry.hours) > 1e-9:  # naive Toggl times over a DST change
+        parts = [(week, hours * entry.hours / total) for week, hours in parts]
+    return parts
 
 
 def week_of(moment: datetime, zone: Any) -> str:

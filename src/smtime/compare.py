@@ -2,7 +2,8 @@
 
 Each entry goes to the first of its names that maps to a family: through ``--map NAME=FAMILY``
 first, then by family id, alias or label, without regard to case or accents. Time that maps to
-no family is kept as unmapped, with the names it was logged under.
+no family is kept as unmapped, with the names it was logged under. An interval that spans
+several ISO weeks gives each week its share (``actuals.split``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from smtime.actuals import Entry, week_of
+from smtime.actuals import Entry, split
 from smtime.core import Estimate, find_family, fold
 from smtime.errors import UnknownFamilyError
 
@@ -108,15 +109,16 @@ def compare(
     unmapped: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     running: set[str] = set()
     for entry in entries:
-        week = week_of(entry.start, zone)
         family = family_of(entry.names)
+        parts = split(entry, zone)
         if entry.running:
-            running.add(week)
-        if family is not None and family in kept:
-            actual[week][family] += entry.hours
-        else:
-            label = ", ".join(entry.names) if entry.names else "(no tag)"
-            unmapped[week][label] += entry.hours
+            running.add(parts[-1][0])
+        for week, hours in parts:
+            if family is not None and family in kept:
+                actual[week][family] += hours
+            else:
+                label = ", ".join(entry.names) if entry.names else "(no tag)"
+                unmapped[week][label] += hours
     weeks = []
     for week in sorted(set(actual) | set(unmapped)):
         rows = tuple(
