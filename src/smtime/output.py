@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import stat
 import sys
@@ -38,9 +39,25 @@ def write_atomic(target: Path, text: str, *, inputs: Iterable[Path] = ()) -> Non
 
 
 def stdout() -> TextIO:
-    """``sys.stdout``, or an ``OutputError`` when the process was started without one."""
+    """``sys.stdout``, or an ``OutputError`` when the process was started without one.
+
+    Unbuffered (``python -u``, ``PYTHONUNBUFFERED``), ``sys.stdout`` writes straight to the
+    raw file, and a short write (a pipe whose reader left half-way) loses the rest of the
+    text without an error; a buffered writer is put under it, which writes everything or
+    raises (``BrokenPipeError`` for a closed pipe).
+    """
     if sys.stdout is None:
         raise OutputError("cannot write to standard output: it is closed")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if isinstance(buffer, io.RawIOBase) and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.flush()
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(buffer),
+            encoding=sys.stdout.encoding,
+            errors=sys.stdout.errors,
+            line_buffering=sys.stdout.line_buffering,
+            write_through=True,
+        )
     return sys.stdout
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 from typing import TYPE_CHECKING, TextIO
 
@@ -167,11 +168,20 @@ def breakdown_table(result: Breakdown, lang: str) -> Group:
     return Group(figures, actions)
 
 
+class _Console(Console):
+    """rich's console, except that a closed pipe is a ``BrokenPipeError`` (exit 141), as for
+    every other output, instead of rich's own ``SystemExit(1)``."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 def console(file: TextIO | None = None) -> Console:
     """A console on stdout; colour follows NO_COLOR, TERM=dumb and whether it is a terminal."""
     from smtime.output import stdout
 
-    return Console(file=file or stdout(), highlight=False, emoji=False, markup=False)
+    return _Console(file=file or stdout(), highlight=False, emoji=False, markup=False)
 
 
 def render(renderable: RenderableType, file: TextIO | None = None) -> None:
