@@ -62,8 +62,23 @@ def stdout() -> TextIO:
 
 
 def stdout_failure(exc: OSError) -> OutputError:
-    """The error to report for a failed write to standard output."""
+    """The error to report for a failed write to standard output.
+
+    What is still buffered for stdout is dropped (stdout then points at the null device), so
+    that Python's last flush at exit does not fail again and turn exit 73 into 120.
+    """
+    silence_stdout()
     return OutputError(f"cannot write to standard output: {exc.strerror or exc}")
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device (after a closed pipe or a failed write)."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def flush_stdout() -> None:

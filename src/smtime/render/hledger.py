@@ -5,8 +5,9 @@ hours, so amounts are plain numbers by default; timeclock logs carry the ``h`` u
 hledger compares only amounts of the same unit, so ``unit="h"`` writes ``2.50h``.
 
 Account names follow hledger's journal rules (``check_account``): single spaces only (two
-spaces, or a tab, end the name and start the amount), nothing on a second line, no space at
-either end, and no brackets around the whole name (``(a)`` and ``[a]`` mean virtual postings).
+spaces, or a tab, end the name and start the amount), nothing on a second line, and no space
+at either end. (Brackets are fine: the name is always written inside ``(…:family)``, so it
+never starts or ends the posting's account.)
 A name that breaks them is refused, never rewritten.
 """
 
@@ -33,8 +34,6 @@ def account_problem(name: str) -> str | None:
         return "it holds two spaces in a row, which end an account name"
     if name != name.strip():
         return "it starts or ends with a space"
-    if name[0] in "([" or name[-1] in ")]":
-        return "it starts or ends with a bracket, which marks a virtual posting"
     return None
 
 
