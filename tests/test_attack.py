@@ -95,6 +95,25 @@ def test_catalogue_named_in_a_profile_is_never_overwritten(tmp_path: Path, smtim
     assert (tmp_path / "cat.yaml").read_text(encoding="utf-8") == MINIMAL
 
 
+@pytest.mark.parametrize("how", ["environment", "line"])
+def test_batch_never_overwrites_a_catalogue_it_reads_later(
+    tmp_path: Path, smtime: Smtime, how: str
+) -> None:
+    """A batch opens its output before it reads the catalogues its lines name: the check is
+    made again before the output replaces the target."""
+    path = tmp_path / "cat.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    batch = tmp_path / "b.jsonl"
+    line = {"name": "a"} if how == "environment" else {"name": "a", "catalogue": "cat.yaml"}
+    batch.write_text(json.dumps(line) + "\n")
+    env = {"SMTIME_CATALOGUE": str(path)} if how == "environment" else None
+    run = smtime("batch", str(batch), "-o", str(path), env=env)
+    assert run.exit_code == 73, run.stderr
+    assert "which is being read" in run.stderr
+    assert path.read_text(encoding="utf-8") == MINIMAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.jsonl", "cat.yaml"]
+
+
 def test_every_file_read_is_remembered(tmp_path: Path) -> None:
     """atomic() refuses a file read by files.read_bytes, even through another name (a link)."""
     source = tmp_path / "in.txt"

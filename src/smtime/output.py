@@ -146,8 +146,9 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
 
     The text goes to a temporary file in the target's folder, which is renamed into place
     at the end, so a failure or an interruption never leaves a truncated file. Refuses to
-    overwrite any of ``inputs`` or any file this process has read. A target that exists but
-    is not a regular file (a device, a FIFO, a socket) is written in place instead.
+    overwrite any of ``inputs`` or any file this process has read, checked before writing and
+    again before the rename (for files read meanwhile). A target that exists but is not a
+    regular file (a device, a FIFO, a socket) is written in place instead.
     """
     refuse_inputs(target, inputs)
     try:
@@ -173,6 +174,8 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        # Again: a file read while this one was written (a batch reads catalogues as it goes).
+        refuse_inputs(target)
         os.chmod(temporary, _mode_for(real))
         os.replace(temporary, real)
     except OSError as exc:
