@@ -244,6 +244,14 @@ def test_file_names_cannot_drive_the_terminal(tmp_path: Path, smtime: Smtime) ->
     assert "\\x1b[2J" in run.stderr
 
 
+def test_command_line_errors_cannot_drive_the_terminal() -> None:
+    """An unknown option made of escapes is echoed escaped by main()."""
+    run = _run("estimate", "--x" + ESCAPES)
+    assert run.returncode == 2
+    assert "\x1b" not in run.stderr
+    assert "--x\\x1b[2J" in run.stderr
+
+
 def test_one_neutraliser() -> None:
     """Control, C1 and bidi characters become visible escapes; line breaks only on request."""
     assert visible("a\x1b[31mb\x9b\u202ec\u2066d\ne") == "a\\x1b[31mb\\x9b\\u202ec\\u2066d\\x0ae"

@@ -1285,6 +1285,7 @@ def main(argv: list[str] | None = None) -> int:
     from typer.main import get_command
 
     from smtime import signals
+    from smtime.render.escape import visible
 
     signals.install()
     args = sys.argv[1:] if argv is None else list(argv)
@@ -1299,7 +1300,7 @@ def main(argv: list[str] | None = None) -> int:
             return int(ExitCode.OK)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         message = exc.format_message().strip().replace("\n", " ")
-        _fail(f"error: {message}{hint}", exc.exit_code)
+        _fail(visible(f"error: {message}{hint}"), exc.exit_code)
     except typer.Abort:
         return int(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
@@ -1311,6 +1312,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.BROKEN_PIPE)
     except Exception as exc:  # a bug: still one line, never a traceback
         _fail(
-            f"internal error: {type(exc).__name__}: {exc} (please report this)", ExitCode.SOFTWARE
+            visible(f"internal error: {type(exc).__name__}: {exc} (please report this)"),
+            ExitCode.SOFTWARE,
         )
     return result if isinstance(result, int) else int(ExitCode.OK)
