@@ -143,25 +143,41 @@ def test_a_file_read_then_replaced_is_no_longer_refused(tmp_path: Path) -> None:
 # 2. Special files ---------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_devices_are_written_in_place_never_replaced() -> None:
-    """-o /dev/null writes to the device; the node stays a character device (even as root)."""
-    run = _run("estimate", "-f", "json", "-o", "/dev/null")
+def _device(path: Path, minor: int) -> Path:
+    """A private character device node (1, minor): 3 is null, 7 is full, as /dev/null and
+    /dev/full. The system's own nodes are never the target: code that replaced them, run as
+    root, would break the machine."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+    return path
+
+
+def test_devices_are_written_in_place_never_replaced(tmp_path: Path) -> None:
+    """-o NULL writes to the device; the node stays a character device (even as root)."""
+    null = _device(tmp_path / "null", 3)
+    run = _run("estimate", "-f", "json", "-o", str(null))
     assert run.returncode == 0, run.stderr
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    full = _run("estimate", "-f", "json", "-o", "/dev/full")
-    assert full.returncode == 73
-    assert full.stderr == "smtime: /dev/full: cannot write: No space left on device\n"
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    full = _device(tmp_path / "full", 7)
+    run = _run("estimate", "-f", "json", "-o", str(full))
+    assert run.returncode == 73
+    assert run.stderr == f"smtime: {full}: cannot write: No space left on device\n"
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "null"]
 
 
-def test_dev_stdout_writes_to_standard_output() -> None:
-    """-o /dev/stdout writes to the pipe, and /dev/stdout is still a link."""
+def test_a_link_to_standard_output_writes_to_it(tmp_path: Path) -> None:
+    """-o LINK, LINK -> /proc/self/fd/1 (what /dev/stdout is), writes to the pipe; the link
+    stays a link."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
     out = _shell(
-        '"$@" | head -c 1; echo " ${PIPESTATUS[0]}"', "estimate", "-f", "json", "-o", "/dev/stdout"
+        '"$@" | head -c 1; echo " ${PIPESTATUS[0]}"', "estimate", "-f", "json", "-o", str(link)
     )
     assert out == "{ 0\n"
-    assert Path("/dev/stdout").is_symlink()
+    assert link.is_symlink()
 
 
 def test_a_fifo_is_written_not_replaced(tmp_path: Path) -> None:
