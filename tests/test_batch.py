@@ -534,9 +534,8 @@ def test_standard_input_is_read_by_its_content() -> None:
 def test_the_output_never_replaces_what_is_read(
     smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """-o naming the catalogue (--catalogue or SMTIME_CATALOGUE) or the profiles file is
-    refused (exit 73) and leaves it as it was; a line naming the output as its catalogue is
-    that line's problem."""
+    """-o naming the catalogue (--catalogue, SMTIME_CATALOGUE or a line's catalogue) or the
+    profiles file is refused (exit 73) and leaves it as it was."""
     cat = tmp_path / "cat.yaml"
     cat.write_text(MINIMAL)
     path = tmp_path / "c.jsonl"
@@ -551,11 +550,9 @@ def test_the_output_never_replaces_what_is_read(
     assert path.read_text() == '{"name": "a"}\n'
     path.write_text('{"name": "a", "catalogue": "cat.yaml"}\n{"name": "b"}\n')
     run = smtime("batch", str(path), "-o", str(cat))
-    assert run.exit_code == 65
-    assert run.stderr == (
-        f"{path}:1: profile 'a': {cat}: refusing to read the output file as a catalogue\n"
-    )
-    assert [o["profile"] for o in lines(cat.read_text())] == ["b"]
+    assert run.exit_code == 73
+    assert "refusing to overwrite" in run.stderr
+    assert cat.read_text() == MINIMAL
 
 
 @pytest.mark.skipif(not workers.can_fork(), reason="several processes only where they fork")

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smtime import catalogue, safeyaml
+from smtime.compare import split
+from smtime.domain import Entry
 from smtime.errors import ExitCode, SmtimeError
+from smtime.render.escape import csv_cell
+from smtime.terminal import visible
 from tests.conftest import MINIMAL, Run
 
 Smtime = Callable[..., Run]
@@ -206,3 +212,99 @@ def test_random_batch_files(
     run = smtime("batch", str(path), "--input-format", fmt)
     assert run.exit_code in DOCUMENTED, run.stderr
     assert "internal error" not in run.stderr
+
+
+ZONES = [
+    "UTC",
+    "Europe/Paris",
+    "America/Santiago",
+    "Pacific/Kiritimati",
+    "Etc/GMT+12",
+    "Asia/Tehran",
+]
+moments = st.datetimes(
+    min_value=datetime(1969, 12, 25), max_value=datetime(9999, 12, 31, 23, 59)
+).map(lambda d: d.replace(tzinfo=UTC))
+
+
+@FUZZ
+@given(
+    st.lists(st.tuples(moments, st.one_of(st.none(), moments)), min_size=1, max_size=4),
+    st.sampled_from(ZONES),
+    st.sampled_from(["9999-12-31T23:59", "2026-12-01T00:00", "1970-01-01T00:00"]),
+)
+def test_tracker_times_at_the_calendar_edges(
+    smtime: Smtime, tmp_path_factory: Any, intervals: list[Any], zone: str, now: str
+) -> None:
+    """Intervals anywhere from 1969 to 9999, running or not, in far time zones: exit 0 or
+    65, and no week ever holds more hours than a week has."""
+    items = [
+        {
+            "start": start.strftime("%Y%m%dT%H%M%SZ"),
+            "tags": ["veille"],
+            **({"end": end.strftime("%Y%m%dT%H%M%SZ")} if end else {}),
+        }
+        for start, end in intervals
+    ]
+    path: Path = tmp_path_factory.mktemp("fuzz") / "timew.json"
+    path.write_text(json.dumps(items))
+    run = smtime("compare", str(path), "-f", "json", "--tz", zone, "--now", now)
+    assert run.exit_code in (0, 65), run.stderr
+    if run.exit_code == 0:
+        for week in run.json()["weeks"]:
+            assert week["total"]["actual"] <= 169 * len(items)
+
+
+@FUZZ
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9998, 12, 1)),
+    st.floats(min_value=0, max_value=168),
+    st.sampled_from(ZONES),
+)
+def test_split_keeps_every_hour_and_no_more_than_a_week(
+    start: datetime, hours: float, zone: str
+) -> None:
+    """The parts of an interval add up to its hours; none is longer than its week."""
+    tz = ZoneInfo(zone)
+    begin = start.replace(tzinfo=UTC)
+    end = begin + timedelta(hours=hours)
+    parts = split(Entry(begin, hours, (), False, end), tz)
+    assert abs(sum(h for _, h in parts) - hours) < 1e-6
+    assert all(0 <= h <= 169 + 1e-9 for _, h in parts)
+    assert len({week for week, _ in parts}) == len(parts)
+
+
+invisible = st.text(
+    st.sampled_from("\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000 \u202f"), max_size=4
+)
+
+
+@FUZZ
+@given(invisible, st.sampled_from("=+-@＝＋－＠﹦﹢"), st.text(max_size=10))
+def test_csv_guard_against_formulas(prefix: str, start: str, rest: str) -> None:
+    """Whatever invisible characters come first, a formula start is quoted."""
+    assert csv_cell(prefix + start + rest).startswith("'")
+
+
+@FUZZ
+@given(st.text(max_size=40))
+def test_visible_leaves_no_control_character(text: str) -> None:
+    """No C0/C1 control or bidi control survives the neutraliser."""
+    shown = visible(text)
+    assert not any(
+        ord(c) < 0x20
+        or 0x7F <= ord(c) <= 0x9F
+        or 0x202A <= ord(c) <= 0x202E
+        or 0x2066 <= ord(c) <= 0x2069
+        for c in shown
+    )
+
+
+@FUZZ
+@given(st.integers(4301, 6000), st.sampled_from(["", "-", "0x", "0o"]))
+def test_huge_integers_are_problems(digits: int, sign: str) -> None:
+    """An integer of more than 4,300 digits is a located problem, never a ValueError."""
+    number = sign + ("7" * digits)
+    with pytest.raises(SmtimeError) as info:
+        safeyaml.parse(f"a: {number}\n", "x.yaml")
+    assert info.value.lines()[0].startswith("x.yaml:1:4: number too large")

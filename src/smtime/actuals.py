@@ -13,6 +13,12 @@ logged under (tags, project, task, description), and whether it is still running
 - Plain CSV: ``date,task,hours``.
 
 A running interval is counted up to ``now``.
+
+Implausible entries are problems, reported with their line or index: an interval longer than
+``MAX_INTERVAL_HOURS`` (a timer left running), one that ends before it starts, and one dated
+outside ``FIRST_YEAR`` to the year after ``now`` (never past ``LAST_YEAR``, so that moving a
+time to any time zone stays within Python's calendar). An interval is then split at the ISO
+week boundaries of the chosen time zone (``split``), so each week counts its own share.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ import io
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
+from smtime.domain import Entry
 from smtime.errors import InvalidFileError, Problem
 
 
@@ -39,13 +46,12 @@ class TrackerFormat(StrEnum):
     CSV = "csv"
 
 
-class Entry(NamedTuple):
-    """Time logged once."""
-
-    start: datetime
-    hours: float
-    names: tuple[str, ...]
-    running: bool = False
+MAX_INTERVAL_HOURS = 7 * 24
+"""Longest interval accepted (7 days); a longer one is a timer left running, or an error."""
+FIRST_YEAR = 1970
+"""Entries before this year are refused."""
+LAST_YEAR = 9998
+"""Entries after this year are refused whatever ``now`` is (time-zone shifts stay in range)."""
 
 
 def detect(text: str) -> TrackerFormat:
@@ -54,7 +60,7 @@ def detect(text: str) -> TrackerFormat:
     if start.startswith(("[", "{")):
         try:
             items = json.loads(start)
-        except ValueError:
+        except (ValueError, RecursionError):
             return TrackerFormat.TIMEWARRIOR
         first = (
             next((i for i in items if isinstance(i, dict)), {}) if isinstance(items, list) else {}
@@ -91,6 +97,11 @@ def _json_list(text: str, name: str) -> list[Any]:
         column = getattr(exc, "colno", None)
         raise InvalidFileError(
             name, [Problem(name, f"not valid JSON: {exc.args[0]}", "", line, column)]
+        ) from None
+    except RecursionError:
+        raise InvalidFileError(
+            name,
+            [Problem(name, "JSON nested too deeply: expected an array of intervals", "", 1, 1)],
         ) from None
     if not isinstance(items, list):
         raise InvalidFileError(
@@ -140,7 +151,7 @@ def _timewarrior(items: list[Any], name: str, now: datetime) -> list[Entry]:
         end = now if running else _timewarrior_time(item["end"])
         annotation = item.get("annotation")
         names = _tags(item) + ((annotation,) if isinstance(annotation, str) and annotation else ())
-        return Entry(start, _hours(start, end), names, running)
+        return Entry(start, _hours(start, end, now), names, running, end)
 
     return _intervals(items, name, "interval", read_one)
 
@@ -152,7 +163,7 @@ def _watson(items: list[Any], name: str, now: datetime) -> list[Entry]:
         end = now if running else _iso(item["stop"])
         project = item.get("project")
         names = ((project,) if isinstance(project, str) and project else ()) + _tags(item)
-        return Entry(start, _hours(start, end), names, running)
+        return Entry(start, _hours(start, end, now), names, running, end)
 
     return _intervals(items, name, "frame", read_one)
 
@@ -164,14 +175,35 @@ def _iso(text: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _hours(start: datetime, end: datetime) -> float:
-    seconds = (end - start).total_seconds()
+def _hours(start: datetime, end: datetime, now: datetime | None) -> float:
+    """The hours from ``start`` to ``end``, or a ``ValueError`` saying why they are implausible."""
+    for moment in (start, end):
+        _check_year(moment, now)
+    seconds = end.timestamp() - start.timestamp()  # aware times: no conversion, no overflow
     if seconds < 0:
         raise ValueError("ends before it starts")
-    return seconds / 3600
+    hours = seconds / 3600
+    _check_length(hours)
+    return hours
 
 
-_DURATION = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+def _check_year(moment: datetime, now: datetime | None) -> None:
+    last = LAST_YEAR if now is None else min(LAST_YEAR, now.year + 1)
+    if not FIRST_YEAR <= moment.year <= last:
+        raise ValueError(
+            f"dated {moment.year:04d}, outside the years {FIRST_YEAR} to {last} that are read"
+        )
+
+
+def _check_length(hours: float) -> None:
+    if hours > MAX_INTERVAL_HOURS:
+        raise ValueError(
+            f"lasts {hours:,.1f} h, longer than the limit of {MAX_INTERVAL_HOURS} h "
+            "(7 days): a timer left running?"
+        )
+
+
+_DURATION = re.compile(r"^(\d{1,9}):([0-5]\d):([0-5]\d)$")
 
 
 def _rows(text: str, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -214,10 +246,14 @@ def _toggl(text: str, name: str) -> list[Entry]:
             if not match:
                 raise ValueError(f"duration {row.get(duration)!r} is not HH:MM:SS")
             hours = int(match[1]) + int(match[2]) / 60 + int(match[3]) / 3600
+            _check_length(hours)
             when = date.fromisoformat((row.get(day) or "").strip())
             start = datetime.combine(when, datetime.min.time())
             if clock and (row.get(clock) or "").strip():
                 start = datetime.fromisoformat(f"{when.isoformat()}T{row[clock].strip()}")
+            _check_year(start, None)
+            end = start + timedelta(hours=hours)
+            _check_year(end, None)
             names: list[str] = []
             for column in named:
                 value = (row.get(column) or "").strip()
@@ -225,7 +261,7 @@ def _toggl(text: str, name: str) -> list[Entry]:
                     names += [t.strip() for t in value.split(",") if t.strip()]
                 elif value:
                     names.append(value)
-            entries.append(Entry(start, hours, tuple(names)))
+            entries.append(Entry(start, hours, tuple(names), False, end))
         except ValueError as exc:
             problems.append(Problem(name, str(exc), "", line))
     _fail(name, problems)
@@ -242,6 +278,7 @@ def _plain(text: str, name: str) -> list[Entry]:
     for line, row in rows:
         try:
             when = date.fromisoformat((row.get(day) or "").strip())
+            _check_year(datetime.combine(when, time()), None)
             value = float((row.get(hours) or "").strip().replace(",", "."))
             if not (0 <= value <= 168):
                 raise ValueError(f"hours must be from 0 to 168, not {value:g}")
@@ -253,10 +290,3 @@ def _plain(text: str, name: str) -> list[Entry]:
             problems.append(Problem(name, str(exc), "", line))
     _fail(name, problems)
     return entries
-
-
-def week_of(moment: datetime, zone: Any) -> str:
-    """``2026-W49``: the ISO week of ``moment`` in ``zone`` (naive times are taken as local)."""
-    local = moment.astimezone(zone) if moment.tzinfo else moment
-    year, week, _ = local.isocalendar()
-    return f"{year}-W{week:02d}"

@@ -2,18 +2,19 @@
 
 Each entry goes to the first of its names that maps to a family: through ``--map NAME=FAMILY``
 first, then by family id, alias or label, without regard to case or accents. Time that maps to
-no family is kept as unmapped, with the names it was logged under.
+no family is kept as unmapped, with the names it was logged under. An interval that spans
+several ISO weeks gives each week its share (``split``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from smtime.actuals import Entry, week_of
 from smtime.core import find_family
-from smtime.domain import Estimate, fold
+from smtime.domain import Entry, Estimate, fold
 from smtime.errors import UnknownFamilyError
 
 
@@ -109,15 +110,16 @@ def compare(
     unmapped: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     running: set[str] = set()
     for entry in entries:
-        week = week_of(entry.start, zone)
         family = family_of(entry.names)
+        parts = split(entry, zone)
         if entry.running:
-            running.add(week)
-        if family is not None and family in kept:
-            actual[week][family] += entry.hours
-        else:
-            label = ", ".join(entry.names) if entry.names else "(no tag)"
-            unmapped[week][label] += entry.hours
+            running.add(parts[-1][0])
+        for week, hours in parts:
+            if family is not None and family in kept:
+                actual[week][family] += hours
+            else:
+                label = ", ".join(entry.names) if entry.names else "(no tag)"
+                unmapped[week][label] += hours
     weeks = []
     for week in sorted(set(actual) | set(unmapped)):
         rows = tuple(
@@ -143,3 +145,46 @@ def _match(level: float | None) -> str | None:
     return min((("low", 0.0), ("mid", 0.5), ("high", 1.0)), key=lambda item: abs(item[1] - level))[
         0
     ]
+
+
+def _local(moment: datetime, zone: Any) -> datetime:
+    """``moment`` in ``zone``; a naive time is taken as a wall-clock time there."""
+    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _week_name(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
+    """The ISO weeks of ``entry`` in ``zone`` and its hours in each, in order.
+
+    An interval that crosses midnight between Sunday and Monday (local time) is cut there;
+    each part's hours are real elapsed hours, so a week with a daylight-saving change holds
+    167 or 169 of them. An entry without an end (a day's total) stays in its start's week.
+    """
+    if entry.end is None:
+        return [(week_of(entry.start, zone), entry.hours)]
+    start, end = _local(entry.start, zone), _local(entry.end, zone)
+    if entry.hours <= 0 or end <= start:
+        return [(_week_name(start), entry.hours)]
+    parts: list[tuple[str, float]] = []
+    here = start
+    while here < end:
+        monday = here.date() - timedelta(days=here.weekday()) + timedelta(days=7)
+        boundary = datetime.combine(monday, time(), tzinfo=zone)
+        stop = min(boundary, end)
+        parts.append((_week_name(here), (stop.timestamp() - here.timestamp()) / 3600))
+        here = stop
+    total = sum(hours for _, hours in parts)
+    if total > 0 and abs(total - entry.hours) > 1e-9:  # naive Toggl times over a DST change
+        parts = [(week, hours * entry.hours / total) for week, hours in parts]
+    return parts
+
+
+def week_of(moment: datetime, zone: Any) -> str:
+    """``2026-W49``: the ISO week of ``moment`` in ``zone`` (naive times are taken as local)."""
+    local = moment.astimezone(zone) if moment.tzinfo else moment
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"

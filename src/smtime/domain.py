@@ -15,7 +15,10 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class OutOfBounds(ValueError):
@@ -439,6 +442,20 @@ class Assumptions(NamedTuple):
         """Cost over the period at the hourly rate, or None without a rate."""
         factor = self.factors[2]
         return None if factor is None else weekly.scaled(factor)
+
+
+# Tracked time ----------------------------------------------------------------------------------
+
+
+class Entry(NamedTuple):
+    """Time logged once in a tracker: from ``start`` to ``end`` (None for a day's total of
+    ``hours``), under ``names`` (tags, project, task or description)."""
+
+    start: "datetime"
+    hours: float
+    names: tuple[str, ...]
+    running: bool = False
+    end: "datetime | None" = None
 
 
 # An estimate -----------------------------------------------------------------------------------

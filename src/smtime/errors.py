@@ -1,7 +1,16 @@
-"""The project's exceptions, each with the exit code the CLI maps it to."""
+"""The project's exceptions, each with the exit code the CLI maps it to.
+
+Every line they print goes through ``terminal.visible``: names of files, keys and values
+come from files and command lines, and a terminal must never run what they contain.
+"""
 
 from enum import IntEnum
 from typing import NamedTuple
+
+from smtime.terminal import visible
+
+MAX_PROBLEMS_SHOWN = 50
+"""At most this many problems of one file are printed, then a line that counts the rest."""
 
 
 class ExitCode(IntEnum):
@@ -13,8 +22,10 @@ class ExitCode(IntEnum):
     NO_INPUT = 66
     SOFTWARE = 70
     CANNOT_CREATE = 73
+    HANGUP = 129
     INTERRUPTED = 130
     BROKEN_PIPE = 141
+    TERMINATED = 143
 
 
 class Problem(NamedTuple):
@@ -32,7 +43,8 @@ class Problem(NamedTuple):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return visible(text)
 
 
 class SmtimeError(Exception):
@@ -45,8 +57,8 @@ class SmtimeError(Exception):
         self.message = message
 
     def lines(self) -> list[str]:
-        """The lines to print on stderr."""
-        return [self.message]
+        """The lines to print on stderr, control characters made visible."""
+        return [visible(self.message)]
 
 
 class UsageError(SmtimeError):
@@ -86,7 +98,13 @@ class InvalidFileError(SmtimeError):
         self.problems = problems
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        """Each problem on its line, the first ``MAX_PROBLEMS_SHOWN`` only, then a count."""
+        shown = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        rest = len(self.problems) - len(shown)
+        if rest > 0:
+            more = f"{rest} more problem{'s' if rest != 1 else ''} not shown"
+            shown.append(visible(f"{self.file}: {more}"))
+        return shown
 
 
 class OutputError(SmtimeError):

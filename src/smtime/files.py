@@ -1,13 +1,73 @@
-"""Reading input files: a size limit before anything is parsed, and text that must be UTF-8."""
+"""Reading input files: a size limit before anything is parsed, and text that must be UTF-8.
+
+Every file smtime reads is opened here, and the identity of each one (device and inode) is
+remembered for the rest of the process, so that ``smtime.output`` can refuse to write over a
+file that is being read, however it was named (``--catalogue``, ``SMTIME_CATALOGUE``, a
+profile's ``catalogue:``, an export, a batch file).
+"""
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
 from pathlib import Path
+from typing import IO, Any
 
 from smtime.errors import InputError, InvalidFileError, Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Files larger than this are refused before they are parsed."""
+"""Files (and standard input) larger than this are refused before they are parsed."""
+
+STDIN_NAME = "<stdin>"
+
+_READ: dict[tuple[int, int], str] = {}
+"""(st_dev, st_ino) of every regular file read by this process → the name it was read as."""
+
+
+def remember(handle: IO[Any] | int, name: str) -> None:
+    """Record that the open file ``handle`` (or descriptor) is being read as ``name``."""
+    try:
+        info = os.fstat(handle if isinstance(handle, int) else handle.fileno())
+    except (OSError, ValueError):
+        return
+    if stat.S_ISREG(info.st_mode):
+        _READ.setdefault((info.st_dev, info.st_ino), name)
+
+
+def being_read(target: Path) -> str | None:
+    """The name under which ``target`` was read by this process, or None.
+
+    A file read earlier and since removed may leave its inode to a new file: the entry
+    counts only while the name it was read under still leads to that same file.
+    """
+    try:
+        info = os.stat(target)
+    except (OSError, ValueError):
+        return None
+    name = _READ.get((info.st_dev, info.st_ino))
+    if name is None:
+        return None
+    try:
+        again = os.stat(name)
+    except (OSError, ValueError):
+        return None
+    return name if (again.st_dev, again.st_ino) == (info.st_dev, info.st_ino) else None
+
+
+def forget() -> None:
+    """Forget every file read so far (a new command in the same process starts afresh)."""
+    _READ.clear()
+
+
+def open_input(path: Path, **options: Any) -> IO[Any]:
+    """``path.open(**options)`` for a file read as a stream, remembered as being read."""
+    try:
+        handle: IO[Any] = path.open(**options)
+    except OSError as exc:
+        raise unreadable(str(path), exc) from None
+    remember(handle, str(path))
+    return handle
 
 
 def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -15,9 +75,40 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     name = str(path)
     try:
         with path.open("rb") as handle:
+            remember(handle, name)
             data = handle.read(limit + 1)
     except OSError as exc:
         raise unreadable(name, exc) from None
+    return _bounded(data, name, limit)
+
+
+def read_stdin(*, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Standard input, with the same limit as a file (nothing is remembered: it has no name)."""
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:
+        raise InputError(f"{STDIN_NAME}: standard input is closed")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            chunk = stream.read(min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise unreadable(STDIN_NAME, exc) from None
+    return _bounded(b"".join(chunks), STDIN_NAME, limit)
+
+
+def read_input(path: Path, *, limit: int = MAX_FILE_BYTES) -> tuple[bytes, str]:
+    """The bytes of ``path`` (standard input for ``-``) and the name to report them under."""
+    if str(path) == "-":
+        return read_stdin(limit=limit), STDIN_NAME
+    return read_bytes(path, limit=limit), str(path)
+
+
+def _bounded(data: bytes, name: str, limit: int) -> bytes:
     if len(data) > limit:
         raise InvalidFileError(
             name, [Problem(name, f"file is larger than the limit of {limit // 1024 // 1024} MiB")]

@@ -1,9 +1,21 @@
-"""Writing results: to stdout, or to a file atomically so a failure never leaves half a file."""
+"""Writing results: to stdout, or to a file atomically so a failure never leaves half a file.
+
+- A regular file (or a new one) is written to a temporary file in its folder, renamed into
+  place at the end; a symbolic link is followed, so the file it points to is replaced.
+- Anything else that exists (a character or block device such as ``/dev/null``, a FIFO, a
+  socket, ``/dev/stdout``) is opened and written in place: never renamed over.
+- A file this process reads (see ``smtime.files``) is never written: exit 73.
+- A failed write to standard output (``/dev/full``, closed) is an ``OutputError`` too; a
+  closed pipe stays a ``BrokenPipeError`` (exit 141).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -11,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from smtime.errors import OutputError
+from smtime.files import being_read
 
 
 def emit(text: str, target: Path | None, *, inputs: Iterable[Path] = ()) -> None:
@@ -25,14 +38,106 @@ def write_atomic(target: Path, text: str, *, inputs: Iterable[Path] = ()) -> Non
         handle.write(text)
 
 
+def stdout() -> TextIO:
+    """``sys.stdout``, or an ``OutputError`` when the process was started without one.
+
+    Unbuffered (``python -u``, ``PYTHONUNBUFFERED``), ``sys.stdout`` writes straight to the
+    raw file, and a short write (a pipe whose reader left half-way) loses the rest of the
+    text without an error; a buffered writer is put under it, which writes everything or
+    raises (``BrokenPipeError`` for a closed pipe).
+    """
+    if sys.stdout is None:
+        raise OutputError("cannot write to standard output: it is closed")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if isinstance(buffer, io.RawIOBase) and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.flush()
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(buffer),
+            encoding=sys.stdout.encoding,
+            errors=sys.stdout.errors,
+            line_buffering=sys.stdout.line_buffering,
+            write_through=True,
+        )
+    return sys.stdout
+
+
+def stdout_failure(exc: OSError) -> OutputError:
+    """The error to report for a failed write to standard output.
+
+    What is still buffered for stdout is dropped (stdout then points at the null device), so
+    that Python's last flush at exit does not fail again and turn exit 73 into 120.
+    """
+    silence_stdout()
+    return OutputError(f"cannot write to standard output: {exc.strerror or exc}")
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device (after a closed pipe or a failed write)."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def flush_stdout() -> None:
+    """Flush standard output (if there is one); a failure other than a closed pipe is reported."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_failure(exc) from None
+
+
+_STDOUT_ERRNOS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EINVAL}
+
+
+@contextlib.contextmanager
+def stdout_errors() -> Iterator[None]:
+    """Report a failed write to standard output (``> /dev/full``) as an ``OutputError``.
+
+    Writes to stdout happen in many places (rich tables, streamed batches); an ``OSError``
+    with no file name and an errno of a failed write that reaches here came from one of them.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is None and exc.errno in _STDOUT_ERRNOS:
+            raise stdout_failure(exc) from None
+        raise
+
+
 @contextlib.contextmanager
 def opened(target: Path | None, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
     """stdout when ``target`` is None or ``-``, else ``atomic(target)``."""
     if target is None or str(target) == "-":
-        yield sys.stdout
+        handle = stdout()
+        try:
+            yield handle
+            handle.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise stdout_failure(exc) from None
         return
     with atomic(target, inputs=inputs) as handle:
         yield handle
+
+
+def refuse_inputs(target: Path, inputs: Iterable[Path] = ()) -> None:
+    """Raise an ``OutputError`` when ``target`` is a file being read."""
+    for source in inputs:
+        if _same_file(target, source):
+            raise OutputError(f"{target}: refusing to overwrite {source}, which is being read")
+    source_name = being_read(target)
+    if source_name is not None:
+        raise OutputError(f"{target}: refusing to overwrite {source_name}, which is being read")
 
 
 @contextlib.contextmanager
@@ -41,18 +146,27 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
 
     The text goes to a temporary file in the target's folder, which is renamed into place
     at the end, so a failure or an interruption never leaves a truncated file. Refuses to
-    overwrite any of ``inputs`` (the catalogue or profile being read).
+    overwrite any of ``inputs`` or any file this process has read, checked before writing and
+    again before the rename (for files read meanwhile). A target that exists but is not a
+    regular file (a device, a FIFO, a socket) is written in place instead.
     """
-    for source in inputs:
-        if _same_file(target, source):
-            raise OutputError(f"{target}: refusing to overwrite {source}, which is being read")
-    if target.is_dir():
+    refuse_inputs(target, inputs)
+    try:
+        info = os.stat(target)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{target}: is a directory")
-    folder = target.parent
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with _in_place(target) as handle:
+            yield handle
+        return
+    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    folder = real.parent
     if not folder.is_dir():
         raise OutputError(f"{target}: no such folder: {folder}")
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
@@ -60,14 +174,33 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
+        # Again: a file read while this one was written (a batch reads catalogues as it goes).
+        refuse_inputs(target)
+        os.chmod(temporary, _mode_for(real))
+        os.replace(temporary, real)
     except OSError as exc:
         _remove(temporary)
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
         _remove(temporary)
         raise
+
+
+@contextlib.contextmanager
+def _in_place(target: Path) -> Iterator[TextIO]:
+    """Write to a device, FIFO or socket as it is: opened, written, closed."""
+    try:
+        handle = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
 def _remove(path: str) -> None:

@@ -15,7 +15,6 @@ so a script can call it as the CLI does::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -336,13 +335,13 @@ def compared(
 
     import smtime.actuals
     from smtime.compare import compare
-    from smtime.files import decode, read_bytes
+    from smtime.files import decode, read_input
 
     tags = dict(smtime.options.pairs(mapping, "--map"))
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
     stdin = str(actuals) == STDIN
-    name = "<stdin>" if stdin else str(actuals)
-    text = decode(sys.stdin.buffer.read() if stdin else read_bytes(actuals), name)
+    data, name = read_input(actuals)
+    text = decode(data, name)
     tracker = smtime.actuals.TrackerFormat(input_format)
     entries = smtime.actuals.read(text, tracker, name, now=now)
     scenario = request.combined.scenario._replace(contingency=None)

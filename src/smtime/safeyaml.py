@@ -11,7 +11,8 @@ values are then built here rather than by PyYAML's constructors, so that:
 - duplicate keys are errors that name both lines;
 - aliases are followed with a budget, so a "billion laughs" document fails fast, and a
   self-referencing alias is an error instead of a recursion;
-- nesting deeper than ``MAX_DEPTH`` is refused.
+- nesting deeper than ``MAX_DEPTH`` is refused, and so is an integer of more than
+  ``MAX_INT_DIGITS`` digits ("number too large", with its line and column).
 
 Files are read by ``smtime.files`` (size limit, binary data, encodings).
 """
@@ -34,6 +35,8 @@ from smtime.files import decode, read_bytes
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted."""
+MAX_INT_DIGITS = 4300
+"""Longest integer accepted, in digits (Python's own limit for reading decimal integers)."""
 
 _STD = "tag:yaml.org,2002:"
 _PLAIN = "smtime:plain"  # an untagged plain scalar, resolved by this module's core schema
@@ -47,6 +50,7 @@ _FALSE = {"false", "False", "FALSE"}
 _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _OCT_RE = re.compile(r"0o[0-7]+\Z")
 _HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_ANY_INT_RE = re.compile(r"[-+]?[0-9]+\Z|0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF_RE = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN_RE = re.compile(r"\.(nan|NaN|NAN)\Z")
@@ -319,7 +323,10 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.check_tag(node, _STR)
             return None
+        known = len(self.problems)
         value = self.plain(node, text)
+        if len(self.problems) > known:  # already reported (a number too large)
+            return None
         expected = {_INT: int, _FLOAT: float, _BOOL: bool, _NULL: type(None)}[tag]
         if expected is float and type(value) is int:
             return float(value)
@@ -336,6 +343,16 @@ class _Builder:
             return True
         if text in _FALSE:
             return False
+        if len(text) > MAX_INT_DIGITS and _ANY_INT_RE.match(text):
+            self.problems.append(
+                _at(
+                    self.name,
+                    node,
+                    f"number too large: an integer of {len(text):,} characters "
+                    f"(at most {MAX_INT_DIGITS:,} digits are read)",
+                )
+            )
+            return None
         if _INT_RE.match(text):
             digits = text.lstrip("+-")
             if len(digits) > 1 and digits.startswith("0"):

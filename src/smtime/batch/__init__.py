@@ -71,8 +71,8 @@ def run_file(
     ``PARALLEL_BYTES`` or more. Raises ``SmtimeError`` for what stops the batch as a whole:
     an unreadable file of profiles, an invalid default catalogue (``catalogue``, else
     ``$SMTIME_CATALOGUE``, else the bundled one), an output that cannot be written or is one
-    of those inputs, a ``jobs`` out of bounds. SIGTERM and SIGHUP end it with ``SystemExit``
-    (128 + the signal), the output file left as it was and the workers ended."""
+    of those inputs, a ``jobs`` out of bounds. A signal turned into an exception
+    (``smtime.signals``) leaves the output file as it was and ends the workers."""
     from smtime.batch import workers as pool
     from smtime.batch.estimating import Estimator
 
@@ -88,7 +88,6 @@ def run_file(
     name = "<stdin>" if stdin else str(profiles)
     default = _default_catalogue(catalogue)
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_signals_end_the_batch())
         source = (
             _peekable(sys.stdin.buffer) if stdin else stack.enter_context(_opened(profiles, name))
         )
@@ -101,7 +100,6 @@ def run_file(
             default_catalogue=default,
             lang=lang,
             output_format=fmt,
-            output=None if output is None or str(output) == "-" else output,
         )
         estimator.default()
         from smtime.output import opened
@@ -158,13 +156,10 @@ def _bundled_or(path: Path | None) -> Path:
 
 @contextlib.contextmanager
 def _opened(path: Path, name: str) -> Iterator[io.BufferedReader]:
-    from smtime.files import unreadable
+    from smtime.files import open_input
 
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise unreadable(name, exc) from None
-    with handle:
+    with open_input(path, mode="rb") as handle:
+        assert isinstance(handle, io.BufferedReader)
         yield handle
 
 
@@ -226,28 +221,6 @@ def _reporter(name: str) -> Iterator[Callable[[Problem], None]]:
             sys.stderr.write(
                 f"{name}: {others} more problem{'s' if others > 1 else ''} not shown\n"
             )
-
-
-@contextlib.contextmanager
-def _signals_end_the_batch() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise ``SystemExit(128 + signal)`` while the batch runs, so that
-    every ``finally`` runs: the temporary output file is removed, the workers are ended."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def end(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    kept = {number: signal.signal(number, end) for number in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for number, handler in kept.items():
-            signal.signal(number, handler)
 
 
 @contextlib.contextmanager

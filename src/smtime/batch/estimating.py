@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -127,7 +126,6 @@ class Estimator:
         default_catalogue: Path | None,
         lang: str | None,
         output_format: OutputFormat,
-        output: Path | None = None,
     ) -> None:
         from smtime.batch import OutputFormat
 
@@ -135,7 +133,6 @@ class Estimator:
         self.default_catalogue = default_catalogue
         self.lang = lang
         self.jsonl = output_format is OutputFormat.JSONL
-        self.output = output
         self._catalogues: dict[Path | None, Catalogue | Bad] = {}
         self._memo: dict[str, bytes | list[list[Any]] | Bad] = {}
 
@@ -169,8 +166,6 @@ class Estimator:
     def _load(self, path: Path | None) -> Catalogue:
         from smtime import catalogue
 
-        if path is not None and self.output is not None and _same(path, self.output):
-            raise Bad([f"{path}: refusing to read the output file as a catalogue"])
         try:
             return catalogue.load(path if path is not None else self.default_catalogue)
         except InvalidFileError as exc:
@@ -205,14 +200,6 @@ class Estimator:
         name = cell(profile.name)
         csv.writer(text, lineterminator="\n").writerows([name, line, *row] for row in body)
         return text.getvalue().encode()
-
-
-def _same(a: Path, b: Path) -> bool:
-    """Whether two paths are one file (or, when one does not exist, one path)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return a.resolve() == b.resolve()
 
 
 def run(

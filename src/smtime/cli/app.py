@@ -6,7 +6,6 @@ rich, yaml and pydantic are imported inside the functions that need them, so tha
 """
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -18,6 +17,7 @@ from smtime.cli.options import VersionOption
 from smtime.cli.renderers import PROG
 from smtime.domain import OutOfBounds
 from smtime.errors import ExitCode, InvalidFileError, SmtimeError
+from smtime.signals import Terminated, install
 
 SETTINGS: dict[str, Any] = {
     "name": PROG,
@@ -54,6 +54,12 @@ class Ending(NamedTuple):
     said: bool
 
 
+def _visible(text: str) -> str:
+    from smtime.terminal import visible
+
+    return visible(text)
+
+
 def ending(exc: BaseException) -> Ending:
     """THE map from errors to exit codes: write the message on stderr (the help on stdout
     when a group is called bare) and return the code. Used by every command and by main()."""
@@ -63,13 +69,17 @@ def ending(exc: BaseException) -> Ending:
         sys.stderr.writelines(f"{prefix}{line}\n" for line in exc.lines())
         return Ending(int(exc.exit_code), said=True)
     if isinstance(exc, OutOfBounds):  # a value outside a bound of smtime.domain
-        sys.stderr.write(f"{PROG}: {exc}\n")
+        sys.stderr.write(_visible(f"{PROG}: {exc}") + "\n")
         return Ending(int(ExitCode.USAGE), said=True)
     if isinstance(exc, BrokenPipeError):
-        _silence_stdout()
+        from smtime.output import silence_stdout
+
+        silence_stdout()
         return Ending(int(ExitCode.BROKEN_PIPE), said=False)
     if isinstance(exc, (KeyboardInterrupt, typer.Abort)):
         return Ending(int(ExitCode.INTERRUPTED), said=False)
+    if isinstance(exc, Terminated):
+        return Ending(exc.exit_code, said=False)
     if isinstance(exc, typer.TyperException):
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
@@ -77,20 +87,12 @@ def ending(exc: BaseException) -> Ending:
             return Ending(int(ExitCode.OK), said=False)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         message = exc.format_message().strip().replace("\n", " ")
-        sys.stderr.write(f"{PROG}: error: {message}{hint}\n")
+        sys.stderr.write(_visible(f"{PROG}: error: {message}{hint}") + "\n")
         return Ending(exc.exit_code, said=True)
     # A bug: still one line, never a traceback.
-    sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)\n")
+    bug = f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)"
+    sys.stderr.write(_visible(bug) + "\n")
     return Ending(int(ExitCode.SOFTWARE), said=True)
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, point stdout at /dev/null so the final flush cannot fail again."""
-    try:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def reported(command: Callable[..., None]) -> Callable[..., None]:
@@ -99,9 +101,12 @@ def reported(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def run(**given: Any) -> None:
+        from smtime.output import flush_stdout, stdout_errors
+
         try:
-            command(**given)
-            sys.stdout.flush()
+            with stdout_errors():
+                command(**given)
+                flush_stdout()
         except (SmtimeError, OutOfBounds, BrokenPipeError) as exc:
             raise typer.Exit(ending(exc).code) from None
 
@@ -156,11 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     the run ends through SystemExit, as Click's own errors do)."""
     from typer.main import get_command
 
+    install()
     args = sys.argv[1:] if argv is None else list(argv)
-    command = get_command(_for_command(args))
     try:
+        command = get_command(_for_command(args))
         result = command.main(args=args, prog_name=PROG, standalone_mode=False)
-    except (Exception, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt, Terminated) as exc:
         code, said = ending(exc)
         if said:
             raise SystemExit(code) from None

@@ -1,22 +1,22 @@
-"""Text from catalogues and profiles is data: the one place where it is made safe per format.
+"""Text from catalogues, profiles, exports and file names is data: made safe here, per format.
 
-Every renderer passes such text through one of these functions; none interprets it.
+Every renderer, and every message on stderr, passes such text through one of these functions;
+none interprets it. They build on ``smtime.terminal.visible``, the one neutraliser.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 and C1 control characters (terminal escape sequences start with one), DEL, and the
-# bidirectional overrides that can make text display as something else.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from smtime.terminal import visible
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def plain(text: str) -> str:
-    """``text`` without control characters; tabs become spaces, other line breaks stay."""
-    return _CONTROL.sub("", text.replace("\t", " "))
+    """``text`` for people: tabs become spaces, line breaks stay, other controls made visible."""
+    return visible(text.replace("\t", " ").replace("\r\n", "\n"), newlines=True)
 
 
 def one_line(text: str) -> str:
@@ -24,11 +24,28 @@ def one_line(text: str) -> str:
     return " ".join(plain(text).split())
 
 
+def _formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula.
+
+    Invisible characters before it (format characters such as U+200B, spaces of any kind)
+    are skipped, and the first visible character is compared after NFKC normalisation, so
+    that fullwidth ``＝＋－＠`` count as ``=+-@``.
+    """
+    if text.startswith(_FORMULA_START):
+        return True
+    import unicodedata
+
+    for char in text:
+        if unicodedata.category(char) in ("Cf", "Zs", "Cc"):
+            continue
+        return unicodedata.normalize("NFKC", char).startswith(_FORMULA_START)
+    return False
+
+
 def csv_cell(text: str) -> str:
     """A CSV text cell that a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
-    if text.startswith(_FORMULA_START):
-        return "'" + _CONTROL.sub("", text)
-    return _CONTROL.sub("", text)
+    shown = visible(text, newlines=True)
+    return "'" + shown if _formula_like(text) else shown
 
 
 def markdown_cell(text: str) -> str:

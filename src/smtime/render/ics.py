@@ -1,5 +1,8 @@
 """The weekly plan as an iCalendar file (RFC 5545), written with the icalendar library.
 
+Names, labels and actions are written on one line each (a line break in a name, which
+icalendar refuses in a property value, becomes a space), control characters made visible.
+
 One event per weekly block, repeating every week from the week of the start date, in a named
 time zone (with its VTIMEZONE). UIDs are derived from the plan's name, the family, the weekday
 and the block's rank that day, so exporting the same plan again updates events instead of
@@ -16,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from smtime.i18n import localize
 from smtime.plan import DAY_NAMES, Plan
-from smtime.render.escape import plain
+from smtime.render.escape import one_line
 
 PRODID = "-//smtime//weekly social-media plan//EN"
 
@@ -49,7 +52,7 @@ def plan_ics(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> str
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", plain(f"smtime — {name}"))
+    calendar.add("x-wr-calname", one_line(f"smtime — {name}"))
     calendar.add("x-wr-timezone", zone)
     monday = monday_of(start)
     stamp = _stamp()
@@ -65,11 +68,11 @@ def plan_ics(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> str
         event.add("dtstart", datetime.combine(day, _time(block.start), tzinfo=tz))
         event.add("dtend", datetime.combine(day, _time(block.end), tzinfo=tz))
         event.add("rrule", {"freq": "weekly"})
-        event.add("summary", plain(localize(line.label, lang)))
-        actions = [plain(localize(a, lang)) for a in line.actions]
+        event.add("summary", one_line(localize(line.label, lang)))
+        actions = [one_line(localize(a, lang)) for a in line.actions]
         if actions:
             event.add("description", "\n".join(f"• {a}" for a in actions))
-        event.add("categories", ["smtime", block.key])
+        event.add("categories", ["smtime", one_line(block.key)])
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     calendar.add_missing_timezones()

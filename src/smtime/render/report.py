@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from smtime import __version__
 from smtime.domain import Assumptions, Estimate, EstimateLine
 from smtime.i18n import localize, word
-from smtime.render.escape import one_line
+from smtime.render.escape import one_line, plain
 from smtime.render.notes import assumption_lines, line_label, scenario_name
 from smtime.render.numbers import decimal, money, span
 
@@ -88,6 +88,11 @@ REPORT_WORDS = (
 )
 
 
+def _shown(value: Any) -> Any:
+    """Every text the template prints, with control and bidi characters made visible."""
+    return plain(value) if isinstance(value, str) else value
+
+
 def report_html(
     result: Estimate,
     assumptions: Assumptions,
@@ -104,6 +109,7 @@ def report_html(
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     template = environment.from_string(
         files("smtime").joinpath("templates/report.html.j2").read_text(encoding="utf-8")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import errno
 import io
-import sys
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, Group, RenderableType
@@ -21,11 +21,35 @@ if TYPE_CHECKING:
     from smtime.domain import Catalogue
 
 BAR_WIDTH = 16
+MAX_ROWS = 2000
+"""Tables with more rows than this are refused (rich's layout is slow on such tables):
+``--format csv``, ``json`` or ``markdown`` write any number of rows."""
 
 
 def clean(text: str) -> Text:
-    """Catalogue text as a rich ``Text``: control characters removed, markup shown literally."""
+    """Catalogue text as a rich ``Text``: control characters made visible, markup literal."""
     return Text(plain(text))
+
+
+def row_count(renderable: object) -> int:
+    """The rows of every table in ``renderable`` (a table, or a group of them)."""
+    if isinstance(renderable, Table):
+        return renderable.row_count
+    if isinstance(renderable, Group):
+        return sum(row_count(part) for part in renderable.renderables)
+    return 0
+
+
+def check_size(renderable: object) -> None:
+    """Refuse, with a ``UsageError``, to draw more than ``MAX_ROWS`` rows."""
+    rows = row_count(renderable)
+    if rows > MAX_ROWS:
+        from smtime.errors import UsageError
+
+        raise UsageError(
+            f"a table of {rows:,} rows is more than the {MAX_ROWS:,} a table is drawn for: "
+            "use --format csv, json or markdown"
+        )
 
 
 def bar(weekly: Figures, largest: float, width: int = BAR_WIDTH) -> Text:
@@ -144,18 +168,31 @@ def breakdown_table(result: Breakdown, lang: str) -> Group:
     return Group(figures, actions)
 
 
+class _Console(Console):
+    """rich's console, except that a closed pipe is a ``BrokenPipeError`` (exit 141), as for
+    every other output, instead of rich's own ``SystemExit(1)``."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 def console(file: TextIO | None = None) -> Console:
     """A console on stdout; colour follows NO_COLOR, TERM=dumb and whether it is a terminal."""
-    return Console(file=file or sys.stdout, highlight=False, emoji=False, markup=False)
+    from smtime.output import stdout
+
+    return _Console(file=file or stdout(), highlight=False, emoji=False, markup=False)
 
 
 def render(renderable: RenderableType, file: TextIO | None = None) -> None:
-    """Print ``renderable`` to stdout (or ``file``)."""
+    """Print ``renderable`` to stdout (or ``file``); at most ``MAX_ROWS`` rows."""
+    check_size(renderable)
     console(file).print(renderable)
 
 
 def to_text(renderable: RenderableType, width: int = 120) -> str:
-    """``renderable`` as plain text, for writing to a file."""
+    """``renderable`` as plain text, for writing to a file; at most ``MAX_ROWS`` rows."""
+    check_size(renderable)
     buffer = io.StringIO()
     Console(
         file=buffer, width=width, color_system=None, highlight=False, emoji=False, markup=False

@@ -1,0 +1,49 @@
+"""SIGTERM and SIGHUP end smtime like an error: the stack unwinds, temporary files go.
+
+Python's default for these signals is to die on the spot, so an interrupted write leaves its
+temporary file (``.out.csv.XXXX.tmp``) behind. ``install`` turns them into a ``Terminated``
+exception, raised wherever the program was; ``finally`` blocks and context managers run as
+for any other error, and the CLI then exits with 128 + the signal's number (143 for SIGTERM,
+129 for SIGHUP), as a shell reports a process killed by it.
+"""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+HANDLED = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Terminated(BaseException):
+    """A signal asked smtime to stop (a ``BaseException``: no ``except Exception`` stops it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number, as the shell reports a process a signal ended."""
+        return 128 + self.signum
+
+
+def _raise(signum: int, frame: FrameType | None) -> None:
+    # Later signals while unwinding are ignored: the clean-up runs once, to its end.
+    for handled in HANDLED:
+        signal.signal(handled, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def install() -> None:
+    """Make SIGTERM and SIGHUP raise ``Terminated`` (only in the main thread; else no-op).
+
+    A signal that the parent set to be ignored (``nohup``) stays ignored.
+    """
+    for signum in HANDLED:
+        try:
+            if signal.getsignal(signum) is signal.SIG_IGN:
+                continue
+            signal.signal(signum, _raise)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            return
