@@ -178,7 +178,12 @@ def totals(
 
 def estimate(*, catalogue: Catalogue, scenario: Scenario) -> Estimate:
     """Weekly hours of the selected families under ``scenario``, with contingency and totals."""
-    selection = prepare(catalogue, scenario)
+    return estimate_selection(prepare(catalogue, scenario), scenario)
+
+
+def estimate_selection(selection: Selection, scenario: Scenario) -> Estimate:
+    """The estimate of families already selected (``prepare``) under ``scenario``'s default:
+    a preparation serves every default hypothesis or level of the same selection."""
     rows = tuple(kept.row(scenario.default) for kept in selection.families)
     return totals(scenario, rows, selection.drivers)
 

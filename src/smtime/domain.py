@@ -430,6 +430,12 @@ class Assumptions(NamedTuple):
         weeks = self.weeks
         return weeks, 1 / self.full_time_hours, None if self.rate is None else weeks * self.rate
 
+    def figures(self, weekly: "Figures") -> "tuple[Figures, Figures, Figures | None]":
+        """Hours over the period, full-time equivalents and cost (None without a rate)."""
+        weeks, per_fte, per_cost = self.factors
+        cost = None if per_cost is None else weekly.scaled(per_cost)
+        return weekly.scaled(weeks), weekly.scaled(per_fte), cost
+
     def in_period(self, weekly: "Figures") -> "Figures":
         """Hours over the period."""
         return weekly.scaled(self.factors[0])

@@ -85,15 +85,22 @@ def check_asked(asked: "Asked") -> "Asked":
     return asked
 
 
+def default_choice(asked: Asked, profile: "ProfileSchema | None" = None) -> Choice | None:
+    """The choice for every family without one of its own: the command line's hypothesis or
+    level, else the profile's, else none (the low–high range)."""
+    if asked.hypothesis is not None or asked.level is not None:
+        return checked(lambda: Choice.of(hypothesis=asked.hypothesis, level=asked.level))
+    p = profile
+    if p is not None and (p.hypothesis is not None or p.level is not None):
+        hypothesis = Hypothesis(p.hypothesis) if p.hypothesis else None
+        return checked(lambda: Choice.of(hypothesis=hypothesis, level=p.level))
+    return None
+
+
 def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
     """The scenario and assumptions: command line first, then the profile, then defaults."""
     p = profile
-    default: Choice | None = None
-    if asked.hypothesis is not None or asked.level is not None:
-        default = checked(lambda: Choice.of(hypothesis=asked.hypothesis, level=asked.level))
-    elif p is not None and (p.hypothesis is not None or p.level is not None):
-        hypothesis = Hypothesis(p.hypothesis) if p.hypothesis else None
-        default = checked(lambda: Choice.of(hypothesis=hypothesis, level=p.level))
+    default = default_choice(asked, profile)
     overrides: dict[str, Choice] = {}
     if p is not None:
         overrides.update({name: parse_choice(value) for name, value in p.set.items()})

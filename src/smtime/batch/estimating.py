@@ -1,11 +1,14 @@
 """One profile of a batch, estimated as ``smtime estimate --profile P --format json`` does.
 
 The data of a record is validated by the profile model, its names checked as a profile
-file's, combined, estimated by the core and rendered by ``render.json``: the calls to those
-modules are in ``validate`` and ``estimate_profile`` only. ``Estimator.record`` memoises the
-output by the validated profile (less its name and description, which the estimate object does
-not show): profiles that ask for the same thing share one estimate, and only their name and
-line are written anew. The memo is bounded (``MEMO_SIZE``, emptied when full).
+file's, combined by ``options.combine``, estimated by the core and rendered by ``render.json``:
+the calls to those modules are in ``validate``, ``plan_profile``, ``estimate_profile`` and
+``estimate_json`` only. What does not depend on a profile's hypothesis or level (its checked
+names, scenario, assumptions and selected families: a ``Plan``) is made once for all the
+profiles that share it, memoised by their validated values (``Estimator.plan``); the default
+choice, the families' hours and the totals are then worked out for each profile by
+``core.estimate_selection``, the second half of ``core.estimate``. The memo is bounded
+(``MEMO_SIZE``, emptied when full).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from smtime.errors import InvalidFileError, Problem, SmtimeError
 if TYPE_CHECKING:
     from smtime.batch import OutputFormat
     from smtime.batch.read import Record
+    from smtime.core import Selection
     from smtime.domain import Assumptions, Catalogue, Estimate
     from smtime.models import ProfileSchema
+    from smtime.options import Combined
 
-MEMO_SIZE = 1024
-"""Estimates the memo keeps at most (about 3 KB each); a full memo starts again empty."""
+MEMO_SIZE = 4096
+"""Plans the memo keeps at most; a full memo starts again empty."""
 CATALOGUES_SIZE = 64
 """Catalogues (or their problems) kept at most; a full memo starts again empty."""
 
@@ -64,11 +69,19 @@ def validate(data: Any) -> ProfileSchema:
         raise Bad([f"{format_path(loc)}: {message}" for loc, message, _ in problems]) from None
 
 
-def estimate_profile(profile: ProfileSchema, catalogue: Catalogue, lang: str | None) -> Outcome:
-    """The estimate of a validated profile against ``catalogue``, its names checked as a
-    profile file's; ``Bad`` for a name the catalogue lacks. ``lang`` overrides the profile's
-    language; without either, the default language."""
-    from smtime.core import estimate
+class Plan(NamedTuple):
+    """What the profiles asking for the same thing but their hypothesis or level share: the
+    catalogue, the combined scenario and assumptions, and the families selected (``prepare``)."""
+
+    catalogue: Catalogue
+    combined: Combined
+    selection: Selection
+
+
+def plan_profile(profile: ProfileSchema, catalogue: Catalogue) -> Plan:
+    """The plan of a validated profile against ``catalogue``, its names checked as a profile
+    file's; ``Bad`` for a name the catalogue lacks."""
+    from smtime.core import prepare
     from smtime.options import Asked, combine
     from smtime.profile import name_problems
     from smtime.safeyaml import format_path
@@ -79,10 +92,22 @@ def estimate_profile(profile: ProfileSchema, catalogue: Catalogue, lang: str | N
     if problems:
         raise Bad(problems)
     combined = combine(Asked(), profile)
-    result = estimate(catalogue=catalogue, scenario=combined.scenario)
+    return Plan(catalogue, combined, prepare(catalogue, combined.scenario))
+
+
+def estimate_profile(profile: ProfileSchema, plan: Plan, lang: str | None) -> Outcome:
+    """The estimate of a validated profile whose plan is ``plan``: the default choice of
+    ``options.combine`` and the core's ``estimate_selection``, as ``core.estimate`` does.
+    ``lang`` overrides the profile's language; without either, the default language."""
+    from smtime.core import estimate_selection
+    from smtime.options import Asked, default_choice
+
+    combined = plan.combined
+    scenario = combined.scenario._replace(default=default_choice(Asked(), profile))
+    result = estimate_selection(plan.selection, scenario)
     if lang is None:
         lang = combined.lang or _default_language()
-    return Outcome(catalogue, result, combined.assumptions, lang)
+    return Outcome(plan.catalogue, result, combined.assumptions, lang)
 
 
 def estimate_json(outcome: Outcome) -> bytes:
@@ -112,8 +137,33 @@ def _default_language() -> str:
     return _LANGUAGE[0]
 
 
-_NOT_SHOWN = {"name", "description"}
-"""Fields of a profile that its estimate object does not show."""
+_PLANNED = (
+    "format",
+    "catalogue",
+    "set",
+    "drivers",
+    "only",
+    "exclude",
+    "contingency",
+    "period",
+    "weeks_per_year",
+    "full_time_hours",
+    "rate",
+    "currency",
+    "lang",
+)
+"""The fields of a validated profile a plan depends on: all but its name and description,
+which the estimate does not show, and its hypothesis or level (``options.default_choice``)."""
+
+
+def _hashable(value: Any) -> Any:
+    """A validated field's value as a memo key: mappings and lists as tuples, tagged with
+    their type so that no text or number can stand for them."""
+    if isinstance(value, dict):
+        return (dict, tuple((k, type(v), v) for k, v in value.items()))
+    if isinstance(value, list):
+        return (list, tuple(value))
+    return (type(value), value)
 
 
 class Estimator:
@@ -134,7 +184,7 @@ class Estimator:
         self.lang = lang
         self.jsonl = output_format is OutputFormat.JSONL
         self._catalogues: dict[Path | None, Catalogue | Bad] = {}
-        self._memo: dict[str, bytes | list[list[Any]] | Bad] = {}
+        self._plans: dict[tuple[Any, ...], Plan | Bad] = {}
 
     def default(self) -> Catalogue:
         """The default catalogue, read now: a problem there stops the batch before it starts."""
@@ -177,29 +227,40 @@ class Estimator:
         """The output of one profile (UTF-8), read as plain data; ``Bad`` when it is not
         valid."""
         profile = validate(data)
-        key = profile.model_dump_json(exclude=_NOT_SHOWN)  # with the catalogue's name
-        body = self._memo.get(key)
-        if body is None:
-            try:
-                outcome = estimate_profile(profile, self.catalogue(profile.catalogue), self.lang)
-                body = estimate_json(outcome)[1:] if self.jsonl else estimate_csv_rows(outcome)
-            except SmtimeError as exc:  # a scenario the core refuses
-                body = Bad([exc.message])
-            except Bad as exc:
-                body = exc
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = body
-        if isinstance(body, Bad):
-            raise body
-        if isinstance(body, bytes):
+        plan = self.plan(profile)
+        try:
+            outcome = estimate_profile(profile, plan, self.lang)
+        except SmtimeError as exc:  # a default the core refuses
+            raise Bad([exc.message]) from None
+        if self.jsonl:
+            body = estimate_json(outcome)[1:]
             return b'{"profile":%b,"line":%d,%b\n' % (orjson.dumps(profile.name), line, body)
         from smtime.render.csv import cell
 
         text = io.StringIO()
         name = cell(profile.name)
-        csv.writer(text, lineterminator="\n").writerows([name, line, *row] for row in body)
+        rows = estimate_csv_rows(outcome)
+        csv.writer(text, lineterminator="\n").writerows([name, line, *row] for row in rows)
         return text.getvalue().encode()
+
+    def plan(self, profile: ProfileSchema) -> Plan:
+        """The plan of ``profile``, made once for every profile that asks for the same thing
+        but its hypothesis or level; ``Bad`` when it cannot be made."""
+        key = tuple(_hashable(getattr(profile, field)) for field in _PLANNED)
+        plan = self._plans.get(key)
+        if plan is None:
+            try:
+                plan = plan_profile(profile, self.catalogue(profile.catalogue))
+            except SmtimeError as exc:  # a scenario the core refuses
+                plan = Bad([exc.message])
+            except Bad as exc:
+                plan = exc
+            if len(self._plans) >= MEMO_SIZE:
+                self._plans.clear()
+            self._plans[key] = plan
+        if isinstance(plan, Bad):
+            raise plan
+        return plan
 
 
 def run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from smtime.domain import (
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from smtime.domain import Catalogue, Family
 
 UNIT = "hours"
+MEMO_SIZE = 4096
+"""Lines ``line_data`` keeps at most (least recently used go first)."""
 
 
 def _maybe(value: float | None) -> int | float | None:
@@ -51,23 +54,26 @@ def _figures(values: Figures) -> dict[str, Any]:
     return {"low": number(values.low), "high": number(values.high), "hours": _maybe(values.hours)}
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
     """A line's hours over the period, its full-time equivalents and its cost (None without a
-    rate): the figures of ``Assumptions.in_period``, ``.fte`` and ``.cost``, as numbers."""
-    cost = assumptions.cost(weekly)
+    rate): the figures of ``Assumptions.figures``, as numbers. Memoised (lines repeat across
+    a portfolio's estimates): the dict returned is shared, never to be changed."""
+    hours, fte, cost = assumptions.figures(weekly)
     return {
-        **_figures(assumptions.in_period(weekly)),
-        "fte": _figures(assumptions.fte(weekly)),
+        **_figures(hours),
+        "fte": _figures(fte),
         "cost": None if cost is None else _figures(cost),
     }
 
 
 def task_figures(row: FamilyEstimate, assumptions: Assumptions) -> dict[str, Any]:
     """A task's entry without its id and label: its figures, choice and drivers."""
-    data = line_data(row.weekly, assumptions)
-    data["choice"] = choice_data(row)
-    data["drivers"] = list(row.family.per)
-    return data
+    return {
+        **line_data(row.weekly, assumptions),
+        "choice": choice_data(row),
+        "drivers": list(row.family.per),
+    }
 
 
 def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[str, Any]:

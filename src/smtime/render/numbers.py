@@ -3,6 +3,7 @@ mark and grouping; money through Babel."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,9 +15,11 @@ SAFE_INTEGER = 2**53
 """Whole numbers below this are exact in every JSON reader, and written without a fraction."""
 
 
+@lru_cache(maxsize=1 << 14)
 def number(value: float) -> int | float:
     """A number as machines read it (JSON, CSV): rounded to 6 decimals, whole numbers without
-    a fraction (beyond 2^53, where not every reader keeps integers exact, they stay floats)."""
+    a fraction (beyond 2^53, where not every reader keeps integers exact, they stay floats).
+    Memoised: values equal as numbers (0.0 and -0.0, 1 and 1.0) are written alike anyway."""
     rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
     return (
         int(rounded) if rounded.is_integer() and -SAFE_INTEGER < rounded < SAFE_INTEGER else rounded
