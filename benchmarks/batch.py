@@ -109,12 +109,12 @@ def parts(count: int) -> None:
     and validating it as a profile; writing an estimate that is already made (``render.json``
     and orjson); and the whole of smtime's work per profile (from a fresh estimator, memo
     empty), as one worker does it."""
-    from smtime.batch import OutputFormat
     from smtime.batch.estimating import Estimator, estimate_json, estimate_profile, validate
-    from smtime.batch.read import Line, jsonl_records
+    from smtime.batch.read import InputLine, jsonl_records
+    from smtime.formats import OutputFormat
 
     lines = profiles(count).splitlines()
-    raw = [Line(n, line.encode()) for n, line in enumerate(lines, 1)]
+    raw = [InputLine(n, line.encode()) for n, line in enumerate(lines, 1)]
     records = list(jsonl_records(raw))
 
     def estimator() -> Estimator:
@@ -126,7 +126,7 @@ def parts(count: int) -> None:
 
     runner = estimator()
     validated = [validate(r.data) for r in records]
-    made = [estimate_profile(p, runner.plan(p), None) for p in validated]
+    made = [estimate_profile(p, runner.basis(p), None) for p in validated]
 
     def bare() -> None:
         for line in lines:
@@ -138,7 +138,7 @@ def parts(count: int) -> None:
 
     def estimate_only() -> None:
         for p in validated:
-            estimate_profile(p, runner.plan(p), None)
+            estimate_profile(p, runner.basis(p), None)
 
     def write_only() -> None:
         for outcome in made:

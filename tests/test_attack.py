@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from smtime import files, output
-from smtime.actuals import TrackerFormat, read
+from smtime.actuals import read
 from smtime.compare import split
 from smtime.domain import Entry
 from smtime.errors import MAX_PROBLEMS_SHOWN, InvalidFileError, OutputError, Problem
+from smtime.formats import TrackerFormat
 from smtime.render.escape import csv_cell
 from smtime.terminal import visible
 from tests.conftest import MINIMAL, Run

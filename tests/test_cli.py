@@ -315,15 +315,15 @@ def test_commands_take_the_library_enums() -> None:
     import inspect
     from typing import get_args
 
-    from smtime import actuals, batch
+    from smtime import formats
     from smtime.cli import commands
 
     def kind(command: Callable[..., None], name: str) -> Any:
         return get_args(inspect.signature(command).parameters[name].annotation)[0]
 
-    assert kind(commands.batch_command, "input_format") is batch.InputFormat
-    assert kind(commands.batch_command, "fmt") is batch.OutputFormat
-    assert kind(commands.compare_command, "input_format") is actuals.TrackerFormat
+    assert kind(commands.batch_command, "input_format") is formats.InputFormat
+    assert kind(commands.batch_command, "fmt") is formats.OutputFormat
+    assert kind(commands.compare_command, "input_format") is formats.TrackerFormat
 
 
 def test_scenario_options_are_the_same_on_every_command() -> None:

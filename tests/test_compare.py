@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from smtime.actuals import TrackerFormat, detect
+from smtime.actuals import detect
+from smtime.formats import TrackerFormat
 from tests.conftest import Run, json_of
 
 Smtime = Callable[..., Run]

@@ -29,22 +29,11 @@ import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 
-from smtime.domain import Entry
+from smtime.domain import HOURS, Entry
 from smtime.errors import InvalidFileError, Problem
-
-
-class TrackerFormat(StrEnum):
-    """Formats that ``compare`` reads."""
-
-    AUTO = "auto"
-    TIMEWARRIOR = "timewarrior"
-    TOGGL = "toggl"
-    WATSON = "watson"
-    CSV = "csv"
-
+from smtime.formats import TrackerFormat
 
 MAX_INTERVAL_HOURS = 7 * 24
 """Longest interval accepted (7 days); a longer one is a timer left running, or an error."""
@@ -280,8 +269,8 @@ def _plain(text: str, name: str) -> list[Entry]:
             when = date.fromisoformat((row.get(day) or "").strip())
             _check_year(datetime.combine(when, time()), None)
             value = float((row.get(hours) or "").strip().replace(",", "."))
-            if not (0 <= value <= 168):
-                raise ValueError(f"hours must be from 0 to 168, not {value:g}")
+            if not HOURS.holds(value):
+                raise ValueError(f"hours must be {HOURS.accepted}, not {value:g}")
             label = (row.get(task) or "").strip()
             entries.append(
                 Entry(datetime.combine(when, datetime.min.time()), value, (label,) if label else ())

@@ -94,6 +94,11 @@ class Plan(NamedTuple):
     def capacity(self) -> int:
         return len(self.window.days) * self.window.length
 
+    @property
+    def budget(self) -> float:
+        """The weekly hours the plan was asked to place."""
+        return math.fsum(line.hours for line in self.lines)
+
 
 def clock(minutes: int) -> str:
     """``540`` → ``09:00``."""

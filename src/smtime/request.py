@@ -336,13 +336,14 @@ def compared(
     import smtime.actuals
     from smtime.compare import compare
     from smtime.files import decode, read_input
+    from smtime.formats import TrackerFormat
 
     tags = dict(smtime.options.pairs(mapping, "--map"))
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
     stdin = str(actuals) == STDIN
     data, name = read_input(actuals)
     text = decode(data, name)
-    tracker = smtime.actuals.TrackerFormat(input_format)
+    tracker = TrackerFormat(input_format)
     entries = smtime.actuals.read(text, tracker, name, now=now)
     scenario = request.combined.scenario._replace(contingency=None)
     result = estimate(request.inputs, scenario)

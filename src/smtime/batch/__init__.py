@@ -14,11 +14,11 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from smtime.errors import Problem, UsageError
+from smtime.formats import InputFormat, OutputFormat
 
 if TYPE_CHECKING:
     from smtime.batch.estimating import Estimator
@@ -36,22 +36,6 @@ PARALLEL_BYTES = 1 << 20
 """The size from which a file of JSON Lines is estimated by several processes by default."""
 MAX_REPORTED = 100
 """Problems printed at most; the others are counted in one last line."""
-
-
-class InputFormat(StrEnum):
-    """How a file of profiles is written."""
-
-    AUTO = "auto"
-    JSONL = "jsonl"
-    CSV = "csv"
-    YAML = "yaml"
-
-
-class OutputFormat(StrEnum):
-    """What a batch writes."""
-
-    JSONL = "jsonl"
-    CSV = "csv"
 
 
 def run_file(

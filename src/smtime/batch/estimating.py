@@ -2,10 +2,10 @@
 
 The data of a record is validated by the profile model, its names checked as a profile
 file's, combined by ``options.combine``, estimated by the core and rendered by ``render.json``:
-the calls to those modules are in ``validate``, ``plan_profile``, ``estimate_profile`` and
+the calls to those modules are in ``validate``, ``basis_of``, ``estimate_profile`` and
 ``estimate_json`` only. What does not depend on a profile's hypothesis or level (its checked
-names, scenario, assumptions and selected families: a ``Plan``) is made once for all the
-profiles that share it, memoised by their validated values (``Estimator.plan``); the default
+names, scenario, assumptions and selected families: a ``Basis``) is made once for all the
+profiles that share it, memoised by their validated values (``Estimator.basis``); the default
 choice, the families' hours and the totals are then worked out for each profile by
 ``core.estimate_selection``, the second half of ``core.estimate``. The memo is bounded
 (``MEMO_SIZE``, emptied when full).
@@ -24,14 +24,14 @@ import orjson
 from smtime.errors import InvalidFileError, Problem, SmtimeError
 
 if TYPE_CHECKING:
-    from smtime.batch import OutputFormat
     from smtime.batch.read import Record
     from smtime.core import Selection
     from smtime.domain import Assumptions, Catalogue, Estimate
+    from smtime.formats import OutputFormat
     from smtime.models import ProfileSchema
     from smtime.options import Combined
 
-MEMO_SIZE = 4096
+MEMO_SIZE = 1024
 """Plans the memo keeps at most; a full memo starts again empty."""
 CATALOGUES_SIZE = 64
 """Catalogues (or their problems) kept at most; a full memo starts again empty."""
@@ -69,7 +69,7 @@ def validate(data: Any) -> ProfileSchema:
         raise Bad([f"{format_path(loc)}: {message}" for loc, message, _ in problems]) from None
 
 
-class Plan(NamedTuple):
+class Basis(NamedTuple):
     """What the profiles asking for the same thing but their hypothesis or level share: the
     catalogue, the combined scenario and assumptions, and the families selected (``prepare``)."""
 
@@ -78,8 +78,8 @@ class Plan(NamedTuple):
     selection: Selection
 
 
-def plan_profile(profile: ProfileSchema, catalogue: Catalogue) -> Plan:
-    """The plan of a validated profile against ``catalogue``, its names checked as a profile
+def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
+    """The basis of a validated profile against ``catalogue``, its names checked as a profile
     file's; ``Bad`` for a name the catalogue lacks."""
     from smtime.core import prepare
     from smtime.options import Asked, combine
@@ -92,22 +92,22 @@ def plan_profile(profile: ProfileSchema, catalogue: Catalogue) -> Plan:
     if problems:
         raise Bad(problems)
     combined = combine(Asked(), profile)
-    return Plan(catalogue, combined, prepare(catalogue, combined.scenario))
+    return Basis(catalogue, combined, prepare(catalogue, combined.scenario))
 
 
-def estimate_profile(profile: ProfileSchema, plan: Plan, lang: str | None) -> Outcome:
-    """The estimate of a validated profile whose plan is ``plan``: the default choice of
+def estimate_profile(profile: ProfileSchema, basis: Basis, lang: str | None) -> Outcome:
+    """The estimate of a validated profile whose basis is ``basis``: the default choice of
     ``options.combine`` and the core's ``estimate_selection``, as ``core.estimate`` does.
     ``lang`` overrides the profile's language; without either, the default language."""
     from smtime.core import estimate_selection
     from smtime.options import Asked, default_choice
 
-    combined = plan.combined
+    combined = basis.combined
     scenario = combined.scenario._replace(default=default_choice(Asked(), profile))
-    result = estimate_selection(plan.selection, scenario)
+    result = estimate_selection(basis.selection, scenario)
     if lang is None:
         lang = combined.lang or _default_language()
-    return Outcome(plan.catalogue, result, combined.assumptions, lang)
+    return Outcome(basis.catalogue, result, combined.assumptions, lang)
 
 
 def estimate_json(outcome: Outcome) -> bytes:
@@ -137,7 +137,7 @@ def _default_language() -> str:
     return _LANGUAGE[0]
 
 
-_PLANNED = (
+_BASED_ON = (
     "format",
     "catalogue",
     "set",
@@ -152,7 +152,7 @@ _PLANNED = (
     "currency",
     "lang",
 )
-"""The fields of a validated profile a plan depends on: all but its name and description,
+"""The fields of a validated profile a basis depends on: all but its name and description,
 which the estimate does not show, and its hypothesis or level (``options.default_choice``)."""
 
 
@@ -177,14 +177,14 @@ class Estimator:
         lang: str | None,
         output_format: OutputFormat,
     ) -> None:
-        from smtime.batch import OutputFormat
+        from smtime.formats import OutputFormat
 
         self.folder = folder
         self.default_catalogue = default_catalogue
         self.lang = lang
         self.jsonl = output_format is OutputFormat.JSONL
         self._catalogues: dict[Path | None, Catalogue | Bad] = {}
-        self._plans: dict[tuple[Any, ...], Plan | Bad] = {}
+        self._bases: dict[tuple[Any, ...], Basis | Bad] = {}
 
     def default(self) -> Catalogue:
         """The default catalogue, read now: a problem there stops the batch before it starts."""
@@ -227,9 +227,9 @@ class Estimator:
         """The output of one profile (UTF-8), read as plain data; ``Bad`` when it is not
         valid."""
         profile = validate(data)
-        plan = self.plan(profile)
+        basis = self.basis(profile)
         try:
-            outcome = estimate_profile(profile, plan, self.lang)
+            outcome = estimate_profile(profile, basis, self.lang)
         except SmtimeError as exc:  # a default the core refuses
             raise Bad([exc.message]) from None
         if self.jsonl:
@@ -243,24 +243,24 @@ class Estimator:
         csv.writer(text, lineterminator="\n").writerows([name, line, *row] for row in rows)
         return text.getvalue().encode()
 
-    def plan(self, profile: ProfileSchema) -> Plan:
-        """The plan of ``profile``, made once for every profile that asks for the same thing
+    def basis(self, profile: ProfileSchema) -> Basis:
+        """The basis of ``profile``, made once for every profile that asks for the same thing
         but its hypothesis or level; ``Bad`` when it cannot be made."""
-        key = tuple(_hashable(getattr(profile, field)) for field in _PLANNED)
-        plan = self._plans.get(key)
-        if plan is None:
+        key = tuple(_hashable(getattr(profile, field)) for field in _BASED_ON)
+        basis = self._bases.get(key)
+        if basis is None:
             try:
-                plan = plan_profile(profile, self.catalogue(profile.catalogue))
+                basis = basis_of(profile, self.catalogue(profile.catalogue))
             except SmtimeError as exc:  # a scenario the core refuses
-                plan = Bad([exc.message])
+                basis = Bad([exc.message])
             except Bad as exc:
-                plan = exc
-            if len(self._plans) >= MEMO_SIZE:
-                self._plans.clear()
-            self._plans[key] = plan
-        if isinstance(plan, Bad):
-            raise plan
-        return plan
+                basis = exc
+            if len(self._bases) >= MEMO_SIZE:
+                self._bases.clear()
+            self._bases[key] = basis
+        if isinstance(basis, Bad):
+            raise basis
+        return basis
 
 
 def run(

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from smtime.batch import InputFormat
 from smtime.errors import InvalidFileError, Problem, UsageError
+from smtime.formats import InputFormat
 
 MAX_LINE_BYTES = 1 << 20
 """A line of JSON Lines or CSV longer than this (1 MiB) is reported and skipped."""
@@ -67,7 +67,7 @@ def detect(path: Path | None, head: bytes) -> InputFormat:
     return InputFormat.CSV
 
 
-class Line(NamedTuple):
+class InputLine(NamedTuple):
     """One line of input as bytes, or the problem that kept it from being read."""
 
     number: int
@@ -83,7 +83,7 @@ class Record(NamedTuple):
     problem: str | None = None
 
 
-def lines(stream: IO[bytes], limit: int | None = None) -> Iterator[Line]:
+def lines(stream: IO[bytes], limit: int | None = None) -> Iterator[InputLine]:
     """The lines of ``stream``, each of at most ``limit`` bytes; a longer one is a problem
     (its rest is read past, never held). A NUL byte means the input is not text: it is
     reported and the reading stops there (``/dev/zero`` is one endless line of them)."""
@@ -97,18 +97,20 @@ def lines(stream: IO[bytes], limit: int | None = None) -> Iterator[Line]:
         if number == 1:
             raw = raw.removeprefix(_BOM)
         if b"\0" in raw:
-            yield Line(number, b"", "binary data (a NUL byte): not a text file; reading stops here")
+            yield InputLine(
+                number, b"", "binary data (a NUL byte): not a text file; reading stops here"
+            )
             return
         if len(raw) > limit and not raw.endswith(b"\n"):
             while raw and not raw.endswith(b"\n"):
                 raw = stream.readline(limit)
                 if b"\0" in raw:
                     message = "binary data (a NUL byte): not a text file; reading stops here"
-                    yield Line(number, b"", message)
+                    yield InputLine(number, b"", message)
                     return
-            yield Line(number, b"", f"line longer than the limit of {_size(limit)}: skipped")
+            yield InputLine(number, b"", f"line longer than the limit of {_size(limit)}: skipped")
             continue
-        yield Line(number, raw)
+        yield InputLine(number, raw)
 
 
 def _size(limit: int) -> str:
@@ -136,7 +138,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def jsonl_records(source: Iterable[Line]) -> Iterator[Record]:
+def jsonl_records(source: Iterable[InputLine]) -> Iterator[Record]:
     """The profiles of JSON Lines, one a line; blank lines are skipped."""
     loads = json.loads
     for number, raw, problem in source:
@@ -156,7 +158,7 @@ def jsonl_records(source: Iterable[Line]) -> Iterator[Record]:
             yield Record(number, problem="not valid JSON: nested too deeply")
 
 
-def csv_records(source: Iterable[Line], name: str) -> Iterator[Record]:
+def csv_records(source: Iterable[InputLine], name: str) -> Iterator[Record]:
     """The profiles of CSV: a header of ``CSV_COLUMNS``, then one profile a row."""
     problems: list[Record] = []
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from smtime.batch.estimating import Estimator
-    from smtime.batch.read import Line
+    from smtime.batch.read import InputLine
     from smtime.errors import Problem
 
 CHUNK = 500
@@ -81,7 +81,7 @@ def _start_worker(estimator: Estimator, name: str, parent: int) -> None:
     _ESTIMATOR.append((estimator, name))
 
 
-def _work(lines: list[Line]) -> _Chunk:
+def _work(lines: list[InputLine]) -> _Chunk:
     estimator, name = _ESTIMATOR[0]
     output: list[bytes] = []
     problems: list[Problem] = []
@@ -116,7 +116,7 @@ def workers(jobs: int, estimator: Estimator, name: str) -> Iterator[ProcessPoolE
 
 
 def run_parallel(
-    source: Iterator[Line],
+    source: Iterator[InputLine],
     name: str,
     pool: ProcessPoolExecutor,
     jobs: int,
@@ -128,9 +128,9 @@ def run_parallel(
     """``run`` on JSON Lines, chunk by chunk in ``pool``'s workers, the output and problems
     in the order of the lines. A chunk whose worker died is estimated here instead."""
     done = bad = 0
-    pending: deque[tuple[list[Line], Future[_Chunk] | None]] = deque()
+    pending: deque[tuple[list[InputLine], Future[_Chunk] | None]] = deque()
 
-    def finish(lines: list[Line], future: Future[_Chunk] | None) -> None:
+    def finish(lines: list[InputLine], future: Future[_Chunk] | None) -> None:
         nonlocal done, bad
         try:
             chunk = None if future is None else future.result()

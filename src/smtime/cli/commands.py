@@ -11,8 +11,6 @@ from pathlib import Path
 import typer
 
 from smtime import request
-from smtime.actuals import TrackerFormat
-from smtime.batch import InputFormat
 from smtime.cli import renderers
 from smtime.cli.options import (
     BATCH_FORMAT,
@@ -48,6 +46,7 @@ from smtime.cli.options import (
 )
 from smtime.cli.renderers import HledgerUnit, PlanFormat
 from smtime.errors import ExitCode
+from smtime.formats import InputFormat, TrackerFormat
 from smtime.options import Asked
 
 

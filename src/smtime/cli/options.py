@@ -17,7 +17,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from smtime import __version__, actuals, batch
+from smtime import __version__, formats
 from smtime.cli.renderers import PROG, DataFormat, HledgerUnit, PlanFormat
 from smtime.domain import Hypothesis, Period
 from smtime.i18n import Language
@@ -107,7 +107,7 @@ PLAN_FORMAT = Declared(
 BATCH_FORMAT = Declared(
     "fmt",
     Annotated[
-        batch.OutputFormat,
+        formats.OutputFormat,
         typer.Option(
             "--format",
             "-f",
@@ -116,7 +116,7 @@ BATCH_FORMAT = Declared(
             rich_help_panel=OUTPUT,
         ),
     ],
-    batch.OutputFormat.JSONL,
+    formats.OutputFormat.JSONL,
 )
 
 # The scenario options, in their order on every command; the first of each pair is the field
@@ -371,7 +371,7 @@ ActualsArgument = Annotated[
     ),
 ]
 TrackerOption = Annotated[
-    actuals.TrackerFormat,
+    formats.TrackerFormat,
     typer.Option(
         "--input-format",
         "-i",
@@ -416,7 +416,7 @@ ProfilesArgument = Annotated[
     ),
 ]
 ProfilesFormatOption = Annotated[
-    batch.InputFormat,
+    formats.InputFormat,
     typer.Option(
         "--input-format",
         "-i",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from smtime.domain import Catalogue, Family
 
 UNIT = "hours"
-MEMO_SIZE = 4096
+MEMO_SIZE = 1024
 """Lines ``line_data`` keeps at most (least recently used go first)."""
 
 

@@ -15,7 +15,7 @@ SAFE_INTEGER = 2**53
 """Whole numbers below this are exact in every JSON reader, and written without a fraction."""
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)
 def number(value: float) -> int | float:
     """A number as machines read it (JSON, CSV): rounded to 6 decimals, whole numbers without
     a fraction (beyond 2^53, where not every reader keeps integers exact, they stay floats).

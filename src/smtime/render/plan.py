@@ -40,7 +40,7 @@ def plan_data(plan: Plan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]
             "min_block": window.min_block,
         },
         "capacity_hours": number(plan.capacity / 60),
-        "budget_hours": number(sum(line.hours for line in plan.lines)),
+        "budget_hours": number(plan.budget),
         "planned_hours": number(sum(plan.planned.values()) / 60),
         "fits": plan.fits,
         "families": [
@@ -83,9 +83,8 @@ def warning(plan: Plan, lang: str) -> str | None:
     missing = ", ".join(
         f"{labels[key]} {minutes / 60:g} h" for key, minutes in plan.unplaced.items() if minutes
     )
-    budget = sum(line.hours for line in plan.lines)
     return (
-        f"the budget of {budget:g} hours does not fit in the window of "
+        f"the budget of {plan.budget:g} hours does not fit in the window of "
         f"{plan.capacity / 60:g} hours a week; not placed: {missing}"
     )
 
