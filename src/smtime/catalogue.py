@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smtime import domain
+from smtime.core import is_number
 from smtime.domain import Catalogue, catalogue_problems
 from smtime.errors import InvalidFileError, Problem
 
@@ -216,7 +217,7 @@ def _message(error: Any) -> str:
         if hours.isdigit() and minutes.isdigit():
             decimal = int(hours) + int(minutes) / 60
             return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
-        if _is_number(value):
+        if is_number(value):
             return f"{value!r} is not a number (write it without quotes)"
         return f"{value!r} is not a number"
     if kind == "finite_number":
@@ -242,14 +243,6 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         return f"{value!r} is not allowed: {message.removeprefix('Input should be ')}"
     return message[0].lower() + message[1:] if message else message
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _kind(value: Any) -> str:

@@ -73,6 +73,15 @@ def parse_choice(value: object) -> Choice:
     return parse_choice(number)
 
 
+def is_number(text: str) -> bool:
+    """Whether ``text`` reads as a number (as ``float`` reads it)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def driver_quantities(catalogue: Catalogue, given: Mapping[str, float]) -> dict[str, float]:
     """The catalogue's default driver quantities, updated with ``given`` (names checked)."""
     quantities = default_quantities(catalogue)

@@ -137,23 +137,9 @@ def _default_language() -> str:
     return _LANGUAGE[0]
 
 
-_BASED_ON = (
-    "format",
-    "catalogue",
-    "set",
-    "drivers",
-    "only",
-    "exclude",
-    "contingency",
-    "period",
-    "weeks_per_year",
-    "full_time_hours",
-    "rate",
-    "currency",
-    "lang",
-)
-"""The fields of a validated profile a basis depends on: all but its name and description,
-which the estimate does not show, and its hypothesis or level (``options.default_choice``)."""
+_NOT_IN_BASIS = frozenset({"name", "description", "hypothesis", "level"})
+"""The fields of a profile its basis does not depend on: its name and description, which the
+estimate does not show, and its hypothesis or level (``options.default_choice``)."""
 
 
 def _hashable(value: Any) -> Any:
@@ -185,6 +171,9 @@ class Estimator:
         self.jsonl = output_format is OutputFormat.JSONL
         self._catalogues: dict[Path | None, Catalogue | Bad] = {}
         self._bases: dict[tuple[Any, ...], Basis | Bad] = {}
+        from smtime.models import ProfileSchema
+
+        self._fields = tuple(f for f in ProfileSchema.model_fields if f not in _NOT_IN_BASIS)
 
     def default(self) -> Catalogue:
         """The default catalogue, read now: a problem there stops the batch before it starts."""
@@ -246,7 +235,7 @@ class Estimator:
     def basis(self, profile: ProfileSchema) -> Basis:
         """The basis of ``profile``, made once for every profile that asks for the same thing
         but its hypothesis or level; ``Bad`` when it cannot be made."""
-        key = tuple(_hashable(getattr(profile, field)) for field in _BASED_ON)
+        key = tuple(_hashable(getattr(profile, field)) for field in self._fields)
         basis = self._bases.get(key)
         if basis is None:
             try:

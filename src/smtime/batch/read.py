@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from smtime.core import is_number
 from smtime.errors import InvalidFileError, Problem, UsageError
 from smtime.formats import InputFormat
 
@@ -241,7 +242,7 @@ def _from_csv(cells: Iterable[tuple[str, str]]) -> dict[str, Any]:
                         f"{column}: expected NAME=VALUE separated by ';', not {part!r}"
                     )
                 pairs[key.strip()] = (
-                    float(item) if column == "drivers" and _is_number(item) else item.strip()
+                    float(item) if column == "drivers" and is_number(item) else item.strip()
                 )
             data[column] = pairs
         elif column in _CSV_LISTS:
@@ -249,14 +250,6 @@ def _from_csv(cells: Iterable[tuple[str, str]]) -> dict[str, Any]:
         else:
             data[column] = value
     return data
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def yaml_records(stream: IO[bytes], name: str) -> Iterator[Record]:
