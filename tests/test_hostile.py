@@ -30,6 +30,12 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "crlf.yaml": (0, '"id": "beta"'),
     "date_label.yaml": (0, '"label": "2024-01-01"'),
     "deep_nesting.yaml": (65, "nesting deeper than 64 levels"),
+    "label_takes_id.yaml": (
+        65,
+        ":17:9: families[1].id: id 'blogging' is already used by 'blogging'"
+        " (families[0].label, line 12, column 12)",
+    ),
+    "alias_takes_label.yaml": (65, "is already used by 'BÊTA' (families[0].aliases[0], line 13"),
     "duplicate_id.yaml": (65, ":17:9: families[1].id: id 'alpha' is already used by 'alpha'"),
     "duplicate_key.yaml": (65, ":5:1: duplicate key 'title' (first given on line 4)"),
     "empty.yaml": (65, "empty.yaml:1:1: empty file: expected a catalogue"),
