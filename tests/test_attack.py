@@ -582,3 +582,133 @@ def test_huge_integers_in_a_profile_and_a_batch(tmp_path: Path, smtime: Smtime) 
     assert run.exit_code == 65
     assert ":2:9: number too large" in run.stderr
     assert len(run.stderr) < 500
+
+
+# A second outside attack, on the new layout.
+
+
+def test_parallel_batch_never_overwrites_a_catalogue_a_line_names(tmp_path: Path) -> None:
+    """With worker processes, a line's catalogue read by a worker that is the output file
+    stops the batch with exit 73 and leaves the catalogue as it was."""
+    catalogue = tmp_path / "c2.yaml"
+    catalogue.write_text(MINIMAL, encoding="utf-8")
+    lines = ['{"name": "A"}\n'] * 3000 + ['{"name": "B", "catalogue": "c2.yaml"}\n'] * 10
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("".join(lines))
+    run = _run("batch", str(batch), "--jobs", "2", "-o", str(catalogue))
+    assert run.returncode == 73, run.stderr
+    assert "refusing to overwrite" in run.stderr
+    assert catalogue.read_text(encoding="utf-8") == MINIMAL
+
+
+def test_a_link_planted_in_the_cache_is_replaced_not_followed(
+    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A symbolic link under a cache entry's name is replaced by the entry, never written
+    through: the file it points to keeps its content and mode."""
+    from smtime import cache
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("SMTIME_CACHE_DIR", str(folder))
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(MINIMAL, encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    victim.chmod(0o644)
+    (folder / cache.key("catalogue", catalogue.read_bytes())).symlink_to(victim)
+    assert smtime("tasks", "-c", str(catalogue)).exit_code == 0
+    assert victim.read_text() == "precious"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("forged", [{"aliases": [1]}, {"id": None}, {"label": {"en": 5}}])
+def test_a_cache_entry_of_the_wrong_types_is_ignored(
+    smtime: Smtime, tmp_path: Path, forged: dict[str, object]
+) -> None:
+    """A cache entry whose names are not text is ignored, not an internal error."""
+    from smtime import cache
+
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(MINIMAL, encoding="utf-8")
+    assert smtime("tasks", "-c", str(catalogue)).exit_code == 0
+    folder = cache.folder()
+    assert folder is not None
+    entry = folder / cache.key("catalogue", catalogue.read_bytes())
+    envelope = json.loads(entry.read_text(encoding="utf-8"))
+    envelope["data"]["families"][0].update(forged)
+    entry.write_text(json.dumps(envelope), encoding="utf-8")
+    run = smtime("tasks", "-c", str(catalogue), "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()[0]["id"] == "alpha"
+
+
+def test_a_line_whose_catalogue_is_a_fifo_does_not_stop_the_batch(tmp_path: Path) -> None:
+    """A catalogue named by a line that is not a regular file (a FIFO) is that line's
+    problem: the batch does not wait on it and goes on."""
+    os.mkfifo(tmp_path / "fifo")
+    batch = tmp_path / "fq.jsonl"
+    batch.write_text('{"name": "f", "catalogue": "fifo"}\n{"name": "ok"}\n')
+    run = _run("batch", str(batch), timeout=60)
+    assert run.returncode == 65, run.stderr
+    assert "not a regular file" in run.stderr
+    assert [json.loads(line)["profile"] for line in run.stdout.splitlines()] == ["ok"]
+
+
+def test_a_csv_set_naming_a_family_twice_is_refused(smtime: Smtime, tmp_path: Path) -> None:
+    """In a batch CSV, `set` naming the same family twice is that profile's problem."""
+    path = tmp_path / "s.csv"
+    path.write_text("name,set\nB,blogging=1;blogging=0\nC,blogging=1\n")
+    run = smtime("batch", str(path))
+    assert run.exit_code == 65
+    assert "set: 'blogging' is given twice" in run.stderr
+    assert [json.loads(line)["profile"] for line in run.stdout.splitlines()] == ["C"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("2024-01-01,blogging,1,5", "more cells than columns (an unquoted decimal comma?"),
+        ("2024-01-01,blogging,1_0", "'1_0' is not a number of hours"),
+    ],
+)
+def test_plain_csv_cells_are_never_cut_or_misread(
+    smtime: Smtime, tmp_path: Path, row: str, message: str
+) -> None:
+    """An unquoted decimal comma or an underscore in a plain CSV's hours is a problem with
+    its line, never hours silently cut (1,5 read as 1) or misread (1_0 read as 10)."""
+    path = tmp_path / "x.csv"
+    path.write_text(f"date,task,hours\n{row}\n")
+    run = smtime("compare", str(path), "--tz", "UTC", "--now", "2024-02-01T00:00")
+    assert run.exit_code == 65
+    assert f"{path}:2: {message}" in run.stderr
+
+
+def test_csv_exports_keep_the_year_limit_of_now(smtime: Smtime, tmp_path: Path) -> None:
+    """Toggl and plain CSV rows dated after the year following --now are problems, as a
+    Timewarrior interval there is."""
+    path = tmp_path / "x.csv"
+    path.write_text("date,task,hours\n5000-01-07,blogging,1\n")
+    run = smtime("compare", str(path), "--tz", "UTC", "--now", "2026-12-01T00:00")
+    assert run.exit_code == 65
+    assert "dated 5000" in run.stderr
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["tasks", "--help"]])
+def test_version_and_help_on_a_full_or_closed_stdout_exit_73(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """--version and --help go through the same output handling as the commands: a full
+    device is exit 73 with a message, never an internal error."""
+    full = tmp_path / "full"
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    with full.open("w") as sink:
+        run = subprocess.run(
+            [*SMTIME, *args], check=False, stdout=sink, stderr=subprocess.PIPE, text=True
+        )
+    assert run.returncode == 73, run.stderr
+    assert "cannot write to standard output" in run.stderr
+    closed = _shell('"$@" --version >&-; echo "rc=$?"')
+    assert "rc=73" in closed

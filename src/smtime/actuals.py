@@ -74,8 +74,8 @@ def read(text: str, fmt: TrackerFormat, name: str, *, now: datetime) -> list[Ent
     if fmt is TrackerFormat.WATSON:
         return _watson(_json_list(text, name), name, now)
     if fmt is TrackerFormat.TOGGL:
-        return _toggl(text, name)
-    return _plain(text, name)
+        return _toggl(text, name, now)
+    return _plain(text, name, now)
 
 
 def _json_list(text: str, name: str) -> list[Any]:
@@ -199,7 +199,15 @@ def _rows(text: str, name: str) -> tuple[list[str], list[tuple[int, dict[str, st
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     reader.fieldnames = header
-    return header, [(reader.line_num, row) for row in reader]
+    rows, problems = [], []
+    for row in reader:
+        if None in row:  # csv.DictReader's key for cells beyond the header
+            message = "more cells than columns (an unquoted decimal comma? write 1.5, or quote it)"
+            problems.append(Problem(name, message, "", reader.line_num))
+        else:
+            rows.append((reader.line_num, row))
+    _fail(name, problems)
+    return header, rows
 
 
 def _column(header: list[str], *names: str) -> str | None:
@@ -210,7 +218,7 @@ def _column(header: list[str], *names: str) -> str | None:
     return None
 
 
-def _toggl(text: str, name: str) -> list[Entry]:
+def _toggl(text: str, name: str, now: datetime) -> list[Entry]:
     header, rows = _rows(text, name)
     duration = _column(header, "duration")
     day = _column(header, "start date")
@@ -240,9 +248,9 @@ def _toggl(text: str, name: str) -> list[Entry]:
             start = datetime.combine(when, datetime.min.time())
             if clock and (row.get(clock) or "").strip():
                 start = datetime.fromisoformat(f"{when.isoformat()}T{row[clock].strip()}")
-            _check_year(start, None)
+            _check_year(start, now)
             end = start + timedelta(hours=hours)
-            _check_year(end, None)
+            _check_year(end, now)
             names: list[str] = []
             for column in named:
                 value = (row.get(column) or "").strip()
@@ -257,7 +265,7 @@ def _toggl(text: str, name: str) -> list[Entry]:
     return entries
 
 
-def _plain(text: str, name: str) -> list[Entry]:
+def _plain(text: str, name: str, now: datetime) -> list[Entry]:
     header, rows = _rows(text, name)
     columns = [_column(header, n) for n in ("date", "task", "hours")]
     if None in columns:
@@ -267,8 +275,11 @@ def _plain(text: str, name: str) -> list[Entry]:
     for line, row in rows:
         try:
             when = date.fromisoformat((row.get(day) or "").strip())
-            _check_year(datetime.combine(when, time()), None)
-            value = float((row.get(hours) or "").strip().replace(",", "."))
+            _check_year(datetime.combine(when, time()), now)
+            cell = (row.get(hours) or "").strip()
+            if "_" in cell:  # float() reads 1_0 as 10
+                raise ValueError(f"{cell!r} is not a number of hours")
+            value = float(cell.replace(",", "."))
             if not HOURS.holds(value):
                 raise ValueError(f"hours must be {HOURS.accepted}, not {value:g}")
             label = (row.get(task) or "").strip()

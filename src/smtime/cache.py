@@ -15,6 +15,7 @@ cannot be read or written is ignored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from smtime import __version__
+from smtime.files import MAX_FILE_BYTES
 
 _VALIDATORS = (
     "domain.py",
@@ -78,7 +80,10 @@ def get(kind: str, content: bytes) -> Any | None:
             info = os.fstat(handle.fileno())
             if not (stat.S_ISREG(info.st_mode) and trusted(info)):
                 return None
-            envelope = json.loads(handle.read())
+            text = handle.read(MAX_FILE_BYTES + 1)
+        if len(text) > MAX_FILE_BYTES:
+            return None
+        envelope = json.loads(text)
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(envelope, dict) or envelope.get("smtime") != __version__:
@@ -91,15 +96,21 @@ def put(kind: str, content: bytes, data: Any) -> None:
     where = folder()
     if where is None:
         return
-    from smtime.output import write_atomic
+    import tempfile
 
+    temporary = None
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not trusted(os.stat(where)):
             return
         text = json.dumps({"smtime": __version__, "data": data}, ensure_ascii=False)
-        target = where / key(kind, content)
-        write_atomic(target, text)
-        os.chmod(target, 0o600)
+        # a private temporary file (0600) renamed over the entry: a link planted under the
+        # entry's name is replaced, never followed
+        fd, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=where)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, where / key(kind, content))
     except Exception:  # a cache that cannot be written is only a slower start next time
-        return
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -88,9 +88,9 @@ def _from_cache(data: Any) -> Catalogue | None:
         return None
     try:
         catalogue = _build(data)
+        return None if catalogue_problems(catalogue) else catalogue
     except Exception:  # any shape the cache should not hold: read the file instead
         return None
-    return None if catalogue_problems(catalogue) else catalogue
 
 
 def _build(data: Any) -> Catalogue:

@@ -84,6 +84,7 @@ def run_file(
             default_catalogue=default,
             lang=lang,
             output_format=fmt,
+            output=None if output is None or str(output) == "-" else output,
         )
         estimator.default()
         from smtime.output import opened

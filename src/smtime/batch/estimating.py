@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
-from smtime.errors import InvalidFileError, Problem, SmtimeError
+from smtime.errors import InvalidFileError, OutputError, Problem, SmtimeError
 
 if TYPE_CHECKING:
     from smtime.batch.read import Record
@@ -162,6 +162,7 @@ class Estimator:
         default_catalogue: Path | None,
         lang: str | None,
         output_format: OutputFormat,
+        output: Path | None = None,
     ) -> None:
         from smtime.formats import OutputFormat
 
@@ -169,6 +170,7 @@ class Estimator:
         self.default_catalogue = default_catalogue
         self.lang = lang
         self.jsonl = output_format is OutputFormat.JSONL
+        self.output = output
         self._catalogues: dict[Path | None, Catalogue | Bad] = {}
         self._bases: dict[tuple[Any, ...], Basis | Bad] = {}
         from smtime.models import ProfileSchema
@@ -204,7 +206,15 @@ class Estimator:
 
     def _load(self, path: Path | None) -> Catalogue:
         from smtime import catalogue
+        from smtime.output import refuse_inputs
 
+        if path is not None:
+            if self.output is not None:
+                # the whole batch stops (exit 73), in whichever process reads the catalogue:
+                # a worker's reads are not known to the process that writes the output
+                refuse_inputs(self.output, [path])
+            if path.exists() and not path.is_file():
+                raise Bad([f"{path}: not a regular file (a catalogue named by a profile must be)"])
         try:
             return catalogue.load(path if path is not None else self.default_catalogue)
         except InvalidFileError as exc:
@@ -240,6 +250,8 @@ class Estimator:
         if basis is None:
             try:
                 basis = basis_of(profile, self.catalogue(profile.catalogue))
+            except OutputError:
+                raise  # the output would replace this catalogue: the batch stops
             except SmtimeError as exc:  # a scenario the core refuses
                 basis = Bad([exc.message])
             except Bad as exc:
@@ -272,6 +284,8 @@ def run(
             continue
         try:
             output = estimator.record(record.data, record.line)
+        except OutputError:
+            raise  # the output would replace a file being read: the batch stops
         except Bad as exc:
             who = _who(record.data)
             for message in exc.messages:

@@ -241,6 +241,8 @@ def _from_csv(cells: Iterable[tuple[str, str]]) -> dict[str, Any]:
                     raise UsageError(
                         f"{column}: expected NAME=VALUE separated by ';', not {part!r}"
                     )
+                if key.strip() in pairs:
+                    raise UsageError(f"{column}: {key.strip()!r} is given twice")
                 pairs[key.strip()] = (
                     float(item) if column == "drivers" and is_number(item) else item.strip()
                 )

@@ -161,11 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     the run ends through SystemExit, as Click's own errors do)."""
     from typer.main import get_command
 
+    from smtime.output import flush_stdout, stdout_errors
+
     install()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         command = get_command(_for_command(args))
-        result = command.main(args=args, prog_name=PROG, standalone_mode=False)
+        with stdout_errors():  # also what Click writes itself: --help, --version
+            result = command.main(args=args, prog_name=PROG, standalone_mode=False)
+            flush_stdout()
     except (Exception, KeyboardInterrupt, Terminated) as exc:
         code, said = ending(exc)
         if said:

@@ -10,7 +10,6 @@ names and defaults are those declared here, in the order of the command's own si
 
 import functools
 import inspect
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
@@ -73,7 +72,9 @@ OutputOption = Annotated[
 def show_version(value: bool) -> None:
     """Print the version and end the run (the eager callback of --version)."""
     if value:
-        sys.stdout.write(f"{PROG} {__version__}\n")
+        from smtime.output import stdout
+
+        stdout().write(f"{PROG} {__version__}\n")
         raise typer.Exit()
 
 
