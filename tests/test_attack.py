@@ -712,3 +712,34 @@ def test_version_and_help_on_a_full_or_closed_stdout_exit_73(
     assert "cannot write to standard output" in run.stderr
     closed = _shell('"$@" --version >&-; echo "rc=$?"')
     assert "rc=73" in closed
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on(smtime: Smtime, tmp_path: Path) -> None:
+    """JSON on stdout writes U+202E and C1 controls as \\u escapes: the same values, and
+    nothing a terminal would reorder or run (estimate and batch alike)."""
+    text = MINIMAL.replace("label: Alpha", 'label: "Al\\u202epha\\u009b"')
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(text, encoding="utf-8")
+    run = smtime("estimate", "-c", str(catalogue), "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert "\u202e" not in run.stdout
+    assert "\x9b" not in run.stdout
+    assert "\\u202e" in run.stdout
+    assert run.json()["tasks"][0]["label"] == "Al\u202epha\x9b"
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"name": "x\\u202ey"}\n')
+    run = smtime("batch", str(batch), "-c", str(catalogue))
+    assert run.exit_code == 0, run.stderr
+    assert "\u202e" not in run.stdout
+    record = json.loads(run.stdout)
+    assert record["profile"] == "x\u202ey"
+    assert record["tasks"][0]["label"] == "Al\u202epha\x9b"
+
+
+def test_a_batch_line_that_is_not_a_mapping_reads_cleanly(smtime: Smtime, tmp_path: Path) -> None:
+    """A batch line that is a list is reported as such, without an empty place before it."""
+    batch = tmp_path / "odd.jsonl"
+    batch.write_text("[1, 2]\n")
+    run = smtime("batch", str(batch))
+    assert run.exit_code == 65
+    assert run.stderr == f"{batch}:1: expected a mapping (key: value lines), not a list\n"

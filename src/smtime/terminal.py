@@ -12,10 +12,12 @@ import re
 
 # C0 and C1 control characters, DEL, and the bidirectional controls (embeddings, overrides,
 # isolates, marks) that can reorder what a terminal or a browser displays.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_BUT_NEWLINE = re.compile(
-    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_C0 = r"\x00-\x09\x0b-\x1f"  # without the line break, which has a class of its own
+_OTHERS = r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(rf"[{_C0}\n{_OTHERS}]")
+_CONTROL_BUT_NEWLINE = re.compile(rf"[{_C0}{_OTHERS}]")
+_BEYOND_JSON = re.compile(rf"[{_OTHERS}]")
+"""What JSON leaves raw in its strings: every C0 control is escaped by any JSON writer."""
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -31,3 +33,10 @@ def visible(text: str, *, newlines: bool = False) -> str:
     """
     pattern = _CONTROL_BUT_NEWLINE if newlines else _CONTROL
     return pattern.sub(_shown, text)
+
+
+def json_visible(text: str) -> str:
+    """JSON text with the controls JSON writers leave raw (DEL, C1, bidirectional controls)
+    written as ``\\u`` escapes: the same values, harmless on a terminal. They can only stand
+    inside strings, so the JSON stays valid."""
+    return _BEYOND_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from smtime.errors import InvalidFileError, OutputError, Problem, SmtimeError
+from smtime.terminal import json_visible
 
 if TYPE_CHECKING:
     from smtime.batch.read import Record
@@ -66,7 +67,12 @@ def validate(data: Any) -> ProfileSchema:
         return ProfileSchema.model_validate(data)
     except ValidationError as exc:
         problems = describe(exc, ProfileSchema)
-        raise Bad([f"{format_path(loc)}: {message}" for loc, message, _ in problems]) from None
+        raise Bad([_at(format_path(loc), message) for loc, message, _ in problems]) from None
+
+
+def _at(place: str, message: str) -> str:
+    """``place: message``, or the message alone for the profile as a whole."""
+    return f"{place}: {message}" if place else message
 
 
 class Basis(NamedTuple):
@@ -87,7 +93,7 @@ def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
     from smtime.safeyaml import format_path
 
     problems = [
-        f"{format_path(path)}: {message}" for path, message, _ in name_problems(profile, catalogue)
+        _at(format_path(path), message) for path, message, _ in name_problems(profile, catalogue)
     ]
     if problems:
         raise Bad(problems)
@@ -233,7 +239,8 @@ class Estimator:
             raise Bad([exc.message]) from None
         if self.jsonl:
             body = estimate_json(outcome)[1:]
-            return b'{"profile":%b,"line":%d,%b\n' % (orjson.dumps(profile.name), line, body)
+            record = b'{"profile":%b,"line":%d,%b\n' % (orjson.dumps(profile.name), line, body)
+            return json_visible(record.decode()).encode()
         from smtime.render.csv import cell
 
         text = io.StringIO()

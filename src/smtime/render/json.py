@@ -19,6 +19,7 @@ from smtime.domain import (
 )
 from smtime.i18n import localize, word
 from smtime.render.numbers import number
+from smtime.terminal import json_visible
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue, Family
@@ -219,5 +220,6 @@ def tasks_data(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
 
 
 def dumps(data: Any) -> str:
-    """Stable JSON text: keys in contract order, UTF-8 kept readable, one trailing newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Stable JSON text: keys in contract order, UTF-8 kept readable (but the controls a
+    terminal would act on, escaped), one trailing newline."""
+    return json_visible(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
