@@ -140,7 +140,7 @@ def test_a_file_read_then_replaced_is_no_longer_refused(tmp_path: Path) -> None:
     files.read_bytes(source)
     source.unlink()
     fresh = tmp_path / "new.txt"
-    output.write_atomic(fresh, "ok")
+    output.emit("ok", fresh)
     assert fresh.read_text() == "ok"
 
 

@@ -32,12 +32,6 @@ def emit(text: str, target: Path | None, *, inputs: Iterable[Path] = ()) -> None
         handle.write(text)
 
 
-def write_atomic(target: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
-    """Write ``text`` to ``target`` atomically (see ``atomic``)."""
-    with atomic(target, inputs=inputs) as handle:
-        handle.write(text)
-
-
 def stdout() -> TextIO:
     """``sys.stdout``, or an ``OutputError`` when the process was started without one.
 
