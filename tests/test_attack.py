@@ -743,3 +743,12 @@ def test_a_batch_line_that_is_not_a_mapping_reads_cleanly(smtime: Smtime, tmp_pa
     run = smtime("batch", str(batch))
     assert run.exit_code == 65
     assert run.stderr == f"{batch}:1: expected a mapping (key: value lines), not a list\n"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["tasks", "--help"], ["--version"]])
+def test_help_and_version_into_a_closed_pipe_exit_141(args: list[str]) -> None:
+    """A reader gone before --help or --version is written: exit 141, quietly, as for every
+    command."""
+    # the reader (true) is gone long before Python has started and writes
+    closed = _shell('exec 3>&1; ( "$@"; echo "rc=$?" >&3 ) | true', *args)
+    assert "rc=141" in closed, closed

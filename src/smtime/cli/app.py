@@ -170,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         with stdout_errors():  # also what Click writes itself: --help, --version
             result = command.main(args=args, prog_name=PROG, standalone_mode=False)
             flush_stdout()
+    except SystemExit as exc:
+        # Typer ends a run whose stdout pipe closed (while it wrote the help, say) with exit
+        # 1, after wrapping stdout; the run ends as every closed pipe does here
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return ending(BrokenPipeError()).code
+        raise
     except (Exception, KeyboardInterrupt, Terminated) as exc:
         code, said = ending(exc)
         if said:
