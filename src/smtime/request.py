@@ -121,7 +121,7 @@ def prepare(
     return Request(inputs, scenario, language(lang, scenario.lang))
 
 
-def estimate(inputs: Inputs, scenario: Scenario) -> Estimate:
+def estimate_inputs(inputs: Inputs, scenario: Scenario) -> Estimate:
     """The estimate of ``scenario`` on the catalogue of ``inputs``."""
     return smtime.core.estimate(catalogue=inputs.catalogue, scenario=scenario)
 
@@ -175,7 +175,7 @@ def estimated(
 ) -> Estimated:
     """Estimate the scenario asked for; the title is ``title``, else the profile's name."""
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
-    result = estimate(request.inputs, request.combined.scenario)
+    result = estimate_inputs(request.inputs, request.combined.scenario)
     return Estimated(request, result, title or request.inputs.profile_name())
 
 
@@ -293,7 +293,7 @@ def planned(
 
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
     scenario = planned_scenario(request.combined.scenario)
-    result = estimate(request.inputs, scenario)
+    result = estimate_inputs(request.inputs, scenario)
     unplanned = {code: word("contingency", code) for code in ("fr", "en", "es")}
     timetable = plan.make_plan(plan.lines_of(result, unplanned), window)
     name = request.inputs.profile_name() or "smtime"
@@ -346,7 +346,7 @@ def compared(
     tracker = TrackerFormat(input_format)
     entries = smtime.actuals.read(text, tracker, name, now=now)
     scenario = request.combined.scenario._replace(contingency=None)
-    result = estimate(request.inputs, scenario)
+    result = estimate_inputs(request.inputs, scenario)
     comparison = compare(
         entries,
         estimate=result,
