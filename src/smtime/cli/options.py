@@ -11,6 +11,7 @@ names and defaults are those declared here, in the order of the command's own si
 import functools
 import inspect
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -85,39 +86,20 @@ VersionOption = Annotated[
     ),
 ]
 
-DATA_FORMAT = Declared(
-    "fmt",
-    Annotated[
-        DataFormat,
-        typer.Option(
-            "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel=OUTPUT
-        ),
-    ],
-    DataFormat.TABLE,
-)
-PLAN_FORMAT = Declared(
-    "fmt",
-    Annotated[
-        PlanFormat,
-        typer.Option(
-            "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel=OUTPUT
-        ),
-    ],
-    PlanFormat.TABLE,
-)
-BATCH_FORMAT = Declared(
-    "fmt",
-    Annotated[
-        formats.OutputFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="jsonl: one estimate object per line; csv: the estimate rows of every profile.",
-            case_sensitive=False,
-            rich_help_panel=OUTPUT,
-        ),
-    ],
+
+def format_option(kind: type[StrEnum], default: StrEnum, help: str = "Output format.") -> Declared:
+    """``--format``/``-f``, with the formats ``kind`` and their ``default``: one declaration
+    for every command, whatever its formats."""
+    option = typer.Option("--format", "-f", help=help, case_sensitive=False, rich_help_panel=OUTPUT)
+    return Declared("fmt", Annotated[kind, option], default)
+
+
+DATA_FORMAT = format_option(DataFormat, DataFormat.TABLE)
+PLAN_FORMAT = format_option(PlanFormat, PlanFormat.TABLE)
+BATCH_FORMAT = format_option(
+    formats.OutputFormat,
     formats.OutputFormat.JSONL,
+    help="jsonl: one estimate object per line; csv: the estimate rows of every profile.",
 )
 
 # The scenario options, in their order on every command; the first of each pair is the field
