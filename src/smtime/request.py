@@ -84,12 +84,6 @@ def language(given: str | None, fallback: str | None = None) -> str:
     return fallback or default_language().value
 
 
-def checked(asked: Asked) -> Asked:
-    """``asked``, once the values that need no file are checked, so that a bad option is a
-    usage error even when the catalogue is missing too."""
-    return smtime.options.check_asked(asked)
-
-
 def combined(inputs: Inputs, asked: Asked) -> Combined:
     """The scenario from the options and the profile, with the profile's names checked."""
     profile = inputs.profile

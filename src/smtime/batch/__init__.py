@@ -70,7 +70,9 @@ def run_file(
         )
     stdin = str(profiles) == "-"
     name = "<stdin>" if stdin else str(profiles)
-    default = _default_catalogue(catalogue)
+    from smtime.catalogue import chosen_path, resolve_path
+
+    default = chosen_path(catalogue)  # None: the bundled one
     with contextlib.ExitStack() as stack:
         source = (
             _peekable(sys.stdin.buffer) if stdin else stack.enter_context(_opened(profiles, name))
@@ -89,7 +91,7 @@ def run_file(
         estimator.default()
         from smtime.output import opened
 
-        inputs = [_bundled_or(default)] + ([] if stdin else [profiles])
+        inputs = [resolve_path(default)] + ([] if stdin else [profiles])
         write = _bytes_writer(stack.enter_context(opened(output, inputs=inputs)))
         if fmt is OutputFormat.CSV:
             write(_csv_header())
@@ -124,19 +126,6 @@ def _estimate(
     advance = stack.enter_context(_progress())  # its thread starts after the workers' fork
     more = pool.run_parallel(lines(source), name, executor, jobs, estimator, write, report, advance)
     return more[1]
-
-
-def _default_catalogue(given: Path | None) -> Path | None:
-    """--catalogue, else $SMTIME_CATALOGUE, else the bundled one (None)."""
-    from smtime.catalogue import chosen_path
-
-    return chosen_path(given)
-
-
-def _bundled_or(path: Path | None) -> Path:
-    from smtime.catalogue import resolve_path
-
-    return resolve_path(path)
 
 
 @contextlib.contextmanager

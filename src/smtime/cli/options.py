@@ -21,7 +21,7 @@ from smtime import __version__, formats
 from smtime.cli.renderers import PROG, DataFormat, HledgerUnit, PlanFormat
 from smtime.domain import Hypothesis, Period
 from smtime.i18n import Language
-from smtime.options import Asked
+from smtime.options import Asked, check_asked
 
 SCENARIO = "Scenario"
 MONEY = "Period, staff and cost"
@@ -502,9 +502,7 @@ def scenario_options(*fields: str) -> Callable[[Command], Command]:
         for repeated in ("sets", "only", "exclude", "drivers"):
             if repeated in given:
                 given[repeated] = tuple(given[repeated] or ())
-        from smtime.request import checked
-
-        return {"asked": checked(Asked(**given)), "profile": profile}
+        return {"asked": check_asked(Asked(**given)), "profile": profile}
 
     return _grouped("asked", chosen, build, hidden=("profile",))
 

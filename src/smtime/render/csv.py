@@ -75,9 +75,7 @@ def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list
             line.kind.value,
             line.row.family.id if line.row else line.kind.value,
             line_label(line, lang),
-            *_figures(assumptions.in_period(line.weekly)),
-            *_figures(assumptions.fte(line.weekly)),
-            *_figures(assumptions.cost(line.weekly)),
+            *(value for part in assumptions.figures(line.weekly) for value in _figures(part)),
             currency,
             period,
         ]

@@ -42,12 +42,11 @@ def estimate_markdown(
         align += "r"
 
     def row(label: str, weekly: Figures, strong: bool) -> list[str]:
-        hours = assumptions.in_period(weekly)
+        hours, fte, cost = assumptions.figures(weekly)
         cells = [markdown_cell(label), decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
             cells.append(decimal(hours.hours, lang))
-        cells.append(span(assumptions.fte(weekly), lambda v: decimal(v, lang), " – "))
-        cost = assumptions.cost(weekly)
+        cells.append(span(fte, lambda v: decimal(v, lang), " – "))
         if cost is not None:
             cells.append(span(cost, lambda v: money(v, assumptions.currency, lang), " – "))
         return [f"**{c}**" for c in cells] if strong else cells

@@ -118,8 +118,7 @@ def report_html(
     costed = assumptions.rate is not None
 
     def line_view(line: EstimateLine) -> dict[str, Any]:
-        weekly = line.weekly
-        hours = assumptions.in_period(weekly)
+        hours, fte, cost = assumptions.figures(line.weekly)
         return {
             "kind": line.kind.value,
             "id": line.row.family.id if line.row else line.kind.value,
@@ -127,10 +126,8 @@ def report_html(
             "low": decimal(hours.low, lang),
             "high": decimal(hours.high, lang),
             "hours": decimal(hours.hours, lang),
-            "fte": span(assumptions.fte(weekly), lambda v: decimal(v, lang), " – "),
-            "cost": span(
-                assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang), " – "
-            ),
+            "fte": span(fte, lambda v: decimal(v, lang), " – "),
+            "cost": span(cost, lambda v: money(v, assumptions.currency, lang), " – "),
         }
 
     lines = [line_view(line) for line in result.lines()]

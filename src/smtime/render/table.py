@@ -100,16 +100,14 @@ def estimate_table(
     largest = max((r.high for r in result.families), default=0.0)
 
     def cells(label: Text | str, weekly: Figures, with_bar: bool) -> list[Text | str]:
-        hours = assumptions.in_period(weekly)
+        hours, fte, cost = assumptions.figures(weekly)
         row: list[Text | str] = [label, decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
             row.append(decimal(hours.hours, lang))
         row.append(bar(weekly, largest) if with_bar else "")
-        row.append(span(assumptions.fte(weekly), lambda v: decimal(v, lang)))
+        row.append(span(fte, lambda v: decimal(v, lang)))
         if costed:
-            row.append(
-                span(assumptions.cost(weekly), lambda v: money(v, assumptions.currency, lang))
-            )
+            row.append(span(cost, lambda v: money(v, assumptions.currency, lang)))
         return row
 
     for line in result.lines():
