@@ -126,7 +126,7 @@ def parts(count: int) -> None:
 
     runner = estimator()
     validated = [validate(r.data) for r in records]
-    made = [estimate_profile(p, runner.basis(p), None) for p in validated]
+    made = [estimate_profile(p, runner.basis(p), runner.assumptions(p), None) for p in validated]
 
     def bare() -> None:
         for line in lines:
@@ -138,7 +138,7 @@ def parts(count: int) -> None:
 
     def estimate_only() -> None:
         for p in validated:
-            estimate_profile(p, runner.basis(p), None)
+            estimate_profile(p, runner.basis(p), runner.assumptions(p), None)
 
     def write_only() -> None:
         for outcome in made:

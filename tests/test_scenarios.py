@@ -681,9 +681,8 @@ def test_cost_is_hours_times_rate(level: float, rate: float, period: Period) -> 
     result = estimate(catalogue=SEED, scenario=Scenario(default=Choice(level=level)))
     assumptions = Assumptions(period=period, rate=rate)
     for weekly in [r.weekly for r in result.families] + [result.total]:
-        cost = assumptions.cost(weekly)
+        hours, _, cost = assumptions.figures(weekly)
         assert cost is not None
-        hours = assumptions.in_period(weekly)
         assert cost.hours == pytest.approx((hours.hours or 0) * rate)
         assert cost.high == pytest.approx(hours.high * rate)
 

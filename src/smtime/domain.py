@@ -436,18 +436,15 @@ class Assumptions(NamedTuple):
         cost = None if per_cost is None else weekly.scaled(per_cost)
         return weekly.scaled(weeks), weekly.scaled(per_fte), cost
 
+    def per_week(self, hours: float) -> tuple[float, float, float | None]:
+        """What ``hours`` a week come to, as ``figures`` gives them for one value: hours over
+        the period, full-time equivalents and cost (None without a rate)."""
+        weeks, per_fte, per_cost = self.factors
+        return hours * weeks, hours * per_fte, None if per_cost is None else hours * per_cost
+
     def in_period(self, weekly: "Figures") -> "Figures":
         """Hours over the period."""
         return weekly.scaled(self.factors[0])
-
-    def fte(self, weekly: "Figures") -> "Figures":
-        """Full-time equivalents: weekly hours over full-time weekly hours."""
-        return weekly.scaled(self.factors[1])
-
-    def cost(self, weekly: "Figures") -> "Figures | None":
-        """Cost over the period at the hourly rate, or None without a rate."""
-        factor = self.factors[2]
-        return None if factor is None else weekly.scaled(factor)
 
 
 # Tracked time ----------------------------------------------------------------------------------

@@ -97,8 +97,21 @@ def default_choice(asked: Asked, profile: "ProfileSchema | None" = None) -> Choi
     return None
 
 
+SCENARIO_FIELDS = ("set", "drivers", "only", "exclude", "contingency")
+"""The profile fields ``scenario_of`` reads besides the hypothesis and level."""
+ASSUMPTION_FIELDS = ("period", "weeks_per_year", "full_time_hours", "rate", "currency")
+"""The profile fields ``assumptions_of`` reads."""
+
+
 def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
     """The scenario and assumptions: command line first, then the profile, then defaults."""
+    lang = asked.lang or (profile.lang if profile is not None else None)
+    return Combined(scenario_of(asked, profile), assumptions_of(asked, profile), lang)
+
+
+def scenario_of(asked: Asked, profile: "ProfileSchema | None" = None) -> Scenario:
+    """The scenario: the default choice (``default_choice``), the families' own choices, the
+    selection, the driver quantities and the contingency."""
     p = profile
     default = default_choice(asked, profile)
     overrides: dict[str, Choice] = {}
@@ -116,7 +129,7 @@ def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
     contingency = _first(asked.contingency, p.contingency if p else None)
     if contingency is not None:
         contingency = checked(CONTINGENCY.check, contingency, "--contingency")
-    scenario = Scenario(
+    return Scenario(
         default=default,
         overrides=overrides,
         only=tuple(only) if only else None,
@@ -124,6 +137,11 @@ def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
         drivers=drivers,
         contingency=contingency,
     )
+
+
+def assumptions_of(asked: Asked, profile: "ProfileSchema | None" = None) -> Assumptions:
+    """The period, staff and cost assumptions, checked."""
+    p = profile
     period = asked.period or (Period(p.period) if p is not None and p.period else Period.WEEK)
     usual = Assumptions()
     weeks, full_time = (p.weeks_per_year, p.full_time_hours) if p else (None, None)
@@ -134,8 +152,7 @@ def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
         rate=_first(asked.rate, p.rate if p else None),
         currency=(asked.currency or (p.currency if p else None) or usual.currency).upper(),
     )
-    checked(assumptions.checked)
-    return Combined(scenario, assumptions, asked.lang or (p.lang if p else None))
+    return checked(assumptions.checked)
 
 
 def _first(*values: float | None) -> float | None:

@@ -1,14 +1,16 @@
 """One profile of a batch, estimated as ``smtime estimate --profile P --format json`` does.
 
 The data of a record is validated by the profile model, its names checked as a profile
-file's, combined by ``options.combine``, estimated by the core and rendered by ``render.json``:
-the calls to those modules are in ``validate``, ``basis_of``, ``estimate_profile`` and
-``estimate_json`` only. What does not depend on a profile's hypothesis or level (its checked
-names, scenario, assumptions and selected families: a ``Basis``) is made once for all the
-profiles that share it, memoised by their validated values (``Estimator.basis``); the default
-choice, the families' hours and the totals are then worked out for each profile by
-``core.estimate_selection``, the second half of ``core.estimate``. The memo is bounded
-(``MEMO_SIZE``, emptied when full).
+file's, its scenario and assumptions made by ``options.scenario_of`` and
+``options.assumptions_of`` (the two halves of ``options.combine``), estimated by the core and
+rendered by ``render.json``: the calls to those modules are in ``validate``, ``basis_of``,
+``Estimator.assumptions``, ``estimate_profile`` and ``estimate_json`` only.
+
+What many profiles share is made once, memoised by their validated values: a ``Basis`` (the
+checked names, the scenario without its default choice, the selected families) by the fields
+``BASIS_FIELDS``, the assumptions by ``ASSUMPTION_FIELDS``. The default choice, the families'
+hours and the totals are then worked out for each profile by ``core.estimate_selection``, the
+second half of ``core.estimate``. The memos are bounded (``MEMO_SIZE``, emptied when full).
 """
 
 from __future__ import annotations
@@ -22,15 +24,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from smtime.errors import InvalidFileError, OutputError, Problem, SmtimeError
+from smtime.options import ASSUMPTION_FIELDS, SCENARIO_FIELDS
 from smtime.terminal import json_visible
 
 if TYPE_CHECKING:
     from smtime.batch.read import Record
     from smtime.core import Selection
-    from smtime.domain import Assumptions, Catalogue, Estimate
+    from smtime.domain import Assumptions, Catalogue, Estimate, Scenario
     from smtime.formats import OutputFormat
     from smtime.models import ProfileSchema
-    from smtime.options import Combined
 
 MEMO_SIZE = 1024
 """Plans the memo keeps at most; a full memo starts again empty."""
@@ -76,11 +78,11 @@ def _at(place: str, message: str) -> str:
 
 
 class Basis(NamedTuple):
-    """What the profiles asking for the same thing but their hypothesis or level share: the
-    catalogue, the combined scenario and assumptions, and the families selected (``prepare``)."""
+    """What the profiles asking for the same families share: the catalogue, the scenario
+    (without its default choice) and the families selected (``prepare``)."""
 
     catalogue: Catalogue
-    combined: Combined
+    scenario: Scenario
     selection: Selection
 
 
@@ -88,7 +90,7 @@ def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
     """The basis of a validated profile against ``catalogue``, its names checked as a profile
     file's; ``Bad`` for a name the catalogue lacks."""
     from smtime.core import prepare
-    from smtime.options import Asked, combine
+    from smtime.options import Asked, scenario_of
     from smtime.profile import name_problems
     from smtime.safeyaml import format_path
 
@@ -97,23 +99,24 @@ def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
     ]
     if problems:
         raise Bad(problems)
-    combined = combine(Asked(), profile)
-    return Basis(catalogue, combined, prepare(catalogue, combined.scenario))
+    scenario = scenario_of(Asked(), profile)._replace(default=None)
+    return Basis(catalogue, scenario, prepare(catalogue, scenario))
 
 
-def estimate_profile(profile: ProfileSchema, basis: Basis, lang: str | None) -> Outcome:
+def estimate_profile(
+    profile: ProfileSchema, basis: Basis, assumptions: Assumptions, lang: str | None
+) -> Outcome:
     """The estimate of a validated profile whose basis is ``basis``: the default choice of
-    ``options.combine`` and the core's ``estimate_selection``, as ``core.estimate`` does.
-    ``lang`` overrides the profile's language; without either, the default language."""
+    ``options.default_choice`` and the core's ``estimate_selection``, as ``core.estimate``
+    does. ``lang`` overrides the profile's language; without either, the default language."""
     from smtime.core import estimate_selection
     from smtime.options import Asked, default_choice
 
-    combined = basis.combined
-    scenario = combined.scenario._replace(default=default_choice(Asked(), profile))
+    scenario = basis.scenario._replace(default=default_choice(Asked(), profile))
     result = estimate_selection(basis.selection, scenario)
     if lang is None:
-        lang = combined.lang or _default_language()
-    return Outcome(basis.catalogue, result, combined.assumptions, lang)
+        lang = profile.lang or _default_language()
+    return Outcome(basis.catalogue, result, assumptions, lang)
 
 
 def estimate_json(outcome: Outcome) -> bytes:
@@ -143,9 +146,9 @@ def _default_language() -> str:
     return _LANGUAGE[0]
 
 
-_NOT_IN_BASIS = frozenset({"name", "description", "hypothesis", "level"})
-"""The fields of a profile its basis does not depend on: its name and description, which the
-estimate does not show, and its hypothesis or level (``options.default_choice``)."""
+BASIS_FIELDS = ("catalogue", *SCENARIO_FIELDS)
+"""The fields of a profile its basis depends on: its catalogue and what ``options.scenario_of``
+reads but the hypothesis and level (``options.default_choice``)."""
 
 
 def _hashable(value: Any) -> Any:
@@ -179,9 +182,7 @@ class Estimator:
         self.output = output
         self._catalogues: dict[Path | None, Catalogue | Bad] = {}
         self._bases: dict[tuple[Any, ...], Basis | Bad] = {}
-        from smtime.models import ProfileSchema
-
-        self._fields = tuple(f for f in ProfileSchema.model_fields if f not in _NOT_IN_BASIS)
+        self._assumptions: dict[tuple[Any, ...], Assumptions | Bad] = {}
 
     def default(self) -> Catalogue:
         """The default catalogue, read now: a problem there stops the batch before it starts."""
@@ -233,8 +234,9 @@ class Estimator:
         valid."""
         profile = validate(data)
         basis = self.basis(profile)
+        assumptions = self.assumptions(profile)
         try:
-            outcome = estimate_profile(profile, basis, self.lang)
+            outcome = estimate_profile(profile, basis, assumptions, self.lang)
         except SmtimeError as exc:  # a default the core refuses
             raise Bad([exc.message]) from None
         if self.jsonl:
@@ -250,9 +252,9 @@ class Estimator:
         return text.getvalue().encode()
 
     def basis(self, profile: ProfileSchema) -> Basis:
-        """The basis of ``profile``, made once for every profile that asks for the same thing
-        but its hypothesis or level; ``Bad`` when it cannot be made."""
-        key = tuple(_hashable(getattr(profile, field)) for field in self._fields)
+        """The basis of ``profile``, made once for every profile that asks for the same
+        families (``BASIS_FIELDS``); ``Bad`` when it cannot be made."""
+        key = _key(profile, BASIS_FIELDS)
         basis = self._bases.get(key)
         if basis is None:
             try:
@@ -263,12 +265,39 @@ class Estimator:
                 basis = Bad([exc.message])
             except Bad as exc:
                 basis = exc
-            if len(self._bases) >= MEMO_SIZE:
-                self._bases.clear()
-            self._bases[key] = basis
+            _remember(self._bases, key, basis)
         if isinstance(basis, Bad):
             raise basis
         return basis
+
+    def assumptions(self, profile: ProfileSchema) -> Assumptions:
+        """The assumptions of ``profile`` (``options.assumptions_of``), made once for every
+        profile that gives the same ``ASSUMPTION_FIELDS``; ``Bad`` when they are refused."""
+        from smtime.options import Asked, assumptions_of
+
+        key = _key(profile, ASSUMPTION_FIELDS)
+        made = self._assumptions.get(key)
+        if made is None:
+            try:
+                made = assumptions_of(Asked(), profile)
+            except SmtimeError as exc:
+                made = Bad([exc.message])
+            _remember(self._assumptions, key, made)
+        if isinstance(made, Bad):
+            raise made
+        return made
+
+
+def _key(profile: ProfileSchema, fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """A memo key of ``profile``'s validated ``fields``."""
+    return tuple(_hashable(getattr(profile, field)) for field in fields)
+
+
+def _remember(memo: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    """``value`` kept under ``key``; a full memo (``MEMO_SIZE``) starts again empty."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
 
 
 def run(

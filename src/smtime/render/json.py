@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from smtime.domain import (
     Assumptions,
     Breakdown,
+    Choice,
     Estimate,
     FamilyEstimate,
     Figures,
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 UNIT = "hours"
 MEMO_SIZE = 1024
-"""Lines ``line_data`` keeps at most (least recently used go first)."""
+"""Ranges and choices kept at most by their memos (least recently used go first)."""
 
 
 def _maybe(value: float | None) -> int | float | None:
@@ -40,31 +41,43 @@ def action_labels(family: Family, lang: str) -> list[str]:
 
 def choice_data(row: FamilyEstimate) -> dict[str, Any] | None:
     """How the family's hours were chosen: hypothesis, level or fixed weekly hours."""
-    choice = row.choice
-    if choice is None:
-        return None
+    return None if row.choice is None else _choice_data(row.choice, row.overridden)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _choice_data(choice: Choice, overridden: bool) -> dict[str, Any]:
     return {
-        "source": "set" if row.overridden else "default",
+        "source": "set" if overridden else "default",
         "hypothesis": choice.hypothesis.value if choice.hypothesis else None,
         "level": _maybe(None if choice.hours is not None else choice.level),
         "fixed_hours": _maybe(choice.hours),
     }
 
 
-def _figures(values: Figures) -> dict[str, Any]:
-    return {"low": number(values.low), "high": number(values.high), "hours": _maybe(values.hours)}
-
-
 @lru_cache(maxsize=MEMO_SIZE)
+def _range_data(low: float, high: float, assumptions: Assumptions) -> tuple[Any, ...]:
+    """The low and high numbers of a line's hours, FTE and cost (None without a rate)."""
+    hours, fte, cost = assumptions.figures(Figures(low, high, None))
+    return tuple(None if f is None else (number(f.low), number(f.high)) for f in (hours, fte, cost))
+
+
 def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
     """A line's hours over the period, its full-time equivalents and its cost (None without a
-    rate): the figures of ``Assumptions.figures``, as numbers. Memoised (lines repeat across
-    a portfolio's estimates): the dict returned is shared, never to be changed."""
-    hours, fte, cost = assumptions.figures(weekly)
+    rate): the figures of ``Assumptions.figures``, as numbers. The low–high part, which
+    lines share across a portfolio's estimates, is memoised; the chosen part is worked out
+    by ``Assumptions.per_week``, the same multiplication for one value."""
+    (low, high), fte, cost = _range_data(weekly.low, weekly.high, assumptions)
+    if weekly.hours is None:
+        hours = fte_hours = cost_hours = None
+    else:
+        chosen, chosen_fte, chosen_cost = assumptions.per_week(weekly.hours)
+        hours, fte_hours, cost_hours = number(chosen), number(chosen_fte), _maybe(chosen_cost)
     return {
-        **_figures(hours),
-        "fte": _figures(fte),
-        "cost": None if cost is None else _figures(cost),
+        "low": low,
+        "high": high,
+        "hours": hours,
+        "fte": {"low": fte[0], "high": fte[1], "hours": fte_hours},
+        "cost": None if cost is None else {"low": cost[0], "high": cost[1], "hours": cost_hours},
     }
 
 
