@@ -19,7 +19,7 @@ from smtime.compare import split
 from smtime.domain import Entry
 from smtime.errors import ExitCode, SmtimeError
 from smtime.render.escape import csv_cell
-from smtime.terminal import visible
+from smtime.terminal import json_visible, json_visible_utf8, visible
 from tests.conftest import MINIMAL, Run
 
 Smtime = Callable[..., Run]
@@ -90,6 +90,26 @@ def _load_text(text: str) -> None:
     if error is not None:
         assert error.exit_code in DOCUMENTED
         assert all(line.startswith("fuzz.yaml") for line in error.lines())
+
+
+@FUZZ
+@given(st.text())
+def test_json_visible_utf8_is_json_visible(text: str) -> None:
+    """On any text, the UTF-8 neutraliser gives the bytes of ``json_visible``'s text."""
+    assert json_visible_utf8(text.encode()) == json_visible(text).encode()
+
+
+def test_json_visible_utf8_finds_what_json_visible_escapes() -> None:
+    """Every character, alone and amid text, is escaped by the UTF-8 neutraliser exactly
+    when ``json_visible`` escapes it, with the same result."""
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates have no UTF-8
+        sample = f"a{chr(code)}é{chr(code)}"
+        assert json_visible_utf8(sample.encode()) == json_visible(sample).encode(), hex(code)
+    for text in ["plain", "Curation é €", "\u2069x\x85"]:
+        assert json_visible_utf8(text.encode()) == json_visible(text).encode()
+    assert json_visible_utf8(b"\xef\xbf\xbd") == "\ufffd".encode()
 
 
 @FUZZ

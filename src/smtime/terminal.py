@@ -18,6 +18,11 @@ _CONTROL = re.compile(rf"[{_C0}\n{_OTHERS}]")
 _CONTROL_BUT_NEWLINE = re.compile(rf"[{_C0}{_OTHERS}]")
 _BEYOND_JSON = re.compile(rf"[{_OTHERS}]")
 """What JSON leaves raw in its strings: every C0 control is escaped by any JSON writer."""
+_BEYOND_JSON_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+"""The characters of ``_BEYOND_JSON`` in UTF-8 (a test holds the two to the same set)."""
+_ASCII_BUT_DEL = bytes(range(0x7F))
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -40,3 +45,14 @@ def json_visible(text: str) -> str:
     written as ``\\u`` escapes: the same values, harmless on a terminal. They can only stand
     inside strings, so the JSON stays valid."""
     return _BEYOND_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def json_visible_utf8(data: bytes) -> bytes:
+    """``json_visible`` on UTF-8 JSON: the same bytes when there is nothing to escape (the
+    usual case, found without decoding), else those of ``json_visible``'s text.
+
+    Only the bytes beyond ASCII (and DEL) are searched: deleting the others leaves every
+    multi-byte character whole, since none of its bytes is ASCII."""
+    if _BEYOND_JSON_UTF8.search(data.translate(None, _ASCII_BUT_DEL)) is None:
+        return data
+    return json_visible(data.decode()).encode()

@@ -25,7 +25,7 @@ import orjson
 
 from smtime.errors import InvalidFileError, OutputError, Problem, SmtimeError
 from smtime.options import ASSUMPTION_FIELDS, SCENARIO_FIELDS
-from smtime.terminal import json_visible
+from smtime.terminal import json_visible_utf8
 
 if TYPE_CHECKING:
     from smtime.batch.read import Record
@@ -242,7 +242,7 @@ class Estimator:
         if self.jsonl:
             body = estimate_json(outcome)[1:]
             record = b'{"profile":%b,"line":%d,%b\n' % (orjson.dumps(profile.name), line, body)
-            return json_visible(record.decode()).encode()
+            return json_visible_utf8(record)
         from smtime.render.csv import cell
 
         text = io.StringIO()
