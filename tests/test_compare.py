@@ -149,7 +149,30 @@ def test_compare_csv_and_markdown(smtime: Smtime) -> None:
     assert "### 2026-W49" in markdown
     assert "| Unmapped: coffee | 0.5 |" in markdown
     table = smtime("compare", str(TRACKERS / "plain.csv"), "-l", "fr", *PARIS).stdout
-    assert "sous la basse" in table
+    assert "sous la fourchette" in table
+    assert "niveau moyen -0,22\u202f: sous l’hypothèse basse" in table
+
+
+def test_people_see_the_budget_when_a_scenario_gives_one(smtime: Smtime) -> None:
+    """With --hypothesis, the table and Markdown show each family's budget beside the actual
+    time, and the status in the words of the JSON's status; without it, no budget column."""
+    args = ("compare", str(TRACKERS / "plain.csv"), *PARIS, "-l", "en")
+    data = smtime(*args, "--hypothesis", "mid", "-f", "json").json()
+    week = data["weeks"][0]
+    blogging = family(week, "blogging")
+    markdown = smtime(*args, "--hypothesis", "mid", "-f", "markdown").stdout
+    lines = markdown.splitlines()
+    header = next(line for line in lines if line.startswith("| Family"))
+    assert header == "| Family | Actual | Low | High | Budget | Status | Level |"
+    row = next(line for line in lines if line.startswith("| Blogging"))
+    words = {"below": "below the range", "within": "within the range", "above": "above the range"}
+    expected = f"| Blogging | 3.5 | 2 | 8 | {blogging['budget']:g} | {words[blogging['status']]} |"
+    assert row.startswith(expected)
+    table = smtime(*args, "--hypothesis", "mid").stdout
+    assert "Budget" in table
+    assert words[blogging["status"]] in table
+    plain = smtime(*args, "-f", "markdown").stdout
+    assert "Budget" not in plain
 
 
 def test_input_format_can_be_forced(smtime: Smtime) -> None:

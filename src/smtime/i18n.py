@@ -1,10 +1,15 @@
-"""Languages: choosing one, picking a label in it, and the words of smtime's own output."""
+"""Languages: choosing one, picking a label in it, and smtime's own messages in it (gettext
+catalogues under ``smtime/locales``, written in English and translated in ``.po`` files)."""
 
 from __future__ import annotations
 
+import gettext
 import os
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 
 
 class Language(StrEnum):
@@ -37,150 +42,63 @@ def localize(text: Mapping[str, str], lang: str) -> str:
     return next(iter(text.values()))
 
 
-_WORDS: dict[str, dict[str, str]] = {
-    "family": {"fr": "Famille", "en": "Family", "es": "Familia"},
-    "id": {"fr": "Id", "en": "Id", "es": "Id"},
-    "actions": {"fr": "Actions", "en": "Actions", "es": "Acciones"},
-    "low": {"fr": "Basse", "en": "Low", "es": "Baja"},
-    "high": {"fr": "Haute", "en": "High", "es": "Alta"},
-    "mid": {"fr": "Médiane", "en": "Mid", "es": "Media"},
-    "hours": {"fr": "Heures", "en": "Hours", "es": "Horas"},
-    "range": {"fr": "Fourchette", "en": "Range", "es": "Rango"},
-    "share": {"fr": "Part du total", "en": "Share of total", "es": "Parte del total"},
-    "total": {"fr": "Total", "en": "Total", "es": "Total"},
-    "level": {"fr": "niveau", "en": "level", "es": "nivel"},
-    "hypothesis": {"fr": "Hypothèse", "en": "Hypothesis", "es": "Hipótesis"},
-    "weekly_hours": {
-        "fr": "Heures par semaine",
-        "en": "Hours per week",
-        "es": "Horas por semana",
-    },
-    "families_title": {
-        "fr": "Familles de tâches",
-        "en": "Task families",
-        "es": "Familias de tareas",
-    },
-    "source": {"fr": "Source", "en": "Source", "es": "Fuente"},
-    "valid": {"fr": "catalogue valide", "en": "valid catalogue", "es": "catálogo válido"},
-    "families_count": {"fr": "familles", "en": "families", "es": "familias"},
-    "per_week": {"fr": "h par semaine", "en": "h a week", "es": "h por semana"},
-    "contingency": {"fr": "Imprévus", "en": "Unplanned work", "es": "Imprevistos"},
-    "subtotal": {"fr": "Sous-total", "en": "Subtotal", "es": "Subtotal"},
-    "fte": {"fr": "ETP", "en": "FTE", "es": "ETC"},
-    "cost": {"fr": "Coût", "en": "Cost", "es": "Coste"},
-    "spread": {"fr": "Basse → haute", "en": "Low → high", "es": "Baja → alta"},
-    "assumptions": {"fr": "Hypothèses de calcul", "en": "Assumptions", "es": "Supuestos"},
-    "week": {"fr": "semaine", "en": "week", "es": "semana"},
-    "month": {"fr": "mois", "en": "month", "es": "mes"},
-    "year": {"fr": "an", "en": "year", "es": "año"},
-    "hours_per": {
-        "fr": "Heures par {period}",
-        "en": "Hours per {period}",
-        "es": "Horas por {period}",
-    },
-    "a_period": {"fr": "Période : {period}", "en": "Period: {period}", "es": "Periodo: {period}"},
-    "weeks_per_year": {
-        "fr": "Semaines par an : {value}",
-        "en": "Weeks per year: {value}",
-        "es": "Semanas por año: {value}",
-    },
-    "full_time": {
-        "fr": "Temps plein : {value} h par semaine (ETP = heures hebdomadaires ÷ {value})",
-        "en": "Full time: {value} h a week (FTE = weekly hours ÷ {value})",
-        "es": "Jornada completa: {value} h por semana (ETC = horas semanales ÷ {value})",
-    },
-    "rate": {
-        "fr": "Taux horaire : {value}",
-        "en": "Hourly rate: {value}",
-        "es": "Tarifa por hora: {value}",
-    },
-    "contingency_note": {
-        "fr": "Imprévus : {value} % du sous-total",
-        "en": "Unplanned work: {value}% of the subtotal",
-        "es": "Imprevistos: {value} % del subtotal",
-    },
-    "scenario": {"fr": "Scénario : {value}", "en": "Scenario: {value}", "es": "Escenario: {value}"},
-    "range_only": {
-        "fr": "fourchette basse – haute",
-        "en": "low–high range",
-        "es": "rango bajo – alto",
-    },
-    "overrides": {
-        "fr": "Réglages par famille : {value}",
-        "en": "Per-family settings: {value}",
-        "es": "Ajustes por familia: {value}",
-    },
-    "drivers_note": {
-        "fr": "Volumes : {value}",
-        "en": "Volumes: {value}",
-        "es": "Volúmenes: {value}",
-    },
-    "catalogue_note": {
-        "fr": "Catalogue : {title}, version {version} (source : {source})",
-        "en": "Catalogue: {title}, version {version} (source: {source})",
-        "es": "Catálogo: {title}, versión {version} (fuente: {source})",
-    },
-    "chosen": {"fr": "Retenu", "en": "Chosen", "es": "Elegido"},
-    "plan_title": {"fr": "Semaine type", "en": "Weekly plan", "es": "Semana tipo"},
-    "actual": {"fr": "Réel", "en": "Actual", "es": "Real"},
-    "level_header": {"fr": "Niveau", "en": "Level", "es": "Nivel"},
-    "report_title": {
-        "fr": "Le temps des médias sociaux : budget hebdomadaire",
-        "en": "Social media time budget",
-        "es": "Presupuesto de tiempo para redes sociales",
-    },
-    "report_date": {
-        "fr": "Établi le {date}",
-        "en": "Prepared on {date}",
-        "es": "Elaborado el {date}",
-    },
-    "report_chart": {
-        "fr": "Fourchette basse – haute par famille",
-        "en": "Low–high range by family",
-        "es": "Rango bajo – alto por familia",
-    },
-    "report_chart_caption": {
-        "fr": "Chaque barre va de l'hypothèse basse à l'hypothèse haute ; le trait rouge marque le scénario retenu.",
-        "en": "Each bar runs from the low to the high hypothesis; the red mark is the chosen scenario.",
-        "es": "Cada barra va de la hipótesis baja a la alta; la marca roja es el escenario elegido.",
-    },
-    "report_hypotheses": {"fr": "Les hypothèses", "en": "The hypotheses", "es": "Las hipótesis"},
-    "report_colophon": {
-        "fr": "Produit par smtime {version}.",
-        "en": "Made with smtime {version}.",
-        "es": "Elaborado con smtime {version}.",
-    },
-    "status": {"fr": "État", "en": "Status", "es": "Estado"},
-    "status_below": {"fr": "sous la basse", "en": "below low", "es": "por debajo"},
-    "status_within": {"fr": "dans la fourchette", "en": "within", "es": "dentro"},
-    "status_above": {"fr": "au-dessus de la haute", "en": "above high", "es": "por encima"},
-    "unmapped": {"fr": "Non affecté", "en": "Unmapped", "es": "Sin asignar"},
-    "running": {"fr": "(en cours)", "en": "(running)", "es": "(en curso)"},
-    "below_low": {
-        "fr": "sous l'hypothèse basse",
-        "en": "below the low hypothesis",
-        "es": "por debajo de la hipótesis baja",
-    },
-    "above_high": {
-        "fr": "au-dessus de l'hypothèse haute",
-        "en": "above the high hypothesis",
-        "es": "por encima de la hipótesis alta",
-    },
-    "compare_summary": {
-        "fr": "{weeks} semaine(s) suivie(s), niveau moyen {level} : {match}",
-        "en": "{weeks} tracked week(s), mean level {level}: {match}",
-        "es": "{weeks} semana(s) registrada(s), nivel medio {level}: {match}",
-    },
-    "compare_none": {
-        "fr": "Aucune semaine suivie ne permet de situer le niveau.",
-        "en": "No tracked week to place on the low–high scale.",
-        "es": "Ninguna semana registrada permite situar el nivel.",
-    },
-}
+DOMAIN = "smtime"
+"""The gettext domain of smtime's messages: ``locales/<lang>/LC_MESSAGES/smtime.po``, compiled
+to ``.mo`` beside it (``python -m smtime.i18n`` compiles them; a test holds the two in step)."""
 
 
-def word(key: str, lang: str, **values: object) -> str:
-    """One of smtime's own phrases in ``lang``, with ``{placeholders}`` filled in."""
-    entry = _WORDS[key]
-    text = entry.get(lang) or entry["en"]
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled messages of ``lang``; English, the language of the source, has none."""
+    if lang == Language.EN.value or lang not in Language._value2member_map_:
+        return gettext.NullTranslations()
+    compiled = files("smtime") / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    with compiled.open("rb") as stream:
+        return gettext.GNUTranslations(stream)
+
+
+def translate(message: str, lang: str, /, **values: object) -> str:
+    """``message`` (English) in ``lang``, with its ``{placeholders}`` filled in."""
+    text = _catalogue(lang).gettext(message)
     return text.format(**values) if values else text
+
+
+def translate_in(context: str, message: str, lang: str, /, **values: object) -> str:
+    """``message`` in ``lang`` as ``context`` means it (the same English word may need
+    different words in another language)."""
+    text = _catalogue(lang).pgettext(context, message)
+    return text.format(**values) if values else text
+
+
+def translate_plural(singular: str, plural: str, count: int, lang: str, /, **values: object) -> str:
+    """``singular`` or ``plural`` (English) in ``lang``, as the language chooses for ``count``."""
+    text = _catalogue(lang).ngettext(singular, plural, count)
+    return text.format(**values) if values else text
+
+
+def marked(message: str) -> str:
+    """``message`` unchanged, marked for translation where it is written down and translated
+    later (gettext's ``N_``)."""
+    return message
+
+
+def compile_catalogues() -> list[Path]:
+    """Compile every ``.po`` of the package into the ``.mo`` beside it (with Babel); the
+    ``.mo`` files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(Path(str(files("smtime") / "locales")).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        with po.open("rb") as stream:
+            messages = read_po(stream, locale=po.parts[-3])
+        mo = po.with_suffix(".mo")
+        with mo.open("wb") as stream:
+            write_mo(stream, messages, use_fuzzy=False)
+        written.append(mo)
+    return written
+
+
+if __name__ == "__main__":
+    for path in compile_catalogues():
+        print(path)

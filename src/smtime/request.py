@@ -283,12 +283,12 @@ def planned(
 ) -> Planned:
     """Estimate the scenario asked for (low when none) and lay it out in ``window``."""
     from smtime import plan
-    from smtime.i18n import word
+    from smtime.i18n import Language, translate
 
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
     scenario = planned_scenario(request.combined.scenario)
     result = estimate_inputs(request.inputs, scenario)
-    unplanned = {code: word("contingency", code) for code in ("fr", "en", "es")}
+    unplanned = {code.value: translate("Unplanned work", code.value) for code in Language}
     timetable = plan.make_plan(plan.lines_of(result, unplanned), window)
     name = request.inputs.profile_name() or "smtime"
     return Planned(request, timetable, scenario, name, start, zone, account, unit)

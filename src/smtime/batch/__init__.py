@@ -120,10 +120,11 @@ def _estimate(
     from smtime.batch.read import lines, records
 
     if jobs == 1:
-        advance = stack.enter_context(_progress())
+        advance = stack.enter_context(_progress(estimator.lang))
         return run(records(source, chosen, name), name, estimator, write, report, advance)[1]
     executor = stack.enter_context(pool.workers(jobs, estimator, name))
-    advance = stack.enter_context(_progress())  # its thread starts after the workers' fork
+    # the progress display's thread starts after the workers' fork
+    advance = stack.enter_context(_progress(estimator.lang))
     more = pool.run_parallel(lines(source), name, executor, jobs, estimator, write, report, advance)
     return more[1]
 
@@ -198,17 +199,21 @@ def _reporter(name: str) -> Iterator[Callable[[Problem], None]]:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[int], None] | None]:
-    """A progress display on stderr when it is a terminal; nothing (None) otherwise."""
+def _progress(lang: str | None) -> Iterator[Callable[[int], None] | None]:
+    """A progress display on stderr when it is a terminal, in ``lang`` (else the locale's);
+    nothing (None) otherwise."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from smtime.i18n import default_language, translate
+
+    profiles = translate("profiles done", lang or default_language().value)
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.completed:,} profiles"),
+        TextColumn(f"{{task.completed:,}} {profiles.replace('{', '{{').replace('}', '}}')}"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smtime.compare import Comparison, FamilyWeek
-from smtime.i18n import localize, word
+from smtime.i18n import localize, marked, translate, translate_plural
 from smtime.render.csv import table as csv_table
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import decimal, number
@@ -86,29 +86,70 @@ def compare_csv(result: Comparison, labels: dict[str, str]) -> str:
     return csv_table(COLUMNS, rows)
 
 
+STATUS_NAMES = {
+    "below": marked("below the range"),
+    "within": marked("within the range"),
+    "above": marked("above the range"),
+}
+"""Each ``status`` of the JSON contract (a week's actual time against the low–high range), in
+words."""
+
+
 def summary_line(result: Comparison, lang: str) -> str:
-    """Which hypothesis the tracked weeks match, in one sentence."""
-    if result.match is None:
-        return word("compare_none", lang)
-    match = {
-        "below-low": word("below_low", lang),
-        "above-high": word("above_high", lang),
-    }.get(result.match) or word(result.match, lang)
-    return word(
-        "compare_summary",
+    """Where the tracked weeks lie on the low–high scale, in one sentence."""
+    from smtime.render.notes import hypothesis_name
+
+    if result.match is None or result.level is None:
+        return translate("No tracked week to place on the low–high scale.", lang)
+    if result.level < 0:
+        where = translate("below the low hypothesis", lang)
+    elif result.level > 1:
+        where = translate("above the high hypothesis", lang)
+    else:
+        where = translate("closest to the {name}", lang, name=hypothesis_name(result.match, lang))
+    return translate_plural(
+        "{weeks} tracked week, mean level {level}: {where}",
+        "{weeks} tracked weeks, mean level {level}: {where}",
+        len(result.weeks),
         lang,
         weeks=len(result.weeks),
-        level=decimal(result.level or 0.0, lang),
-        match=match,
+        level=decimal(result.level, lang),
+        where=where,
     )
 
 
 def _status(row: FamilyWeek, lang: str) -> str:
-    return word(f"status_{row.status}", lang)
+    return translate(STATUS_NAMES[row.status], lang)
+
+
+def _headers(budgeted: bool, lang: str) -> list[tuple[str, str]]:
+    """The columns of a week's table (header, alignment): the budget's only with a scenario."""
+    headers = [
+        (translate("Family", lang), "left"),
+        (translate("Actual", lang), "right"),
+        (translate("Low", lang), "right"),
+        (translate("High", lang), "right"),
+    ]
+    if budgeted:
+        headers.append((translate("Budget", lang), "right"))
+    headers += [(translate("Status", lang), "left"), (translate("Level", lang), "right")]
+    return headers
+
+
+def _figures(row: FamilyWeek, budgeted: bool, lang: str) -> list[str]:
+    """A row's actual, low, high and (with a scenario) budgeted hours, as people read them."""
+    cells = [decimal(row.actual, lang), decimal(row.low, lang), decimal(row.high, lang)]
+    if budgeted:
+        cells.append(decimal(row.budget, lang))
+    return cells
+
+
+def _unmapped(name: str, lang: str) -> str:
+    return translate("Unmapped: {name}", lang, name=name)
 
 
 def compare_table(result: Comparison, labels: dict[str, str], lang: str) -> Group:
-    """One table per week, then the summary."""
+    """One table per week (with the budget when a scenario gives one), then the summary."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -117,64 +158,49 @@ def compare_table(result: Comparison, labels: dict[str, str], lang: str) -> Grou
 
     parts: list[Any] = []
     for week in result.weeks:
-        title = week.week + (" " + word("running", lang) if week.running else "")
+        budgeted = week.total.budget is not None
+        title = week.week + (" " + translate("(running)", lang) if week.running else "")
         table = Table(title=title, title_justify="left")
-        for header, justify in (
-            (word("family", lang), "left"),
-            (word("actual", lang), "right"),
-            (word("low", lang), "right"),
-            (word("high", lang), "right"),
-            (word("status", lang), "left"),
-            (word("level_header", lang), "right"),
-        ):
+        for header, justify in _headers(budgeted, lang):
             table.add_column(header, justify=justify)  # type: ignore[arg-type]
         for row in (*week.families, week.total):
             style = {"below": "yellow", "above": "red"}.get(row.status, "green")
             table.add_row(
-                clean(labels.get(row.key, word("total", lang))),
-                decimal(row.actual, lang),
-                decimal(row.low, lang),
-                decimal(row.high, lang),
+                clean(labels.get(row.key, translate("Total", lang))),
+                *_figures(row, budgeted, lang),
                 Text(_status(row, lang), style=style),
                 decimal(row.level, lang),
                 end_section=row.key != "total" and row is week.families[-1],
             )
         for name, hours in week.unmapped.items():
-            table.add_row(
-                clean(f"{word('unmapped', lang)}: {name}"), decimal(hours, lang), "", "", "", ""
-            )
+            blank = [""] * (len(table.columns) - 2)
+            table.add_row(clean(_unmapped(name, lang)), decimal(hours, lang), *blank)
         parts.append(table)
     parts.append(Text(summary_line(result, lang), style="bold"))
     return Group(*parts)
 
 
 def compare_markdown(result: Comparison, labels: dict[str, str], lang: str) -> str:
-    """One GFM table per week, then the summary."""
+    """One GFM table per week (with the budget when a scenario gives one), then the summary."""
     out = []
-    header = [word(k, lang) for k in ("family", "actual", "low", "high", "status", "level_header")]
     for week in result.weeks:
-        out.append(f"### {week.week}\n")
-        out.append("| " + " | ".join(header) + " |")
-        out.append("| --- | ---: | ---: | ---: | --- | ---: |")
+        budgeted = week.total.budget is not None
+        headers = _headers(budgeted, lang)
+        title = week.week + (" " + translate("(running)", lang) if week.running else "")
+        out.append(f"### {markdown_text(title)}\n")
+        out.append("| " + " | ".join(markdown_cell(h) for h, _ in headers) + " |")
+        out.append("| " + " | ".join("---:" if j == "right" else "---" for _, j in headers) + " |")
         for row in (*week.families, week.total):
             cells = [
-                markdown_cell(labels.get(row.key, word("total", lang))),
-                decimal(row.actual, lang),
-                decimal(row.low, lang),
-                decimal(row.high, lang),
+                markdown_cell(labels.get(row.key, translate("Total", lang))),
+                *_figures(row, budgeted, lang),
                 _status(row, lang),
                 decimal(row.level, lang),
             ]
             out.append("| " + " | ".join(cells) + " |")
         for name, hours in week.unmapped.items():
-            cells = [
-                markdown_cell(f"{word('unmapped', lang)}: {name}"),
-                decimal(hours, lang),
-                " ",
-                " ",
-                " ",
-                " ",
-            ]
+            blank = [" "] * (len(headers) - 2)
+            cells = [markdown_cell(_unmapped(name, lang)), decimal(hours, lang), *blank]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     out.append(markdown_text(summary_line(result, lang)))

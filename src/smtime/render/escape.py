@@ -12,6 +12,8 @@ from smtime.terminal import visible
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+"""Runs of white space but the no-break spaces (which typography puts where they are)."""
 
 
 def plain(text: str) -> str:
@@ -20,8 +22,8 @@ def plain(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """``plain`` text on one line."""
-    return " ".join(plain(text).split())
+    """``plain`` text on one line: runs of white space (but no-break spaces) as one space."""
+    return _BREAKABLE_SPACE.sub(" ", plain(text)).strip(" ")
 
 
 def _formula_like(text: str) -> bool:

@@ -18,7 +18,7 @@ from smtime.domain import (
     default_quantities,
     scaled_ranges,
 )
-from smtime.i18n import localize, word
+from smtime.i18n import localize, translate
 from smtime.render.numbers import number
 from smtime.terminal import json_visible
 
@@ -118,7 +118,7 @@ def contingency_data(
     if result.contingency is None:
         return None
     return {
-        "label": word("contingency", lang),
+        "label": translate("Unplanned work", lang),
         "percent": number(result.scenario.contingency or 0.0),
         **line_data(result.contingency, assumptions),
     }

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
-from smtime.i18n import localize, word
+from smtime.i18n import localize, translate
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.json import action_labels
-from smtime.render.notes import assumption_lines, line_label, scenario_name
+from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
 from smtime.render.numbers import decimal, money, percent, span
 
 if TYPE_CHECKING:
@@ -30,15 +30,15 @@ def estimate_markdown(
     """The estimate table, then its assumptions as a list."""
     chosen = result.total.hours is not None or any(r.hours is not None for r in result.families)
     costed = assumptions.rate is not None
-    header = [word("family", lang), word("low", lang), word("high", lang)]
+    header = [translate("Family", lang), translate("Low", lang), translate("High", lang)]
     align = "lrr"
     if chosen:
-        header.append(markdown_cell(f"{word('chosen', lang)} ({scenario_name(result, lang)})"))
+        header.append(markdown_cell(f"{translate('Chosen', lang)} ({scenario_name(result, lang)})"))
         align += "r"
-    header.append(word("fte", lang))
+    header.append(translate("FTE", lang))
     align += "r"
     if costed:
-        header.append(f"{word('cost', lang)} ({assumptions.currency})")
+        header.append(f"{translate('Cost', lang)} ({assumptions.currency})")
         align += "r"
 
     def row(label: str, weekly: Figures, strong: bool) -> list[str]:
@@ -55,7 +55,7 @@ def estimate_markdown(
         row(line_label(line, lang), line.weekly, line.kind is LineKind.TOTAL)
         for line in result.lines()
     ]
-    title = word("hours_per", lang, period=word(assumptions.period.value, lang))
+    title = hours_per(assumptions.period, lang)
     notes = "\n".join(
         f"- {markdown_text(line)}"
         for line in assumption_lines(result, assumptions, catalogue, lang)
@@ -66,11 +66,11 @@ def estimate_markdown(
 def tasks_markdown(data: list[dict[str, Any]], lang: str) -> str:
     """The families with their hours and actions."""
     header = [
-        word("id", lang),
-        word("family", lang),
-        word("low", lang),
-        word("high", lang),
-        word("actions", lang),
+        translate("Id", lang),
+        translate("Family", lang),
+        translate("Low", lang),
+        translate("High", lang),
+        translate("Actions", lang),
     ]
     rows = [
         [
@@ -88,15 +88,19 @@ def tasks_markdown(data: list[dict[str, Any]], lang: str) -> str:
 def breakdown_markdown(result: Breakdown, lang: str) -> str:
     """One family: hours and shares, then its actions as a list."""
     family = result.family
-    header = [" ", word("low", lang), word("high", lang)]
+    header = [" ", translate("Low", lang), translate("High", lang)]
     rows = [
-        [word("weekly_hours", lang), decimal(result.low, lang), decimal(result.high, lang)],
-        [word("share", lang), percent(result.share_low, lang), percent(result.share_high, lang)],
+        [translate("Hours per week", lang), decimal(result.low, lang), decimal(result.high, lang)],
+        [
+            translate("Share of total", lang),
+            percent(result.share_low, lang),
+            percent(result.share_high, lang),
+        ],
     ]
     title = markdown_text(f"{localize(family.label, lang)} ({family.id})")
     actions = "\n".join(f"- {markdown_text(a)}" for a in action_labels(family, lang))
     return (
         f"### {title}\n\n"
         + table(header, "lrr", rows)
-        + f"\n**{word('actions', lang)}**\n\n{actions}\n"
+        + f"\n**{translate('Actions', lang)}**\n\n{actions}\n"
     )

@@ -4,29 +4,66 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smtime.domain import Assumptions, Estimate, EstimateLine
-from smtime.i18n import localize, word
+from smtime.domain import Assumptions, Estimate, EstimateLine, LineKind, Period
+from smtime.i18n import localize, marked, translate
 from smtime.render.numbers import decimal, money
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue
 
 
+LINE_NAMES = {
+    LineKind.SUBTOTAL: marked("Subtotal"),
+    LineKind.CONTINGENCY: marked("Unplanned work"),
+    LineKind.TOTAL: marked("Total"),
+}
+HYPOTHESIS_NAMES = {
+    "low": marked("low hypothesis"),
+    "mid": marked("mid hypothesis"),
+    "high": marked("high hypothesis"),
+}
+PERIOD_NAMES = {
+    Period.WEEK: marked("week"),
+    Period.MONTH: marked("month"),
+    Period.YEAR: marked("year"),
+}
+HOURS_PER = {
+    Period.WEEK: marked("Hours per week"),
+    Period.MONTH: marked("Hours per month"),
+    Period.YEAR: marked("Hours per year"),
+}
+
+
 def line_label(line: EstimateLine, lang: str) -> str:
     """A line's label: the family's in ``lang``, or Subtotal, Unplanned work, Total."""
     if line.row is not None:
         return localize(line.row.family.label, lang)
-    return word(line.kind.value, lang)
+    return translate(LINE_NAMES[line.kind], lang)
+
+
+def hypothesis_name(hypothesis: str, lang: str) -> str:
+    """A hypothesis (``low``, ``mid``, ``high``) named in full: ``low hypothesis``."""
+    return translate(HYPOTHESIS_NAMES[hypothesis], lang)
+
+
+def hours_per(period: Period, lang: str) -> str:
+    """``Hours per week`` (month, year)."""
+    return translate(HOURS_PER[period], lang)
+
+
+def level_name(level: float, lang: str) -> str:
+    """``level 0.25``."""
+    return translate("level {level}", lang, level=decimal(level, lang))
 
 
 def scenario_name(result: Estimate, lang: str) -> str:
-    """``Mid``, ``level 0.25`` or the low–high range."""
+    """``mid hypothesis``, ``level 0.25`` or the low–high range."""
     scenario = result.scenario
     if scenario.hypothesis is not None:
-        return word(scenario.hypothesis.value, lang)
+        return hypothesis_name(scenario.hypothesis.value, lang)
     if scenario.level is not None:
-        return f"{word('level', lang)} {decimal(scenario.level, lang)}"
-    return word("range_only", lang)
+        return level_name(scenario.level, lang)
+    return translate("low–high range", lang)
 
 
 def assumption_lines(
@@ -34,17 +71,23 @@ def assumption_lines(
 ) -> list[str]:
     """One sentence per assumption the figures depend on."""
     lines = [
-        word("scenario", lang, value=scenario_name(result, lang)),
-        word("a_period", lang, period=word(assumptions.period.value, lang)),
-        word("weeks_per_year", lang, value=decimal(assumptions.weeks_per_year, lang)),
-        word("full_time", lang, value=decimal(assumptions.full_time_hours, lang)),
+        translate("Scenario: {value}", lang, value=scenario_name(result, lang)),
+        translate(
+            "Period: {period}", lang, period=translate(PERIOD_NAMES[assumptions.period], lang)
+        ),
+        translate("Weeks per year: {value}", lang, value=decimal(assumptions.weeks_per_year, lang)),
+        translate(
+            "Full time: {value} h a week (FTE = weekly hours ÷ {value})",
+            lang,
+            value=decimal(assumptions.full_time_hours, lang),
+        ),
     ]
     if assumptions.rate is not None:
-        lines.append(word("rate", lang, value=money(assumptions.rate, assumptions.currency, lang)))
+        rate = money(assumptions.rate, assumptions.currency, lang)
+        lines.append(translate("Hourly rate: {value}", lang, value=rate))
     if result.scenario.contingency is not None:
-        lines.append(
-            word("contingency_note", lang, value=decimal(result.scenario.contingency, lang))
-        )
+        share = decimal(result.scenario.contingency, lang)
+        lines.append(translate("Unplanned work: {value}% of the subtotal", lang, value=share))
     overridden = [r for r in result.families if r.overridden and r.choice is not None]
     if overridden:
         parts = []
@@ -52,22 +95,23 @@ def assumption_lines(
             choice = row.choice
             assert choice is not None
             if choice.hours is not None:
-                value = f"{decimal(choice.hours, lang)} h"
+                value = translate("{hours} h a week", lang, hours=decimal(choice.hours, lang))
             elif choice.hypothesis is not None:
-                value = word(choice.hypothesis.value, lang)
+                value = hypothesis_name(choice.hypothesis.value, lang)
             else:
-                value = f"{word('level', lang)} {decimal(choice.level or 0.0, lang)}"
-            parts.append(f"{row.family.id} = {value}")
-        lines.append(word("overrides", lang, value=", ".join(parts)))
+                value = level_name(choice.level or 0.0, lang)
+            label = localize(row.family.label, lang)
+            parts.append(translate("{family}: {value}", lang, family=label, value=value))
+        lines.append(translate("Per-family settings: {value}", lang, value="; ".join(parts)))
     if result.drivers:
         quantities = ", ".join(
             f"{localize(catalogue.drivers[name].label, lang)} = {decimal(q, lang)}"
             for name, q in result.drivers.items()
         )
-        lines.append(word("drivers_note", lang, value=quantities))
+        lines.append(translate("Volumes: {value}", lang, value=quantities))
     lines.append(
-        word(
-            "catalogue_note",
+        translate(
+            "Catalogue: {title}, version {version} (source: {source})",
             lang,
             title=localize(catalogue.title, lang),
             version=catalogue.version,

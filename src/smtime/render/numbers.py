@@ -27,7 +27,8 @@ def number(value: float) -> int | float:
 
 
 _SEPARATORS = {"fr": ("\u202f", ","), "es": (".", ","), "en": (",", ".")}
-_LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en_GB"}
+_PERCENT_SIGN = {"fr": "\u202f%", "es": "\u00a0%", "en": "%"}
+LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en_GB"}
 
 
 def decimal(value: float | None, lang: str, digits: int = 2) -> str:
@@ -44,11 +45,12 @@ def decimal(value: float | None, lang: str, digits: int = 2) -> str:
 
 
 def percent(fraction: float, lang: str) -> str:
-    """``0.1`` → ``10.0%`` (en), ``10,0 %`` (fr, es)."""
+    """``0.1`` → ``10.0%`` (en), ``10,0 %`` (fr, with a narrow no-break space; es, with a
+    no-break space, as CLDR writes them)."""
     shown = decimal(fraction * 100, lang, 1)
     if "," not in shown and "." not in shown:
         shown += ",0" if lang in ("fr", "es") else ".0"
-    return shown + ("\u00a0%" if lang in ("fr", "es") else "%")
+    return shown + _PERCENT_SIGN.get(lang, "%")
 
 
 def money(value: float | None, currency: str, lang: str) -> str:
@@ -57,7 +59,7 @@ def money(value: float | None, currency: str, lang: str) -> str:
         return "–"
     from babel.numbers import format_currency
 
-    return str(format_currency(value, currency, locale=_LOCALES.get(lang, "en_GB")))
+    return str(format_currency(value, currency, locale=LOCALES.get(lang, "en_GB")))
 
 
 def span(values: Figures | None, fmt: Callable[[float], Any], sep: str = "–") -> str:

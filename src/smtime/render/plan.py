@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from smtime.i18n import localize, word
+from smtime.i18n import localize, translate
 from smtime.plan import DAY_NAMES, Plan, clock
 from smtime.render.escape import markdown_cell, markdown_text
-from smtime.render.numbers import number
+from smtime.render.numbers import LOCALES, decimal, number
 
 if TYPE_CHECKING:
     from rich.console import Group
-
-DAY_WORDS = {
-    "fr": ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo"),
-}
 
 
 def _labels(plan: Plan, lang: str) -> dict[str, str]:
@@ -24,7 +18,12 @@ def _labels(plan: Plan, lang: str) -> dict[str, str]:
 
 
 def day_name(day: int, lang: str) -> str:
-    return DAY_WORDS.get(lang, DAY_WORDS["en"])[day - 1]
+    """Day ``day`` of the ISO week (1 is Monday) as a column header: ``Lundi`` (Babel's
+    names, capitalised)."""
+    from babel.dates import get_day_names
+
+    name = str(get_day_names("wide", locale=LOCALES.get(lang, LOCALES["en"]))[day - 1])
+    return name[:1].upper() + name[1:]
 
 
 def plan_data(plan: Plan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]:
@@ -81,11 +80,17 @@ def warning(plan: Plan, lang: str) -> str | None:
         return None
     labels = _labels(plan, lang)
     missing = ", ".join(
-        f"{labels[key]} {minutes / 60:g} h" for key, minutes in plan.unplaced.items() if minutes
+        translate("{family} {hours} h", lang, family=labels[key], hours=decimal(minutes / 60, lang))
+        for key, minutes in plan.unplaced.items()
+        if minutes
     )
-    return (
-        f"the budget of {plan.budget:g} hours does not fit in the window of "
-        f"{plan.capacity / 60:g} hours a week; not placed: {missing}"
+    return translate(
+        "the budget of {budget} hours does not fit in the window of {capacity} hours a week; "
+        "not placed: {missing}",
+        lang,
+        budget=decimal(plan.budget, lang),
+        capacity=decimal(plan.capacity / 60, lang),
+        missing=missing,
     )
 
 
@@ -98,7 +103,7 @@ def plan_table(plan: Plan, lang: str) -> Group:
     from smtime.render.table import clean
 
     labels = _labels(plan, lang)
-    table = Table(title=word("plan_title", lang), title_justify="left", show_lines=False)
+    table = Table(title=translate("Weekly plan", lang), title_justify="left", show_lines=False)
     columns = _columns(plan)
     for day in plan.window.days:
         table.add_column(day_name(day, lang))
@@ -135,6 +140,6 @@ def plan_markdown(plan: Plan, lang: str) -> str:
             else:
                 cells.append(" ")
         lines.append("| " + " | ".join(cells) + " |")
-    text = f"### {markdown_text(word('plan_title', lang))}\n\n" + "\n".join(lines) + "\n"
+    text = f"### {markdown_text(translate('Weekly plan', lang))}\n\n" + "\n".join(lines) + "\n"
     note = warning(plan, lang)
     return text + (f"\n> **{markdown_text(note)}**\n" if note else "")

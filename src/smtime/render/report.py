@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from smtime import __version__
 from smtime.domain import Assumptions, Estimate, EstimateLine
-from smtime.i18n import localize, word
+from smtime.i18n import localize, marked, translate
 from smtime.render.escape import one_line, plain
-from smtime.render.notes import assumption_lines, line_label, scenario_name
-from smtime.render.numbers import decimal, money, span
+from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
+from smtime.render.numbers import LOCALES, decimal, money, span
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue
@@ -35,9 +35,11 @@ def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, An
     bars = []
     for index, (row, hours) in enumerate(rows):
         label = one_line(localize(row.family.label, lang))
-        tooltip = f"{label}: {decimal(hours.low, lang)} – {decimal(hours.high, lang)} h"
+        low, high = decimal(hours.low, lang), decimal(hours.high, lang)
+        tooltip = translate("{family}: {low} – {high} h", lang, family=label, low=low, high=high)
         if hours.hours is not None:
-            tooltip += f" ({word('chosen', lang)}: {decimal(hours.hours, lang)} h)"
+            mark = translate("chosen: {hours} h", lang, hours=decimal(hours.hours, lang))
+            tooltip += f" ({mark})"
         bars.append(
             {
                 "id": row.family.id,
@@ -76,16 +78,29 @@ def _step(largest: float) -> float:
     return 10_000.0
 
 
-REPORT_WORDS = (
-    "assumptions",
-    "family",
-    "low",
-    "high",
-    "chosen",
-    "fte",
-    "cost",
-    "actions",
-)
+REPORT_WORDS = {
+    "assumptions": marked("Assumptions"),
+    "family": marked("Family"),
+    "low": marked("Low"),
+    "high": marked("High"),
+    "chosen": marked("Chosen"),
+    "fte": marked("FTE"),
+    "cost": marked("Cost"),
+    "actions": marked("Actions"),
+    "chart": marked("Low–high range by family"),
+    "chart_caption": marked(
+        "Each bar runs from the low to the high hypothesis; the red mark is the chosen scenario."
+    ),
+    "hypotheses": marked("The hypotheses"),
+}
+"""The template's words, by the name the template gives them."""
+
+
+def long_date(day: date, lang: str) -> str:
+    """``30 novembre 2026``, ``30 November 2026``, ``30 de noviembre de 2026`` (Babel)."""
+    from babel.dates import format_date
+
+    return str(format_date(day, format="long", locale=LOCALES.get(lang, LOCALES["en"])))
 
 
 def _shown(value: Any) -> Any:
@@ -133,16 +148,9 @@ def report_html(
     lines = [line_view(line) for line in result.lines()]
     rows = lines[: len(result.families)]
     footer = lines[len(result.families) :]
-    words = {key: word(key, lang) for key in REPORT_WORDS}
-    period = word(assumptions.period.value, lang)
-    words |= {
-        "estimate": word("hours_per", lang, period=period),
-        "table_caption": word("hours_per", lang, period=period)
-        + f" — {scenario_name(result, lang)}",
-        "chart": word("report_chart", lang),
-        "chart_caption": word("report_chart_caption", lang),
-        "hypotheses": word("report_hypotheses", lang),
-    }
+    words = {key: translate(message, lang) for key, message in REPORT_WORDS.items()}
+    period = hours_per(assumptions.period, lang)
+    words |= {"estimate": period, "table_caption": f"{period} — {scenario_name(result, lang)}"}
     today = today or date.today()
     hypotheses = [
         {"label": localize(h.label, lang), "description": localize(h.description, lang)}
@@ -159,11 +167,11 @@ def report_html(
         template.render(
             lang=lang,
             version=__version__,
-            title=one_line(title or word("report_title", lang)),
-            date_line=word("report_date", lang, date=today.isoformat()),
+            title=one_line(title or translate("Social media time budget", lang)),
+            date_line=translate("Prepared on {date}", lang, date=long_date(today, lang)),
             source_line=one_line(
                 f"{localize(catalogue.title, lang)} — "
-                f"{word('source', lang)}: {catalogue.source.title}"
+                + translate("Source: {source}", lang, source=catalogue.source.title)
             ),
             assumptions=[
                 one_line(a) for a in assumption_lines(result, assumptions, catalogue, lang)
@@ -176,6 +184,6 @@ def report_html(
             chart=chart(result, assumptions, lang),
             hypotheses=hypotheses,
             families=families,
-            colophon=word("report_colophon", lang, version=__version__),
+            colophon=translate("Made with smtime {version}.", lang, version=__version__),
         )
     )

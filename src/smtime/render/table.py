@@ -11,10 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
-from smtime.i18n import localize, word
+from smtime.i18n import localize, translate
 from smtime.render.escape import plain
 from smtime.render.json import action_labels
-from smtime.render.notes import assumption_lines, line_label, scenario_name
+from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
 from smtime.render.numbers import decimal, money, percent, span
 
 if TYPE_CHECKING:
@@ -83,20 +83,20 @@ def estimate_table(
     """Hours per family with a low–high bar, FTE and cost; the assumptions below the table."""
     assumptions = assumptions or Assumptions()
     chosen = any(r.hours is not None for r in result.families)
-    title = word("hours_per", lang, period=word(assumptions.period.value, lang))
+    title = hours_per(assumptions.period, lang)
     if result.scenario.level is not None:
         title += f" — {scenario_name(result, lang)}"
     table = Table(title=title, title_justify="left", show_edge=True)
-    table.add_column(word("family", lang))
-    table.add_column(word("low", lang), justify="right", no_wrap=True)
-    table.add_column(word("high", lang), justify="right", no_wrap=True)
+    table.add_column(translate("Family", lang))
+    table.add_column(translate("Low", lang), justify="right", no_wrap=True)
+    table.add_column(translate("High", lang), justify="right", no_wrap=True)
     if chosen:
-        table.add_column(word("chosen", lang), justify="right", style="bold", no_wrap=True)
-    table.add_column(word("spread", lang), no_wrap=True)
-    table.add_column(word("fte", lang), justify="right", no_wrap=True)
+        table.add_column(translate("Chosen", lang), justify="right", style="bold", no_wrap=True)
+    table.add_column(translate("Low → high", lang), no_wrap=True)
+    table.add_column(translate("FTE", lang), justify="right", no_wrap=True)
     costed = assumptions.rate is not None
     if costed:
-        table.add_column(word("cost", lang), justify="right", no_wrap=True)
+        table.add_column(translate("Cost", lang), justify="right", no_wrap=True)
     largest = max((r.high for r in result.families), default=0.0)
 
     def cells(label: Text | str, weekly: Figures, with_bar: bool) -> list[Text | str]:
@@ -127,12 +127,12 @@ def tasks_table(catalogue: Catalogue, lang: str) -> Table:
     """The families with their ids, hours and actions."""
     from smtime.render.json import tasks_data
 
-    table = Table(title=word("families_title", lang), title_justify="left", show_lines=True)
-    table.add_column(word("id", lang), no_wrap=True)
-    table.add_column(word("family", lang))
-    table.add_column(word("low", lang), justify="right")
-    table.add_column(word("high", lang), justify="right")
-    table.add_column(word("actions", lang))
+    table = Table(title=translate("Task families", lang), title_justify="left", show_lines=True)
+    table.add_column(translate("Id", lang), no_wrap=True)
+    table.add_column(translate("Family", lang))
+    table.add_column(translate("Low", lang), justify="right")
+    table.add_column(translate("High", lang), justify="right")
+    table.add_column(translate("Actions", lang))
     for family in tasks_data(catalogue, lang):
         table.add_row(
             clean(family["id"]),
@@ -151,16 +151,18 @@ def breakdown_table(result: Breakdown, lang: str) -> Group:
         title=clean(f"{localize(family.label, lang)} ({family.id})"), title_justify="left"
     )
     figures.add_column("")
-    figures.add_column(word("low", lang), justify="right")
-    figures.add_column(word("high", lang), justify="right")
+    figures.add_column(translate("Low", lang), justify="right")
+    figures.add_column(translate("High", lang), justify="right")
     figures.add_row(
-        word("weekly_hours", lang), decimal(result.low, lang), decimal(result.high, lang)
+        translate("Hours per week", lang), decimal(result.low, lang), decimal(result.high, lang)
     )
     figures.add_row(
-        word("share", lang), percent(result.share_low, lang), percent(result.share_high, lang)
+        translate("Share of total", lang),
+        percent(result.share_low, lang),
+        percent(result.share_high, lang),
     )
     actions = Table(show_header=True, box=None, padding=(0, 1))
-    actions.add_column(word("actions", lang))
+    actions.add_column(translate("Actions", lang))
     for label in action_labels(family, lang):
         actions.add_row(clean(f"• {label}"))
     return Group(figures, actions)
