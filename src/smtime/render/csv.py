@@ -12,7 +12,7 @@ from smtime.i18n import localize
 from smtime.render.escape import csv_cell, one_line
 from smtime.render.json import action_labels
 from smtime.render.notes import line_label
-from smtime.render.numbers import number
+from smtime.render.numbers import NUMBER_DIGITS, number, shown_lines
 
 ESTIMATE_COLUMNS = (
     "kind",
@@ -75,11 +75,12 @@ def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list
             line.kind.value,
             line.row.family.id if line.row else line.kind.value,
             line_label(line, lang),
-            *(value for part in assumptions.figures(line.weekly) for value in _figures(part)),
+            *(value for part in (hours, fte, cost) for value in _figures(part)),
             currency,
             period,
         ]
-        for line in result.lines()
+        # the numbers' precision, rounded so that the rows add up to the total
+        for line, hours, fte, cost in shown_lines(result, assumptions, NUMBER_DIGITS)
         if line.kind is not LineKind.SUBTOTAL  # the CSV's total rows are contingency and total
     ]
 

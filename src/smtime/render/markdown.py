@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
+from smtime.domain import Assumptions, Breakdown, Estimate, LineKind
 from smtime.i18n import localize, translate
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
-from smtime.render.numbers import decimal, money, percent, span
+from smtime.render.numbers import Shown, decimal, money, percent, shown_lines, span
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue
@@ -41,8 +41,8 @@ def estimate_markdown(
         header.append(f"{translate('Cost', lang)} ({assumptions.currency})")
         align += "r"
 
-    def row(label: str, weekly: Figures, strong: bool) -> list[str]:
-        hours, fte, cost = assumptions.figures(weekly)
+    def row(label: str, shown: Shown, strong: bool) -> list[str]:
+        hours, fte, cost = shown.hours, shown.fte, shown.cost
         cells = [markdown_cell(label), decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
             cells.append(decimal(hours.hours, lang))
@@ -52,8 +52,8 @@ def estimate_markdown(
         return [f"**{c}**" for c in cells] if strong else cells
 
     rows = [
-        row(line_label(line, lang), line.weekly, line.kind is LineKind.TOTAL)
-        for line in result.lines()
+        row(line_label(shown.line, lang), shown, shown.line.kind is LineKind.TOTAL)
+        for shown in shown_lines(result, assumptions)
     ]
     title = hours_per(assumptions.period, lang)
     notes = "\n".join(

@@ -3,14 +3,19 @@ mark and grouping; money through Babel."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from smtime.domain import Figures, LineKind, add_up
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from smtime.domain import Figures
+    from smtime.domain import Assumptions, Estimate, EstimateLine
 
+NUMBER_DIGITS = 6
+"""Decimals of the numbers written for machines."""
 SAFE_INTEGER = 2**53
 """Whole numbers below this are exact in every JSON reader, and written without a fraction."""
 
@@ -20,7 +25,7 @@ def number(value: float) -> int | float:
     """A number as machines read it (JSON, CSV): rounded to 6 decimals, whole numbers without
     a fraction (beyond 2^53, where not every reader keeps integers exact, they stay floats).
     Memoised: values equal as numbers (0.0 and -0.0, 1 and 1.0) are written alike anyway."""
-    rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
+    rounded = round(value, NUMBER_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
     return (
         int(rounded) if rounded.is_integer() and -SAFE_INTEGER < rounded < SAFE_INTEGER else rounded
     )
@@ -69,3 +74,87 @@ def span(values: Figures | None, fmt: Callable[[float], Any], sep: str = "–") 
     if values.hours is not None:
         return str(fmt(values.hours))
     return f"{fmt(values.low)}{sep}{fmt(values.high)}"
+
+
+class Shown(NamedTuple):
+    """A line of an estimate as people read it: its hours over the period, full-time
+    equivalents and cost (None without a rate), rounded as ``shown_lines`` says."""
+
+    line: EstimateLine
+    hours: Figures
+    fte: Figures
+    cost: Figures | None
+
+
+HOURS_DIGITS = FTE_DIGITS = 2
+"""Decimals shown to people for hours and FTE; money has its currency's (Babel)."""
+
+
+def shown_lines(
+    result: Estimate, assumptions: Assumptions, digits: int | None = None
+) -> list[Shown]:
+    """The lines of ``result`` (``Estimate.lines``) rounded so that they add up as shown:
+    each family line and the contingency are rounded half up (hours and FTE to
+    ``HOURS_DIGITS``, money to its currency's decimals; every value to ``digits`` when
+    given), the subtotal is the sum of the rounded family lines and the total that of the
+    rounded subtotal and contingency (``domain.add_up``). A reader who adds a column finds
+    its total."""
+    hours_digits, fte_digits, money_digits = (
+        (digits, digits, digits) if digits is not None else _display_digits(assumptions)
+    )
+
+    def rounded(line: EstimateLine) -> _Parts:
+        hours, fte, cost = assumptions.figures(line.weekly)
+        return (
+            _rounded(hours, hours_digits),
+            _rounded(fte, fte_digits),
+            None if cost is None else _rounded(cost, money_digits),
+        )
+
+    shown: list[Shown] = []
+    families = [rounded(line) for line in result.lines() if line.kind is LineKind.FAMILY]
+    subtotal = _added(families)
+    for line in result.lines():
+        if line.kind is LineKind.FAMILY:
+            values = families[len(shown)]
+        elif line.kind is LineKind.CONTINGENCY:
+            values = rounded(line)
+        elif line.kind is LineKind.SUBTOTAL or result.contingency is None:
+            values = subtotal
+        else:  # the total of a subtotal and its contingency, the line before
+            values = _added([subtotal, shown[-1][1:]])
+        shown.append(Shown(line, *values))
+    return shown
+
+
+_Parts = tuple[Figures, Figures, Figures | None]
+"""A line's hours over the period, FTE and cost (None without a rate)."""
+
+
+def _added(lines: list[_Parts]) -> _Parts:
+    """Lines added up part by part (``domain.add_up``)."""
+    costs = [cost for _, _, cost in lines]
+    return (
+        add_up([hours for hours, _, _ in lines]),
+        add_up([fte for _, fte, _ in lines]),
+        None if any(c is None for c in costs) else add_up([c for c in costs if c is not None]),
+    )
+
+
+def _display_digits(assumptions: Assumptions) -> tuple[int, int, int]:
+    if assumptions.rate is None:
+        return HOURS_DIGITS, FTE_DIGITS, 2
+    from babel.numbers import get_currency_precision
+
+    return HOURS_DIGITS, FTE_DIGITS, int(get_currency_precision(assumptions.currency))
+
+
+def _rounded(values: Figures, digits: int) -> Figures:
+    """``values`` rounded half up to ``digits`` decimals (as people round: 0.125 → 0.13)."""
+    quantum = Decimal(1).scaleb(-digits)
+
+    def half_up(value: float) -> float:
+        return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+    hours = None if values.hours is None else half_up(values.hours)
+    return Figures(half_up(values.low), half_up(values.high), hours)

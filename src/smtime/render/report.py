@@ -11,11 +11,11 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from smtime import __version__
-from smtime.domain import Assumptions, Estimate, EstimateLine
+from smtime.domain import Assumptions, Estimate
 from smtime.i18n import localize, marked, translate
 from smtime.render.escape import one_line, plain
 from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
-from smtime.render.numbers import LOCALES, decimal, money, span
+from smtime.render.numbers import LOCALES, Shown, decimal, money, shown_lines, span
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue
@@ -132,8 +132,8 @@ def report_html(
     chosen = any(r.hours is not None for r in result.families)
     costed = assumptions.rate is not None
 
-    def line_view(line: EstimateLine) -> dict[str, Any]:
-        hours, fte, cost = assumptions.figures(line.weekly)
+    def line_view(shown: Shown) -> dict[str, Any]:
+        line, hours, fte, cost = shown
         return {
             "kind": line.kind.value,
             "id": line.row.family.id if line.row else line.kind.value,
@@ -145,7 +145,7 @@ def report_html(
             "cost": span(cost, lambda v: money(v, assumptions.currency, lang), " – "),
         }
 
-    lines = [line_view(line) for line in result.lines()]
+    lines = [line_view(shown) for shown in shown_lines(result, assumptions)]
     rows = lines[: len(result.families)]
     footer = lines[len(result.families) :]
     words = {key: translate(message, lang) for key, message in REPORT_WORDS.items()}

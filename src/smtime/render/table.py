@@ -15,7 +15,7 @@ from smtime.i18n import localize, translate
 from smtime.render.escape import plain
 from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
-from smtime.render.numbers import decimal, money, percent, span
+from smtime.render.numbers import Shown, decimal, money, percent, shown_lines, span
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue
@@ -99,26 +99,27 @@ def estimate_table(
         table.add_column(translate("Cost", lang), justify="right", no_wrap=True)
     largest = max((r.high for r in result.families), default=0.0)
 
-    def cells(label: Text | str, weekly: Figures, with_bar: bool) -> list[Text | str]:
-        hours, fte, cost = assumptions.figures(weekly)
+    def cells(label: Text | str, shown: Shown) -> list[Text | str]:
+        hours = shown.hours
         row: list[Text | str] = [label, decimal(hours.low, lang), decimal(hours.high, lang)]
         if chosen:
             row.append(decimal(hours.hours, lang))
-        row.append(bar(weekly, largest) if with_bar else "")
-        row.append(span(fte, lambda v: decimal(v, lang)))
+        family = shown.line.kind is LineKind.FAMILY
+        row.append(bar(shown.line.weekly, largest) if family else "")
+        row.append(span(shown.fte, lambda v: decimal(v, lang)))
         if costed:
-            row.append(span(cost, lambda v: money(v, assumptions.currency, lang)))
+            row.append(span(shown.cost, lambda v: money(v, assumptions.currency, lang)))
         return row
 
-    for line in result.lines():
-        family = line.kind is LineKind.FAMILY
-        if not family and table.row_count == len(result.families):
+    for shown in shown_lines(result, assumptions):
+        line = shown.line
+        if line.kind is not LineKind.FAMILY and table.row_count == len(result.families):
             table.add_section()  # between the families and the lines that add them up
         if line.kind is LineKind.TOTAL:
             label = Text(line_label(line, lang), style="bold")
-            table.add_row(*cells(label, line.weekly, False), style="bold")
+            table.add_row(*cells(label, shown), style="bold")
         else:
-            table.add_row(*cells(clean(line_label(line, lang)), line.weekly, family))
+            table.add_row(*cells(clean(line_label(line, lang)), shown))
     lines = assumption_lines(result, assumptions, catalogue, lang)
     return Group(table, Text("\n".join(plain(line) for line in lines), style="dim"))
 
