@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from smtime.compare import Comparison, FamilyWeek
+from smtime.compare import Comparison, FamilyWeek, Week
 from smtime.i18n import localize, marked, translate, translate_plural
 from smtime.render.csv import table as csv_table
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import decimal, number
 
 if TYPE_CHECKING:
-    from rich.console import Group
+    from smtime.render.table import Fitted
 
 COLUMNS = ("week", "id", "label", "actual", "low", "high", "budget", "status", "level")
 
@@ -148,36 +148,64 @@ def _unmapped(name: str, lang: str) -> str:
     return translate("Unmapped: {name}", lang, name=name)
 
 
-def compare_table(result: Comparison, labels: dict[str, str], lang: str) -> Group:
-    """One table per week (with the budget when a scenario gives one), then the summary."""
+def compare_table(result: Comparison, labels: dict[str, str], lang: str) -> Fitted:
+    """One table per week (with the budget when a scenario gives one), then the summary.
+    Narrow terminals: the level gives way first, then the low and high columns."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    from smtime.render.table import clean
+    from smtime.render.table import Column, Fitted, clean, fitted_table
 
-    parts: list[Any] = []
-    for week in result.weeks:
+    def week_columns(week: Week) -> list[Column]:
+        rows = [*week.families, week.total]
         budgeted = week.total.budget is not None
-        title = week.week + (" " + translate("(running)", lang) if week.running else "")
-        table = Table(title=title, title_justify="left")
-        for header, justify in _headers(budgeted, lang):
-            table.add_column(header, justify=justify)  # type: ignore[arg-type]
-        for row in (*week.families, week.total):
-            style = {"below": "yellow", "above": "red"}.get(row.status, "green")
-            table.add_row(
-                clean(labels.get(row.key, translate("Total", lang))),
-                *_figures(row, budgeted, lang),
-                Text(_status(row, lang), style=style),
-                decimal(row.level, lang),
-                end_section=row.key != "total" and row is week.families[-1],
+        names: list[Text | str] = [clean(labels.get(r.key, translate("Total", lang))) for r in rows]
+        names += [clean(_unmapped(name, lang)) for name in week.unmapped]
+        blank = [""] * len(week.unmapped)
+        columns = [
+            Column(translate("Family", lang), names, "left"),
+            Column(
+                translate("Actual", lang),
+                [decimal(r.actual, lang) for r in rows]
+                + [decimal(h, lang) for h in week.unmapped.values()],
+            ),
+            Column(
+                translate("Low", lang), [decimal(r.low, lang) for r in rows] + blank, gives_way=1
+            ),
+            Column(
+                translate("High", lang), [decimal(r.high, lang) for r in rows] + blank, gives_way=1
+            ),
+        ]
+        if budgeted:
+            columns.append(
+                Column(translate("Budget", lang), [decimal(r.budget, lang) for r in rows] + blank)
             )
-        for name, hours in week.unmapped.items():
-            blank = [""] * (len(table.columns) - 2)
-            table.add_row(clean(_unmapped(name, lang)), decimal(hours, lang), *blank)
-        parts.append(table)
-    parts.append(Text(summary_line(result, lang), style="bold"))
-    return Group(*parts)
+        statuses: list[Text | str] = [
+            Text(_status(r, lang), style={"below": "yellow", "above": "red"}.get(r.status, "green"))
+            for r in rows
+        ]
+        columns.append(Column(translate("Status", lang), [*statuses, *blank], "left", wraps=True))
+        columns.append(
+            Column(
+                translate("Level", lang),
+                [decimal(r.level, lang) for r in rows] + blank,
+                gives_way=2,
+            )
+        )
+        return columns
+
+    def build(width: int) -> Group:
+        parts: list[Any] = []
+        for week in result.weeks:
+            title = week.week + (" " + translate("(running)", lang) if week.running else "")
+            table = fitted_table(week_columns(week), width, title=title, title_justify="left")
+            table.rows[len(week.families) - 1].end_section = bool(week.families)
+            parts.append(table)
+        parts.append(Text(summary_line(result, lang), style="bold"))
+        return Group(*parts)
+
+    rows = sum(len(w.families) + 1 + len(w.unmapped) for w in result.weeks)
+    return Fitted(build, rows)
 
 
 def compare_markdown(result: Comparison, labels: dict[str, str], lang: str) -> str:

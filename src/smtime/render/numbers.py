@@ -3,7 +3,6 @@ mark and grouping; money through Babel."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -151,6 +150,8 @@ def _display_digits(assumptions: Assumptions) -> tuple[int, int, int]:
 
 def _rounded(values: Figures, digits: int) -> Figures:
     """``values`` rounded half up to ``digits`` decimals (as people round: 0.125 → 0.13)."""
+    from decimal import ROUND_HALF_UP, Decimal  # not at import: the JSON path never rounds so
+
     quantum = Decimal(1).scaleb(-digits)
 
     def half_up(value: float) -> float:

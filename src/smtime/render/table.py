@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import errno
 import io
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -35,6 +37,8 @@ def row_count(renderable: object) -> int:
     """The rows of every table in ``renderable`` (a table, or a group of them)."""
     if isinstance(renderable, Table):
         return renderable.row_count
+    if isinstance(renderable, Fitted):
+        return renderable.rows
     if isinstance(renderable, Group):
         return sum(row_count(part) for part in renderable.renderables)
     return 0
@@ -74,54 +78,185 @@ def bar(weekly: Figures, largest: float, width: int = BAR_WIDTH) -> Text:
     return text
 
 
+class Fitted:
+    """A renderable built for the width it is drawn in (``build(width)``), with its rows
+    counted beforehand (``check_size``)."""
+
+    def __init__(self, build: Callable[[int], RenderableType], rows: int) -> None:
+        self.build = build
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+
+class Column(NamedTuple):
+    """A column of a table that fits its width: its header, cells, alignment, and when it
+    gives way (0: never; the higher, the sooner)."""
+
+    header: str
+    cells: Sequence[Text | str]
+    justify: str = "right"
+    gives_way: int = 0
+    folded: Sequence[Text | str] | None = None
+    """The cells on several lines (a range as ``low –`` above ``high``), for when nothing
+    else can give way."""
+    wraps: bool = False
+    """Words that may wrap (never within a word) rather than numbers that stay on one line."""
+
+
+LABEL_MIN_WIDTH = 20
+"""A label column is never narrower than its longest word, nor than this (unless its
+longest line is shorter): labels wrap, they are never cut."""
+
+
+def fitted_table(columns: list[Column], width: int, **options: Any) -> Table:
+    """A table of ``columns`` within ``width``: the first column (labels) and the columns of
+    words wrap between words; the other columns keep every cell whole. Columns that give way
+    (the decorative bar first, then secondary figures) are left out, the soonest first, and
+    ranges are folded onto two lines, until the rest fits."""
+    label, *others = columns
+    kept = list(others)
+    for level in sorted({c.gives_way for c in others if c.gives_way}, reverse=True):
+        if _narrowest(label, kept) <= width:
+            break
+        kept = [c for c in kept if c.gives_way != level]
+    if _narrowest(label, kept) > width:
+        kept = [c._replace(cells=c.folded) if c.folded else c for c in kept]
+    widths = _widths([label, *kept], width)
+    table = Table(**options)
+    for column, size in zip([label, *kept], widths, strict=True):
+        table.add_column(
+            column.header,
+            justify=column.justify,  # type: ignore[arg-type]
+            no_wrap=size is None,
+            width=size,
+            overflow="fold",
+        )
+    for row in range(len(label.cells)):
+        table.add_row(label.cells[row], *(c.cells[row] for c in kept))
+    return table
+
+
+def _lines(column: Column) -> list[str]:
+    return [line for cell in [column.header, *column.cells] for line in str(cell).split("\n")]
+
+
+def _natural(column: Column) -> int:
+    """The width of a column's longest line."""
+    return max((cell_len(line) for line in _lines(column)), default=1)
+
+
+def _least(column: Column, first: bool) -> int:
+    """The narrowest a column may be: its longest line, or for text that wraps (the labels
+    of the first column, words) its longest word; labels take at least ``LABEL_MIN_WIDTH``
+    unless every one is shorter."""
+    if not (first or column.wraps):
+        return _natural(column)
+    word = max((cell_len(w) for line in _lines(column) for w in line.split()), default=1)
+    return max(word, min(LABEL_MIN_WIDTH, _natural(column))) if first else word
+
+
+def _narrowest(label: Column, columns: list[Column]) -> int:
+    """The narrowest width of a table of these columns: each at its least, with a space on
+    either side and a rule."""
+    return 1 + sum(3 + _least(c, i == 0) for i, c in enumerate([label, *columns]))
+
+
+def _widths(columns: list[Column], width: int) -> list[int | None]:
+    """The width of each column that wraps (None for the others, as wide as their cells):
+    the room left by the others, shared out from each one's least towards its natural width
+    in proportion to what it lacks."""
+    wrapping = [i for i, c in enumerate(columns) if i == 0 or c.wraps]
+    fixed = sum(3 + _natural(c) for i, c in enumerate(columns) if i not in wrapping)
+    room = width - 1 - fixed - 3 * len(wrapping)
+    least = {i: _least(columns[i], i == 0) for i in wrapping}
+    natural = {i: max(_natural(columns[i]), least[i]) for i in wrapping}
+    sizes = dict(natural)
+    if sum(natural.values()) > room:
+        lacking = sum(natural[i] - least[i] for i in wrapping) or 1
+        spare = max(0, room - sum(least.values()))
+        sizes = {i: least[i] + (natural[i] - least[i]) * spare // lacking for i in wrapping}
+    return [sizes.get(i) for i in range(len(columns))]
+
+
 def estimate_table(
     result: Estimate,
     catalogue: Catalogue,
     lang: str,
     assumptions: Assumptions | None = None,
-) -> Group:
-    """Hours per family with a low–high bar, FTE and cost; the assumptions below the table."""
+) -> Fitted:
+    """Hours per family with a low–high bar, FTE and cost; the assumptions below the table.
+    At any width from 60 columns, labels wrap and numbers stay whole: the bar gives way
+    first, then the FTE, then (when a scenario is chosen) the low and high columns."""
     assumptions = assumptions or Assumptions()
     chosen = any(r.hours is not None for r in result.families)
     title = hours_per(assumptions.period, lang)
     if result.scenario.level is not None:
         title += f" — {scenario_name(result, lang)}"
-    table = Table(title=title, title_justify="left", show_edge=True)
-    table.add_column(translate("Family", lang))
-    table.add_column(translate("Low", lang), justify="right", no_wrap=True)
-    table.add_column(translate("High", lang), justify="right", no_wrap=True)
-    if chosen:
-        table.add_column(translate("Chosen", lang), justify="right", style="bold", no_wrap=True)
-    table.add_column(translate("Low → high", lang), no_wrap=True)
-    table.add_column(translate("FTE", lang), justify="right", no_wrap=True)
     costed = assumptions.rate is not None
-    if costed:
-        table.add_column(translate("Cost", lang), justify="right", no_wrap=True)
     largest = max((r.high for r in result.families), default=0.0)
+    shown = shown_lines(result, assumptions)
 
-    def cells(label: Text | str, shown: Shown) -> list[Text | str]:
-        hours = shown.hours
-        row: list[Text | str] = [label, decimal(hours.low, lang), decimal(hours.high, lang)]
-        if chosen:
-            row.append(decimal(hours.hours, lang))
-        family = shown.line.kind is LineKind.FAMILY
-        row.append(bar(shown.line.weekly, largest) if family else "")
-        row.append(span(shown.fte, lambda v: decimal(v, lang)))
-        if costed:
-            row.append(span(shown.cost, lambda v: money(v, assumptions.currency, lang)))
-        return row
+    labels: list[Text | str] = []
+    for line in shown:
+        label = line_label(line.line, lang)
+        bold = line.line.kind is LineKind.TOTAL
+        labels.append(Text(plain(label), style="bold") if bold else clean(label))
+    secondary = 3 if chosen else 0
+    columns = [
+        Column(translate("Family", lang), labels, "left"),
+        Column(
+            translate("Low", lang), [decimal(s.hours.low, lang) for s in shown], gives_way=secondary
+        ),
+        Column(
+            translate("High", lang),
+            [decimal(s.hours.high, lang) for s in shown],
+            gives_way=secondary,
+        ),
+    ]
+    if chosen:
+        columns.append(
+            Column(
+                translate("Chosen", lang),
+                [Text(decimal(s.hours.hours, lang), style="bold") for s in shown],
+            )
+        )
+    columns.append(
+        Column(
+            translate("Low → high", lang),
+            [bar(s.line.weekly, largest) if s.line.kind is LineKind.FAMILY else "" for s in shown],
+            "left",
+            gives_way=5,
+        )
+    )
 
-    for shown in shown_lines(result, assumptions):
-        line = shown.line
-        if line.kind is not LineKind.FAMILY and table.row_count == len(result.families):
-            table.add_section()  # between the families and the lines that add them up
-        if line.kind is LineKind.TOTAL:
-            label = Text(line_label(line, lang), style="bold")
-            table.add_row(*cells(label, shown), style="bold")
-        else:
-            table.add_row(*cells(clean(line_label(line, lang)), shown))
-    lines = assumption_lines(result, assumptions, catalogue, lang)
-    return Group(table, Text("\n".join(plain(line) for line in lines), style="dim"))
+    def ranges(pick: Callable[[Shown], Figures | None], fmt: Callable[[float], str]) -> Any:
+        """A range's cells on one line, and folded (``low –`` above ``high``)."""
+        one_line = [span(pick(s), fmt) for s in shown]
+        return one_line, [span(pick(s), fmt, " –\n") for s in shown]
+
+    fte, fte_folded = ranges(lambda s: s.fte, lambda v: decimal(v, lang))
+    columns.append(Column(translate("FTE", lang), fte, gives_way=4, folded=fte_folded))
+    if costed:
+        cost, folded = ranges(lambda s: s.cost, lambda v: money(v, assumptions.currency, lang))
+        columns.append(Column(translate("Cost", lang), cost, folded=folded))
+    notes = assumption_lines(result, assumptions, catalogue, lang)
+
+    def build(width: int) -> RenderableType:
+        table = fitted_table(columns, width, title=title, title_justify="left", show_edge=True)
+        _sections(table, len(result.families))
+        return Group(table, Text("\n".join(plain(line) for line in notes), style="dim"))
+
+    return Fitted(build, len(shown))
+
+
+def _sections(table: Table, families: int) -> None:
+    """A rule between the families and the lines that add them up; the total in bold."""
+    if 0 < families < len(table.rows):
+        table.rows[families - 1].end_section = True
+    if table.rows:
+        table.rows[-1].style = "bold"
 
 
 def tasks_table(catalogue: Catalogue, lang: str) -> Table:
@@ -129,11 +264,13 @@ def tasks_table(catalogue: Catalogue, lang: str) -> Table:
     from smtime.render.json import tasks_data
 
     table = Table(title=translate("Task families", lang), title_justify="left", show_lines=True)
+    # labels and actions wrap (a word longer than its column is folded, never cut); ids and
+    # hours stay whole
     table.add_column(translate("Id", lang), no_wrap=True)
-    table.add_column(translate("Family", lang))
-    table.add_column(translate("Low", lang), justify="right")
-    table.add_column(translate("High", lang), justify="right")
-    table.add_column(translate("Actions", lang))
+    table.add_column(translate("Family", lang), overflow="fold")
+    table.add_column(translate("Low", lang), justify="right", no_wrap=True)
+    table.add_column(translate("High", lang), justify="right", no_wrap=True)
+    table.add_column(translate("Actions", lang), overflow="fold")
     for family in tasks_data(catalogue, lang):
         table.add_row(
             clean(family["id"]),

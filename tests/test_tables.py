@@ -1,0 +1,136 @@
+"""Tables that fit: at any width from 60 columns, labels wrap and numbers stay whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+
+Smtime = Callable[..., Run]
+WIDTHS = (60, 80, 120)
+LANGS = ("fr", "en", "es")
+LONG_LABELS = """\
+format: smtime-catalogue/1
+version: "1"
+unit: hours/week
+title: Long labels
+source: {title: test}
+hypotheses:
+  low: {label: Low, description: small}
+  high: {label: High, description: large}
+families:
+  - id: community
+    label:
+      fr: Animation de communauté et modération des conversations en ligne
+      en: Community management and moderation of online conversations
+      es: Gestión de la comunidad y moderación de las conversaciones en línea
+    low: 100.5
+    high: 140.75
+  - id: paid
+    label:
+      fr: Campagnes sponsorisées
+      en: Sponsored campaigns
+      es: Campañas patrocinadas
+    low: 0.25
+    high: 3
+"""
+FRAME = "│┃"
+
+
+def _cells(text: str) -> list[list[str]]:
+    """The cells of each row of a drawn table, stripped (rules and titles left out)."""
+    rows = []
+    for line in text.splitlines():
+        if line[:1] in FRAME:
+            rows.append([cell.strip() for cell in re.split(f"[{FRAME}]", line)[1:-1]])
+    return rows
+
+
+def _column(rows: list[list[str]], index: int) -> list[str]:
+    return [row[index] for row in rows if len(row) > index]
+
+
+def _labels(rows: list[list[str]]) -> str:
+    """The first column's text, its wrapped lines joined again."""
+    return " ".join(cell for cell in _column(rows, 0) if cell)
+
+
+def _numbers(rows: list[list[str]]) -> set[str]:
+    return {cell for row in rows for cell in row[1:] if cell and cell[0].isdigit()}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chosen", [(), ("-H", "mid")])
+def test_estimate_table_fits_with_whole_numbers_and_readable_labels(
+    smtime: Smtime, tmp_path: Path, width: int, lang: str, chosen: tuple[str, ...]
+) -> None:
+    """With the longest labels and with cost, the table is within the width, every label is
+    there whole (wrapped), and every amount is whole: the same as in the Markdown."""
+    catalogue = tmp_path / "long.yaml"
+    catalogue.write_text(LONG_LABELS)
+    args: tuple[str, ...] = ("estimate", "--catalogue", str(catalogue), "--lang", lang)
+    args += ("--rate", "55.5")
+    args += ("--period", "year", "--contingency", "10", *chosen)
+    run = smtime(*args, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    table = run.stdout.split("\n\n")[0] if "\n\n" in run.stdout else run.stdout
+    assert all(len(line) <= width for line in table.splitlines())
+    rows = _cells(table)
+    labels = _labels(rows)
+    markdown = smtime(*args, "--format", "markdown").stdout
+    md_rows = [line.strip("|").split(" | ") for line in markdown.splitlines() if line[:2] == "| "]
+    header = rows[0]
+    always = [3 if chosen else 1, -1] + ([] if chosen else [2])  # chosen or low–high; cost
+    kept = [i for i, name in enumerate(md_rows[0]) if name.split()[0] in header]
+    assert all(md_rows[0][i] in [md_rows[0][k] for k in kept] for i in always)
+    shown = "\n".join(" | ".join(row) for row in rows[1:])
+    for md_row in md_rows[2:]:  # the header and the rule left out
+        assert md_row[0].strip(" *") in labels
+        amounts = [part.strip(" *") for i in kept[1:] for part in md_row[i].split(" – ")]
+        for amount in amounts:
+            assert amount in shown, (amount, width, lang)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_bar_gives_way_first_then_the_fte(smtime: Smtime, width: int) -> None:
+    """At 120 columns the bar and FTE show; narrower, the bar goes first, then the FTE; the
+    chosen hours and the cost always stay."""
+    run = smtime(
+        "estimate", "-H", "mid", "--rate", "55", "--lang", "fr", env={"COLUMNS": str(width)}
+    )
+    header = _cells(run.stdout)[0]
+    assert header[0] == "Famille"
+    assert "Retenu" in header
+    assert "Coût" in header
+    if width == 120:
+        assert "Basse → haute" in header
+        assert "ETP" in header
+    if width == 60:
+        assert "Basse → haute" not in header
+        assert "ETP" not in header
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("lang", LANGS)
+def test_compare_and_tasks_tables_fit(smtime: Smtime, width: int, lang: str) -> None:
+    """compare (with its budget) and tasks stay within the width, numbers and ids whole."""
+    trackers = Path(__file__).parent / "trackers"
+    env = {"COLUMNS": str(width)}
+    compare = smtime(
+        "compare", str(trackers / "plain.csv"), "--tz", "Europe/Paris",
+        "--now", "2026-12-08T12:00", "-H", "mid", "--lang", lang, env=env,
+    )  # fmt: skip
+    assert compare.exit_code == 0, compare.stderr
+    assert all(len(line) <= width for line in compare.stdout.splitlines())
+    assert "…" not in compare.stdout
+    tasks = smtime("tasks", "--lang", lang, env=env)
+    assert all(len(line) <= width for line in tasks.stdout.splitlines())
+    assert "…" not in tasks.stdout
+    ids = _column(_cells(tasks.stdout), 0)
+    for family in ("veille", "acquisition", "blogging", "curation", "communication"):
+        assert family in ids
