@@ -386,18 +386,30 @@ def catalogue_summary(catalogue: Path | None = None) -> str:
     found = inputs.catalogue
     from smtime.domain import catalogue_range, default_quantities
 
+    from smtime.i18n import default_language, translate_plural
+    from smtime.render.numbers import decimal
+
     low, high, _ = catalogue_range(found, default_quantities(found))
     count = len(found.families)
-    return (
-        f"{inputs.catalogue_path}: valid ({count} famil{'ies' if count != 1 else 'y'}, "
-        f"{low:g}–{high:g} hours a week)"
+    lang = default_language().value
+    return translate_plural(
+        "{path}: valid ({count} family, {low}–{high} hours a week)",
+        "{path}: valid ({count} families, {low}–{high} hours a week)",
+        count,
+        lang,
+        path=inputs.catalogue_path,
+        count=count,
+        low=decimal(low, lang, 6),
+        high=decimal(high, lang, 6),
     )
 
 
 def profile_summary(profile: Path) -> str:
     """Check a profile and the names it uses against its catalogue; say so in one line."""
+    from smtime.i18n import default_language, translate
+
     combined(read(None, profile), smtime.options.Asked())
-    return f"{profile}: valid"
+    return translate("{path}: valid", default_language().value, path=profile)
 
 
 def starter_profile(target: Path | None = None) -> str:
