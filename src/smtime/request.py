@@ -385,7 +385,6 @@ def catalogue_summary(catalogue: Path | None = None) -> str:
     inputs = read(catalogue)
     found = inputs.catalogue
     from smtime.domain import catalogue_range, default_quantities
-
     from smtime.i18n import default_language, translate_plural
     from smtime.render.numbers import decimal
 
