@@ -91,7 +91,12 @@ def test_set_without_default_leaves_the_rest_as_range(smtime: Smtime) -> None:
 
 @pytest.mark.parametrize(
     ("value", "fragment"),
-    [("huge", "expected low, mid, high"), ("2", "write 2h"), ("200h", "168"), ("", "NAME=VALUE")],
+    [
+        ("huge", "expected low, mid, high"),
+        ("2", "write 2h"),
+        ("2000000h", "1,000,000"),
+        ("", "NAME=VALUE"),
+    ],
 )
 def test_set_bad_values_exit_2(smtime: Smtime, value: str, fragment: str) -> None:
     """A --set value that is not a hypothesis, level or hours exits 2 and says what is accepted."""
@@ -708,3 +713,35 @@ def test_parse_choice_rejects_nonsense() -> None:
     for value in (True, math.nan, "later", "-1h"):
         with pytest.raises(UsageError):
             parse_choice(value)
+
+
+AGENCY = """\
+format: smtime-catalogue/1
+version: "1"
+unit: hours/week
+title: An agency
+source: {title: tests}
+hypotheses:
+  low: {label: Low, description: small}
+  high: {label: High, description: large}
+families:
+  - {id: community, label: Community, low: 80, high: 120}
+  - {id: content, label: Content, low: 60, high: 80}
+"""
+
+
+def test_an_organisation_budgets_more_than_one_persons_week(
+    smtime: Smtime, write_catalogue: Callable[..., Path]
+) -> None:
+    """A catalogue of 140 to 200 hours a week (a team) estimates: at the high hypothesis the
+    FTE column says 200 / 35 = 5.714286 people; fixed hours above 168 are accepted too."""
+    path = write_catalogue(AGENCY)
+    run = smtime("estimate", "--catalogue", str(path), "-H", "high", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    total = run.json()["total"]
+    assert total["hours"] == 200
+    assert total["fte"]["hours"] == 5.714286
+    assert smtime("catalogue", "validate", str(path)).exit_code == 0
+    fixed = smtime("estimate", "--catalogue", str(path), "--set", "community=400h", "-f", "json")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert fixed.json()["tasks"][0]["hours"] == 400

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 from smtime.domain import (
+    BUDGET_HOURS,
     CONTINGENCY,
-    HOURS,
     LEVEL,
     QUANTITY,
     SCALED_HOURS,
@@ -63,8 +63,8 @@ def parse_choice(value: object) -> Choice:
             hours = float(match["m"].replace(",", ".")) / 60
         else:
             hours = float(match["h"].replace(",", ".")) + int(match["hm"] or 0) / 60
-        if not HOURS.holds(hours):
-            raise UsageError(f"{value!r} is more than the {HOURS.high:g} hours of a week")
+        if not BUDGET_HOURS.holds(hours):
+            raise UsageError(f"{value!r} is more than the {BUDGET_HOURS.high:,.0f} hours allowed")
         return Choice(hours=hours)
     try:
         number = float(text.replace(",", "."))

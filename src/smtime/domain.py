@@ -65,9 +65,15 @@ FULL_TIME_HOURS = Bound(1.0, WEEK_HOURS, "full-time hours", "from 1 to 168")
 QUANTITY = Bound(0.0, 1_000_000.0, "quantity", "a number from 0 to 1,000,000")
 """How many units of a volume driver."""
 HOURS = Bound(0.0, WEEK_HOURS, "hours", "a number of weekly hours from 0 to 168")
-"""A family's weekly hours in a catalogue, and fixed hours chosen for a family."""
+"""One person's hours in a week (a day's time in a tracker export)."""
+BUDGET_HOURS = Bound(0.0, 1_000_000.0, "hours", "a number of weekly hours from 0 to 1,000,000")
+"""A family's weekly hours in a catalogue, and fixed hours chosen for a family: an
+organisation's, not one person's (200 hours a week is a team of about six). The bound is a
+sanity bound, far above any real team (1,000,000 hours is some 28,000 people), so that every
+figure stays finite."""
 SCALED_HOURS = Bound(0.0, 1e9, "hours", "at most 1,000,000,000 hours a week")
-"""The most weekly hours a family may reach once multiplied by its drivers' quantities."""
+"""The most weekly hours a family, or a catalogue's total, may reach once multiplied by the
+drivers' quantities."""
 
 CURRENCY = r"[A-Z]{3}"
 """An ISO 4217 code is three capital letters (``is_currency`` also asks Babel it exists)."""
@@ -211,7 +217,7 @@ class Flaw(NamedTuple):
 
 def catalogue_problems(catalogue: Catalogue) -> list[Flaw]:
     """What is wrong in a catalogue whose fields each have the right type: bounds, names
-    shared by two families, unknown drivers, and totals beyond a week."""
+    shared by two families, unknown drivers, and totals beyond the sanity bound."""
     found = _value_problems(catalogue)
     found += _name_problems(catalogue)
     for name, driver in catalogue.drivers.items():
@@ -221,12 +227,12 @@ def catalogue_problems(catalogue: Catalogue) -> list[Flaw]:
         return found
     totals = catalogue_range(catalogue, default_quantities(catalogue))
     for hypothesis, total in (("low", totals.low), ("high", totals.high)):
-        if total > WEEK_HOURS:
+        if not SCALED_HOURS.holds(total):
             found.append(
                 Flaw(
                     ("families",),
-                    f"the {hypothesis} hypothesis adds up to {total:g} hours a week, "
-                    f"more than the {WEEK_HOURS:g} hours a week has",
+                    f"the {hypothesis} hypothesis adds up to {total:,.0f} hours a week, "
+                    f"more than the {SCALED_HOURS.high:,.0f} smtime accepts",
                 )
             )
     return found
@@ -242,8 +248,8 @@ def _value_problems(catalogue: Catalogue) -> list[Flaw]:
             found.append(Flaw((*place, "id"), f"{family.id!r} is not a valid id"))
         for hypothesis in ("low", "high"):
             value = getattr(family, hypothesis)
-            if not HOURS.holds(value):
-                found.append(Flaw((*place, hypothesis), f"hours must be {HOURS.accepted}"))
+            if not BUDGET_HOURS.holds(value):
+                found.append(Flaw((*place, hypothesis), f"hours must be {BUDGET_HOURS.accepted}"))
         problem = range_problem(family.low, family.high)
         if problem is not None:
             found.append(Flaw((*place, "high"), problem))

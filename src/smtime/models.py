@@ -58,8 +58,8 @@ def _bounded(bound: Bound) -> Any:
     return Field(strict=True, ge=bound.low, le=bound.high, allow_inf_nan=False)
 
 
-Hours = Annotated[float, _bounded(domain.HOURS)]
-"""Hours per week: a finite number from 0 to 168."""
+Hours = Annotated[float, _bounded(domain.BUDGET_HOURS)]
+"""An organisation's hours per week: a finite number from 0 to 1,000,000."""
 
 Quantity = Annotated[float, _bounded(domain.QUANTITY)]
 """How many units of a volume driver: a finite number from 0 to 1,000,000."""
