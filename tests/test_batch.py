@@ -625,6 +625,10 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "lang": st.sampled_from(["fr", "en", "es", "de"]),
     "hypotesis": st.just("low"),
     "catalogue": st.sampled_from([str(DRIVERS), "missing.yaml"]),
+    "capacity": st.one_of(NUMBERS, st.sampled_from(["2x15h", "6h", "6,5", "0x3", "x", "1e9"])),
+    "priority": st.one_of(
+        st.sampled_from(FAMILIES), st.lists(st.sampled_from(FAMILIES), max_size=3)
+    ),
 }
 
 

@@ -81,7 +81,7 @@ def _plant(path: Path, change: Callable[[dict[str, Any]], Any]) -> Path:
     [
         lambda data: data["families"][0].update(high=-5),  # negative hours
         lambda data: data["families"][0].update(low=9, high=2),  # low above high
-        lambda data: data["families"][0].update(high=1e6),  # beyond a week
+        lambda data: data["families"][0].update(high=2e6),  # beyond the sanity bound
         lambda data: data["families"][0].update(low="1"),  # not a number
         lambda data: data["families"][1].update(id="alpha"),  # a shared id
         lambda data: data.update(families=[]),  # no family

@@ -39,6 +39,7 @@ SAME_AS_ENGLISH = {
         "{family} {hours} h",
         "{family}: {value}",
         "{family}: {low} – {high} h",
+        "; ",
     },
 }
 """Messages written the same in a language as in English, on purpose."""

@@ -133,6 +133,7 @@ def _build(data: Any) -> Catalogue:
                 tuple(f.get("aliases", ())),
                 tuple(f.get("per", ())),
                 domain.Rhythm(f.get("rhythm", "sessions")),
+                f.get("priority"),
             )
             for f in data["families"]
         ),

@@ -1,14 +1,15 @@
 """The estimation: pure functions on ``smtime.domain`` values. No I/O, no typer, rich or yaml.
 
 Choosing families (``select``), their ranges multiplied by drivers (``prepare``), the hours of
-each under a choice and the totals (``estimate``, ``totals``), one family's share
-(``breakdown``), and finding a family by any of its names (``find_family``).
+each under a choice and the totals (``estimate``, ``totals``), what a capacity covers
+(``cover``, in ``priority_order``), one family's share (``breakdown``), and finding a family by
+any of its names (``find_family``).
 """
 
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from smtime.domain import (
@@ -17,9 +18,12 @@ from smtime.domain import (
     LEVEL,
     QUANTITY,
     SCALED_HOURS,
+    Allotment,
     Breakdown,
+    Capacity,
     Catalogue,
     Choice,
+    Coverage,
     Estimate,
     Family,
     FamilyEstimate,
@@ -41,6 +45,25 @@ _HOURS_PATTERN = (
 )
 
 CHOICE_HELP = "low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h, 1h30 or 90min"
+
+
+CAPACITY_HELP = "weekly hours such as 6 or 6h, or people × hours each such as 2x15h"
+_CAPACITY_PATTERN = (
+    r"^\s*(?:(?P<people>\d+)\s*[x×*]\s*)?(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h(?:ours?)?)?\s*$"
+)
+
+
+def parse_capacity(value: object) -> Capacity:
+    """Read a capacity: weekly hours (``6``, ``6h``, ``6,5``) or people × hours each
+    (``2x15h``, ``2 × 15``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return checked(Capacity.of, value)
+    match = re.match(_CAPACITY_PATTERN, value, re.IGNORECASE) if isinstance(value, str) else None
+    if match is None:
+        raise UsageError(f"invalid capacity {value!r}: expected {CAPACITY_HELP}")
+    hours = float(match["hours"].replace(",", "."))
+    people = int(match["people"]) if match["people"] else None
+    return checked(Capacity.of, hours, people)
 
 
 def parse_choice(value: object) -> Choice:
@@ -143,10 +166,57 @@ class Selected(NamedTuple):
 
 class Selection(NamedTuple):
     """Everything an estimate needs that the default hypothesis or level does not change:
-    the selected families, their choices of their own and the driver quantities."""
+    the selected families, their choices of their own, the driver quantities and the order
+    in which a capacity covers the families (their ids)."""
 
     families: tuple[Selected, ...]
     drivers: Mapping[str, float]
+    priority: tuple[str, ...] = ()
+
+
+def priority_order(
+    catalogue: Catalogue, families: list[Family], named: Sequence[str]
+) -> tuple[str, ...]:
+    """The ids of ``families`` in the order a capacity covers them: those ``named`` first
+    (``--priority``, in its order), then by the catalogue's ``priority`` (1 first), then
+    those without one, in catalogue order."""
+    kept = {f.id for f in families}
+    first: list[str] = []
+    for name in named:
+        found = find_family(catalogue, name).id
+        if found in kept and found not in first:
+            first.append(found)
+    rest = sorted(
+        (f for f in families if f.id not in first),
+        key=lambda f: (f.priority is None, f.priority or 0),
+    )
+    return (*first, *(f.id for f in rest))
+
+
+def cover(
+    rows: Sequence[FamilyEstimate], estimate: Estimate, order: Sequence[str]
+) -> Coverage | None:
+    """What the scenario's capacity covers of ``estimate`` (None without a capacity): each
+    family needs its chosen hours (its low ones without a scenario) with its share of the
+    contingency; in ``order``, each is kept whole while the capacity lasts, the first that
+    does not fit gets what is left, the rest nothing."""
+    capacity = estimate.scenario.capacity
+    if capacity is None:
+        return None
+    share = (estimate.scenario.contingency or 0.0) / 100
+    by_id = {row.family.id: row for row in rows}
+    left = capacity.hours
+    allotments = []
+    for family_id in order:
+        row = by_id[family_id]
+        hours = row.low if row.hours is None else row.hours
+        need = hours + hours * share
+        allotted = min(need, left)
+        left -= allotted
+        allotments.append(Allotment(row.family, need, allotted))
+    total = estimate.total
+    need = total.low if total.hours is None else total.hours
+    return Coverage(capacity, need, tuple(allotments))
 
 
 def prepare(catalogue: Catalogue, scenario: Scenario) -> Selection:
@@ -158,7 +228,8 @@ def prepare(catalogue: Catalogue, scenario: Scenario) -> Selection:
     overrides = {find_family(catalogue, q).id: c for q, c in scenario.overrides.items()}
     quantities = driver_quantities(catalogue, scenario.drivers)
     kept = []
-    for family in select(catalogue, scenario):
+    selected = select(catalogue, scenario)
+    for family in selected:
         factor = multiplier(family, quantities)
         if not SCALED_HOURS.holds(family.high * factor):
             beyond = f"{family.id}'s hours beyond {SCALED_HOURS.high:g} a week"
@@ -168,7 +239,9 @@ def prepare(catalogue: Catalogue, scenario: Scenario) -> Selection:
                 family, family.low * factor, family.high * factor, factor, overrides.get(family.id)
             )
         )
-    return Selection(tuple(kept), quantities)
+    return Selection(
+        tuple(kept), quantities, priority_order(catalogue, selected, scenario.priority)
+    )
 
 
 def totals(
@@ -194,7 +267,10 @@ def estimate_selection(selection: Selection, scenario: Scenario) -> Estimate:
     """The estimate of families already selected (``prepare``) under ``scenario``'s default:
     a preparation serves every default hypothesis or level of the same selection."""
     rows = tuple(kept.row(scenario.default) for kept in selection.families)
-    return totals(scenario, rows, selection.drivers)
+    result = totals(scenario, rows, selection.drivers)
+    if scenario.capacity is None:
+        return result
+    return result._replace(coverage=cover(rows, result, selection.priority))
 
 
 def breakdown(

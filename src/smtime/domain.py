@@ -150,6 +150,9 @@ class Family(NamedTuple):
     per: tuple[str, ...] = ()
     """Volume drivers: low and high are hours per unit of each, multiplied."""
     rhythm: Rhythm = Rhythm.SESSIONS
+    priority: int | None = None
+    """Where the family comes when a capacity cannot cover every family (1 first); families
+    without one come after those with one, in catalogue order."""
 
 
 class HypothesisText(NamedTuple):
@@ -373,9 +376,32 @@ _NO_CHOICES: Mapping[str, Choice] = MappingProxyType({})
 _NO_QUANTITIES: Mapping[str, float] = MappingProxyType({})
 
 
+class Capacity(NamedTuple):
+    """The hours a week available for the work: ``hours`` in all, given as such or as
+    ``people`` × ``per_person`` hours (``2x15h``)."""
+
+    hours: float
+    people: int | None = None
+    per_person: float | None = None
+
+    @classmethod
+    def of(cls, hours: float, people: int | None = None) -> "Capacity":
+        """``hours`` a week in all, or ``hours`` each for ``people`` people (``OutOfBounds``
+        beyond the bounds: each person's week and the total's)."""
+        if people is None:
+            return cls(BUDGET_HOURS.check(hours, "capacity"))
+        if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= 100_000:
+            raise OutOfBounds(
+                f"capacity: people must be a whole number from 1 to 100,000, not {people!r}"
+            )
+        each = HOURS.check(hours, "capacity: hours per person")
+        return cls(BUDGET_HOURS.check(people * each, "capacity"), people, each)
+
+
 class Scenario(NamedTuple):
     """What to estimate: a default choice for every family, per-family choices, a selection,
-    driver quantities and a contingency share. Family names may be in any case or accent."""
+    driver quantities and a contingency share, and optionally the capacity available with
+    the families' priority order. Family names may be in any case or accent."""
 
     default: Choice | None = None
     overrides: Mapping[str, Choice] = _NO_CHOICES
@@ -383,6 +409,9 @@ class Scenario(NamedTuple):
     exclude: tuple[str, ...] = ()
     drivers: Mapping[str, float] = _NO_QUANTITIES
     contingency: float | None = None
+    capacity: Capacity | None = None
+    priority: tuple[str, ...] = ()
+    """Families named first (``--priority``), before the catalogue's own order."""
 
     @classmethod
     def of(cls, *, hypothesis: Hypothesis | None = None, level: float | None = None) -> "Scenario":
@@ -537,8 +566,52 @@ class EstimateLine(NamedTuple):
     """The family's estimate, on a family line."""
 
 
+class Allotment(NamedTuple):
+    """What a capacity gives one family: its weekly ``need`` (its hours with its share of
+    the contingency) and the hours ``allotted`` to it, in priority order."""
+
+    family: Family
+    need: float
+    allotted: float
+
+    @property
+    def status(self) -> str:
+        """``kept`` (whole), ``reduced`` or ``dropped``."""
+        if self.allotted >= self.need:
+            return "kept"
+        return "reduced" if self.allotted > 0 else "dropped"
+
+
+class Coverage(NamedTuple):
+    """A capacity against the weekly hours an estimate needs: the families in priority
+    order, each kept whole while the capacity lasts, the first that does not fit reduced to
+    what is left, the rest dropped."""
+
+    capacity: Capacity
+    need: float
+    """The weekly hours to cover: the total's chosen hours (the low hypothesis without a
+    scenario)."""
+    allotments: tuple[Allotment, ...]
+
+    @property
+    def share(self) -> float:
+        """The share of the need the capacity covers (1 when nothing is needed), at most 1."""
+        return 1.0 if self.need <= 0 else min(1.0, self.capacity.hours / self.need)
+
+    @property
+    def shortfall(self) -> float:
+        """Weekly hours the capacity lacks (0 when it is enough)."""
+        return max(0.0, self.need - self.capacity.hours)
+
+    @property
+    def spare(self) -> float:
+        """Weekly hours of capacity left over (0 when it is not enough)."""
+        return max(0.0, self.capacity.hours - self.need)
+
+
 class Estimate(NamedTuple):
-    """Per-family weekly figures, their subtotal, the contingency line and the total."""
+    """Per-family weekly figures, their subtotal, the contingency line and the total; with
+    a capacity, what it covers."""
 
     scenario: Scenario
     families: tuple[FamilyEstimate, ...]
@@ -546,6 +619,7 @@ class Estimate(NamedTuple):
     contingency: Figures | None
     total: Figures
     drivers: Mapping[str, float] = _NO_QUANTITIES
+    coverage: Coverage | None = None
 
     @property
     def low(self) -> float:

@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from smtime import domain
-from smtime.core import parse_choice
+from smtime.core import parse_capacity, parse_choice
 from smtime.domain import ANY_LANGUAGE, Bound, OutOfBounds
 from smtime.errors import UsageError
 
@@ -94,6 +94,8 @@ class FamilySchema(_Model):
     """Volume drivers: when given, low and high are hours per unit of each driver, multiplied."""
     rhythm: Literal["daily", "weekly", "sessions"] = "sessions"
     """How ``smtime plan`` cuts the week's time: a little every day, one block, or sessions."""
+    priority: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = None
+    """Where the family comes when a capacity cannot cover every family (1 first)."""
 
     @field_validator("high")
     @classmethod
@@ -176,6 +178,16 @@ Currency = Annotated[
 ]
 
 
+def _valid_capacity(value: Any) -> Any:
+    try:
+        parse_capacity(value)
+    except UsageError as exc:
+        raise PydanticCustomError("capacity", "{reason}", {"reason": exc.message}) from None
+    return value
+
+
+CapacityValue = Annotated[float | str, AfterValidator(_valid_capacity)]
+"""Weekly hours available, or people × hours each (``2x15h``)."""
 Names = Annotated[list[Alias], BeforeValidator(_one_or_many)]
 ChoiceValue = Annotated[Any, AfterValidator(_valid_choice)]
 """low, mid, high, a level from 0 to 1, or hours such as 1.5h."""
@@ -201,6 +213,8 @@ class ProfileSchema(_Model):
     rate: Rate | None = None
     currency: Currency | None = None
     lang: Literal["fr", "en", "es"] | None = None
+    capacity: CapacityValue | None = None
+    priority: Names = Field(default_factory=list)
 
     @field_validator("set", "drivers")
     @classmethod

@@ -6,7 +6,7 @@ Command-line values override the profile's; the profile's override the defaults.
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from smtime.core import checked, parse_choice
+from smtime.core import checked, parse_capacity, parse_choice
 from smtime.domain import (
     CONTINGENCY,
     QUANTITY,
@@ -39,6 +39,8 @@ class Asked(NamedTuple):
     rate: float | None = None
     currency: str | None = None
     lang: str | None = None
+    capacity: str | None = None
+    priority: Sequence[str] = ()
 
 
 class Combined(NamedTuple):
@@ -82,6 +84,11 @@ def check_asked(asked: "Asked") -> "Asked":
         checked(lambda: Choice.of(level=asked.level))
     if asked.currency is not None:
         checked(check_currency, asked.currency, "--currency")
+    if asked.capacity is not None:
+        try:
+            parse_capacity(asked.capacity)
+        except UsageError as exc:
+            raise UsageError(f"--capacity: {exc.message}") from None
     return asked
 
 
@@ -97,7 +104,7 @@ def default_choice(asked: Asked, profile: "ProfileSchema | None" = None) -> Choi
     return None
 
 
-SCENARIO_FIELDS = ("set", "drivers", "only", "exclude", "contingency")
+SCENARIO_FIELDS = ("set", "drivers", "only", "exclude", "contingency", "capacity", "priority")
 """The profile fields ``scenario_of`` reads besides the hypothesis and level."""
 ASSUMPTION_FIELDS = ("period", "weeks_per_year", "full_time_hours", "rate", "currency")
 """The profile fields ``assumptions_of`` reads."""
@@ -111,7 +118,8 @@ def combine(asked: Asked, profile: "ProfileSchema | None" = None) -> Combined:
 
 def scenario_of(asked: Asked, profile: "ProfileSchema | None" = None) -> Scenario:
     """The scenario: the default choice (``default_choice``), the families' own choices, the
-    selection, the driver quantities and the contingency."""
+    selection, the driver quantities, the contingency, and the capacity with the families'
+    priority."""
     p = profile
     default = default_choice(asked, profile)
     overrides: dict[str, Choice] = {}
@@ -129,6 +137,8 @@ def scenario_of(asked: Asked, profile: "ProfileSchema | None" = None) -> Scenari
     contingency = _first(asked.contingency, p.contingency if p else None)
     if contingency is not None:
         contingency = checked(CONTINGENCY.check, contingency, "--contingency")
+    capacity = asked.capacity if asked.capacity is not None else (p.capacity if p else None)
+    priority = names(asked.priority) or (list(p.priority) if p is not None else [])
     return Scenario(
         default=default,
         overrides=overrides,
@@ -136,6 +146,8 @@ def scenario_of(asked: Asked, profile: "ProfileSchema | None" = None) -> Scenari
         exclude=tuple(exclude),
         drivers=drivers,
         contingency=contingency,
+        capacity=None if capacity is None else parse_capacity(capacity),
+        priority=tuple(priority),
     )
 
 

@@ -114,6 +114,7 @@ def name_problems(
     ]
     named += [(("only", i), name, False) for i, name in enumerate(profile.only or [])]
     named += [(("exclude", i), name, False) for i, name in enumerate(profile.exclude)]
+    named += [(("priority", i), name, False) for i, name in enumerate(profile.priority)]
     for path, name, is_key in named:
         try:
             find_family(catalogue, name)

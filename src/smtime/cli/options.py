@@ -201,6 +201,33 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             ),
         ],
     ),
+    "capacity": Declared(
+        "capacity",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--capacity",
+                metavar="HOURS",
+                help="Hours a week available for the work, such as 6 or 2x15h (two people, "
+                "15 hours each): shows what they cover and what is dropped.",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
+    "priority": Declared(
+        "priority",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--priority",
+                metavar="ID,ID",
+                help="Families a capacity covers first, in this order (then the catalogue's).",
+                show_default=False,
+                rich_help_panel=SCENARIO,
+            ),
+        ],
+    ),
     "profile": Declared(
         "profile",
         Annotated[
@@ -499,7 +526,7 @@ def scenario_options(*fields: str) -> Callable[[Command], Command]:
     def build(values: dict[str, Any]) -> dict[str, Any]:
         profile = values.pop("profile")
         given = {fields_of[name]: value for name, value in values.items()}
-        for repeated in ("sets", "only", "exclude", "drivers"):
+        for repeated in ("sets", "only", "exclude", "drivers", "priority"):
             if repeated in given:
                 given[repeated] = tuple(given[repeated] or ())
         return {"asked": check_asked(Asked(**given)), "profile": profile}

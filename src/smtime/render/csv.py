@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
+from smtime.domain import Assumptions, Breakdown, Estimate, EstimateLine, Figures, LineKind
 from smtime.i18n import localize
 from smtime.render.escape import csv_cell, one_line
 from smtime.render.json import action_labels
@@ -29,6 +29,8 @@ ESTIMATE_COLUMNS = (
     "cost_hours",
     "currency",
     "period",
+    "allotted",
+    "status",
 )
 TASKS_COLUMNS = ("id", "label", "low", "high", "actions", "aliases", "drivers")
 BREAKDOWN_COLUMNS = ("id", "label", "low", "high", "share_low", "share_high", "actions")
@@ -69,6 +71,19 @@ def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list
     """The rows of ``estimate_csv``, without the header."""
     currency = assumptions.currency if assumptions.rate is not None else None
     period = assumptions.period.value
+    coverage = result.coverage
+    allotted: dict[str, tuple[float, str]] = {}
+    if coverage is not None:
+        allotted = {
+            a.family.id: (assumptions.per_week(a.allotted)[0], a.status)
+            for a in coverage.allotments
+        }
+        used = min(coverage.capacity.hours, coverage.need)
+        allotted[LineKind.TOTAL.value] = (assumptions.per_week(used)[0], "")
+
+    def covered(line: EstimateLine) -> tuple[float | None, str | None]:
+        key = line.row.family.id if line.row else line.kind.value
+        return allotted.get(key, (None, None))
 
     return [
         [
@@ -78,6 +93,7 @@ def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list
             *(value for part in (hours, fte, cost) for value in _figures(part)),
             currency,
             period,
+            *covered(line),
         ]
         # the numbers' precision, rounded so that the rows add up to the total
         for line, hours, fte, cost in shown_lines(result, assumptions, NUMBER_DIGITS)

@@ -11,6 +11,7 @@ from smtime.domain import (
     Assumptions,
     Breakdown,
     Choice,
+    Coverage,
     Estimate,
     FamilyEstimate,
     Figures,
@@ -195,9 +196,42 @@ def estimate_data(
         contingency_data(result, lang, assumptions),
         line_data(result.total, assumptions),
     )
+    if result.coverage is not None:
+        data["capacity"] = coverage_data(result.coverage, assumptions, lang)
     if catalogue is not None:
         data["assumptions"] = assumptions_data(result, assumptions, catalogue)
     return data
+
+
+def coverage_data(coverage: Coverage, assumptions: Assumptions, lang: str) -> dict[str, Any]:
+    """The ``capacity`` object: the capacity against the hours needed, over the period, and
+    what it covers of each family, in priority order."""
+
+    def hours(weekly: float) -> int | float:
+        return number(assumptions.per_week(weekly)[0])
+
+    capacity = coverage.capacity
+    return {
+        "hours_per_week": number(capacity.hours),
+        "people": capacity.people,
+        "hours_per_person": _maybe(capacity.per_person),
+        "available": hours(capacity.hours),
+        "needed": hours(coverage.need),
+        "coverage": number(coverage.share),
+        "shortfall": hours(coverage.shortfall),
+        "spare": hours(coverage.spare),
+        "fte_missing": number(assumptions.per_week(coverage.shortfall)[1]),
+        "families": [
+            {
+                "id": a.family.id,
+                "label": localize(a.family.label, lang),
+                "needed": hours(a.need),
+                "allotted": hours(a.allotted),
+                "status": a.status,
+            }
+            for a in coverage.allotments
+        ],
+    }
 
 
 def breakdown_data(result: Breakdown, lang: str) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smtime.domain import Assumptions, Estimate, EstimateLine, LineKind, Period
+from smtime.domain import Assumptions, Coverage, Estimate, EstimateLine, LineKind, Period
 from smtime.i18n import localize, marked, translate
-from smtime.render.numbers import decimal, money
+from smtime.render.numbers import decimal, money, percent
 
 if TYPE_CHECKING:
     from smtime.domain import Catalogue
@@ -102,13 +102,17 @@ def assumption_lines(
                 value = level_name(choice.level or 0.0, lang)
             label = localize(row.family.label, lang)
             parts.append(translate("{family}: {value}", lang, family=label, value=value))
-        lines.append(translate("Per-family settings: {value}", lang, value="; ".join(parts)))
+        lines.append(
+            translate("Per-family settings: {value}", lang, value=_separator(lang).join(parts))
+        )
     if result.drivers:
         quantities = ", ".join(
             f"{localize(catalogue.drivers[name].label, lang)} = {decimal(q, lang)}"
             for name, q in result.drivers.items()
         )
         lines.append(translate("Volumes: {value}", lang, value=quantities))
+    if result.coverage is not None:
+        lines += coverage_lines(result.coverage, assumptions, lang)
     lines.append(
         translate(
             "Catalogue: {title}, version {version} (source: {source})",
@@ -119,3 +123,65 @@ def assumption_lines(
         )
     )
     return lines
+
+
+def coverage_lines(coverage: Coverage, assumptions: Assumptions, lang: str) -> list[str]:
+    """What a capacity covers, in two sentences (weekly hours): its share of the need with the
+    shortfall or spare hours, then the families kept, reduced and dropped."""
+    capacity = coverage.capacity
+    hours = decimal(capacity.hours, lang)
+    if capacity.people is not None:
+        each = decimal(capacity.per_person or 0.0, lang)
+        hours = f"{capacity.people} × {each} h = {hours}"
+
+    values = {
+        "capacity": hours,
+        "share": percent(coverage.share, lang),
+        "need": decimal(coverage.need, lang),
+    }
+    if coverage.shortfall > 0:
+        fte = decimal(assumptions.per_week(coverage.shortfall)[1], lang)
+        first = translate(
+            "Capacity: {capacity} h a week covers {share} of the {need} h needed: "
+            "{short} h short, {fte} FTE missing",
+            lang,
+            short=decimal(coverage.shortfall, lang),
+            fte=fte,
+            **values,
+        )
+    else:
+        first = translate(
+            "Capacity: {capacity} h a week covers all {need} h needed, {spare} h to spare",
+            lang,
+            spare=decimal(coverage.spare, lang),
+            **{k: v for k, v in values.items() if k != "share"},
+        )
+    parts = []
+    for status, message in (
+        ("kept", marked("kept: {families}")),
+        ("reduced", marked("reduced: {families}")),
+        ("dropped", marked("dropped: {families}")),
+    ):
+        chosen = [a for a in coverage.allotments if a.status == status]
+        if not chosen:
+            continue
+        names = [localize(a.family.label, lang) for a in chosen]
+        if status == "reduced":
+            names = [
+                translate(
+                    "{family} ({allotted} of {need} h)",
+                    lang,
+                    family=name,
+                    allotted=decimal(a.allotted, lang),
+                    need=decimal(a.need, lang),
+                )
+                for name, a in zip(names, chosen, strict=True)
+            ]
+        parts.append(translate(message, lang, families=", ".join(names)))
+    order = translate("In priority order, {parts}.", lang, parts=_separator(lang).join(parts))
+    return [first + ".", order]
+
+
+def _separator(lang: str) -> str:
+    """Between the items of a list whose items have commas: ``; `` (French: `` ; ``)."""
+    return translate("; ", lang)
