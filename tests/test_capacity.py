@@ -135,3 +135,21 @@ def test_a_bad_capacity_or_priority_is_a_usage_error(
     run = smtime("estimate", *args)
     assert run.exit_code == 2
     assert message in run.stderr
+
+
+def test_the_report_marks_what_the_capacity_covers(smtime: Smtime) -> None:
+    """The report's chart draws, under each family the capacity covers, a line as long as
+    the hours it covers, and its caption says what the line is."""
+    import re
+
+    html = smtime("report", "-H", "mid", "--capacity", "6", "--lang", "en").stdout
+    widths = {}
+    for group in html.split('<g class="family-bar"')[1:]:
+        family = re.search(r'data-family="(\w+)"', group)
+        covered = re.search(r'class="covered"[^>]*width="([\d.]+)"', group)
+        if family and covered:
+            widths[family.group(1)] = covered.group(1)
+    assert set(widths) == {"strategie", "veille", "communication"}
+    assert float(widths["veille"]) == pytest.approx(2 * float(widths["strategie"]), abs=0.02)
+    assert "The dark line under a bar is the hours the capacity covers." in html
+    assert 'class="covered"' not in smtime("report", "-H", "mid", "--lang", "en").stdout

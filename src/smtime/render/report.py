@@ -32,6 +32,11 @@ def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, An
     def x(value: float) -> float:
         return round(LABEL_WIDTH + value / largest * plot, 2)
 
+    allotted = {}
+    if result.coverage is not None:
+        allotted = {
+            a.family.id: assumptions.per_week(a.allotted)[0] for a in result.coverage.allotments
+        }
     bars = []
     for index, (row, hours) in enumerate(rows):
         label = one_line(localize(row.family.label, lang))
@@ -40,6 +45,10 @@ def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, An
         if hours.hours is not None:
             mark = translate("chosen: {hours} h", lang, hours=decimal(hours.hours, lang))
             tooltip += f" ({mark})"
+        covered = allotted.get(row.family.id)
+        if covered is not None:
+            shown = translate("covered: {hours} h", lang, hours=decimal(covered, lang))
+            tooltip += f" ({shown})"
         bars.append(
             {
                 "id": row.family.id,
@@ -49,6 +58,7 @@ def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, An
                 "width": max(round(x(hours.high) - x(hours.low), 2), 2),
                 "height": BAR,
                 "mark": None if hours.hours is None else x(hours.hours),
+                "covered": None if covered is None else round(x(covered) - x(0.0), 2),
                 "tooltip": tooltip,
             }
         )
@@ -66,6 +76,7 @@ def chart(result: Estimate, assumptions: Assumptions, lang: str) -> dict[str, An
         "bottom": bottom,
         "label_width": LABEL_WIDTH,
         "bars": bars,
+        "covered": bool(allotted),
         "ticks": ticks,
         "description": description,
     }
@@ -91,6 +102,7 @@ REPORT_WORDS = {
     "chart_caption": marked(
         "Each bar runs from the low to the high hypothesis; the red mark is the chosen scenario."
     ),
+    "chart_covered": marked("The dark line under a bar is the hours the capacity covers."),
     "hypotheses": marked("The hypotheses"),
 }
 """The template's words, by the name the template gives them."""
