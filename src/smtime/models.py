@@ -237,3 +237,40 @@ class ProfileSchema(_Model):
         if level is not None and info.data.get("hypothesis") is not None:
             raise PydanticCustomError("both", "give either hypothesis or level, not both")
         return level
+
+
+class PersonSchema(_Model):
+    """One person of a team file: when they work on social media, and what they take."""
+
+    name: Text
+    email: Text | None = None
+    days: Text | None = None
+    """Working days such as ``mon-fri`` or ``mon,wed,fri`` (default: the command's)."""
+    start: Text | None = None
+    end: Text | None = None
+    takes: Names = Field(default_factory=list)
+    """Families this person takes (ids, aliases or labels); empty: any."""
+    avoids: Names = Field(default_factory=list)
+    """Families this person may not take."""
+
+
+class TeamSchema(_Model):
+    """A team file: the people who share the work."""
+
+    format: Literal["smtime-team/1"] = "smtime-team/1"
+    people: list[PersonSchema] = Field(min_length=1, max_length=1000)
+
+    @field_validator("people")
+    @classmethod
+    def _named_once(cls, people: list[PersonSchema]) -> list[PersonSchema]:
+        seen: set[str] = set()
+        for person in people:
+            key = domain.fold(person.name)
+            if key in seen:
+                raise PydanticCustomError(
+                    "named_twice",
+                    "{name} is named twice: give each person once",
+                    {"name": repr(person.name)},
+                )
+            seen.add(key)
+        return people

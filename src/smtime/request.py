@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from smtime.compare import Comparison
     from smtime.domain import Assumptions, Breakdown, Catalogue, Estimate, Scenario
     from smtime.options import Asked, Combined
-    from smtime.plan import Plan, Window
+    from smtime.plan import Line, Plan, Window
     from smtime.profile import LoadedProfile
+    from smtime.team import TeamPlan
 
 STDIN = "-"
 
@@ -283,15 +284,66 @@ def planned(
 ) -> Planned:
     """Estimate the scenario asked for (low when none) and lay it out in ``window``."""
     from smtime import plan
+
+    request, scenario, lines = _plan_lines(asked, catalogue, profile, lang)
+    timetable = plan.make_plan(lines, window)
+    name = request.inputs.profile_name() or "smtime"
+    return Planned(request, timetable, scenario, name, start, zone, account, unit)
+
+
+def _plan_lines(
+    asked: Asked, catalogue: Path | None, profile: Path | None, lang: str | None
+) -> tuple[Request, Scenario, list[Line]]:
+    """The request, the scenario planned (low when none) and the lines of its estimate."""
+    from smtime import plan
     from smtime.i18n import Language, translate
 
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
     scenario = planned_scenario(request.combined.scenario)
     result = estimate_inputs(request.inputs, scenario)
     unplanned = {code.value: translate("Unplanned work", code.value) for code in Language}
-    timetable = plan.make_plan(plan.lines_of(result, unplanned), window)
+    return request, scenario, plan.lines_of(result, unplanned)
+
+
+class TeamPlanned(NamedTuple):
+    """A weekly budget shared out among a team, with what its calendars need."""
+
+    request: Request
+    team: TeamPlan
+    scenario: Scenario
+    name: str
+    start: date | None
+    zone: str | None
+    team_path: Path
+
+    @property
+    def language(self) -> str:
+        return self.request.language
+
+    def paths(self) -> list[Path]:
+        return [*self.request.inputs.paths(), self.team_path]
+
+
+def team_planned(
+    asked: Asked,
+    window: Window,
+    team: Path,
+    *,
+    start: date | None = None,
+    zone: str | None = None,
+    catalogue: Path | None = None,
+    profile: Path | None = None,
+    lang: str | None = None,
+) -> TeamPlanned:
+    """Estimate the scenario asked for (low when none) and share it out among the people of
+    the team file (``window`` for those who give no days or hours)."""
+    from smtime import teamfile
+    from smtime.team import share_out
+
+    request, scenario, lines = _plan_lines(asked, catalogue, profile, lang)
+    people = teamfile.load(team, request.inputs.catalogue, window)
     name = request.inputs.profile_name() or "smtime"
-    return Planned(request, timetable, scenario, name, start, zone, account, unit)
+    return TeamPlanned(request, share_out(lines, people), scenario, name, start, zone, team)
 
 
 class Compared(NamedTuple):

@@ -32,6 +32,7 @@ from smtime.cli.options import (
     MinBlockOption,
     NowOption,
     Output,
+    OutputDirOption,
     OutputOption,
     PlanZoneOption,
     ProfileArgument,
@@ -39,6 +40,7 @@ from smtime.cli.options import (
     ProfilesFormatOption,
     StartOption,
     TaskOption,
+    TeamOption,
     TitleOption,
     TrackerOption,
     output_options,
@@ -113,6 +115,8 @@ def plan_command(
     tz: PlanZoneOption = None,
     hledger_unit: HledgerUnitOption = HledgerUnit.NONE,
     account: AccountOption = "social-media",
+    team: TeamOption = None,
+    output_dir: OutputDirOption = None,
     out: Output,
 ) -> None:
     """Turn the weekly budget into a timetable, a calendar (ics) or an hledger budget.
@@ -126,10 +130,25 @@ def plan_command(
       smtime plan -H high --days mon-thu --start 08:30 --end 12:30 --min-block 45
       smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
       smtime plan -H low --format hledger --hledger-unit h > budget.journal
+      smtime plan -H high --team team.yaml --format ics --output-dir calendars/
     """
     window = request.parse_window(days, start, end, min_block)
     first_day = request.parse_date(from_) if from_ else None
     zone = request.parse_zone(tz) if out.format == PlanFormat.ICS else None
+    if team is not None or output_dir is not None:
+        renderers.check_team_output(team, out.format, out.output, output_dir)
+        team_plan = request.team_planned(
+            asked,
+            window,
+            team,  # type: ignore[arg-type]  # checked above: given with --output-dir
+            start=first_day,
+            zone=zone,
+            catalogue=out.catalogue,
+            profile=profile,
+            lang=out.lang,
+        )
+        renderers.write_team(team_plan, out.format, out.output, output_dir)
+        return
     unit = None if hledger_unit is HledgerUnit.NONE else hledger_unit.value
     answer = request.planned(
         asked,

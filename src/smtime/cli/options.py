@@ -366,6 +366,24 @@ HledgerUnitOption = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+TeamOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--team",
+        help="Team file (YAML): share the budget out among its people, each in their own "
+        "days and hours (docs/plan.md).",
+        show_default=False,
+    ),
+]
+OutputDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output-dir",
+        help="ics with --team: write one calendar per person into this folder.",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
 AccountOption = Annotated[
     str,
     typer.Option(

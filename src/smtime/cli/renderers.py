@@ -278,3 +278,80 @@ def emit_text(text: str, output: Path | None, inputs: list[Path] | None = None) 
     import smtime.output
 
     smtime.output.emit(text, output, inputs=inputs or [])
+
+
+def check_team_output(
+    team: Path | None, fmt: str, output: Path | None, output_dir: Path | None
+) -> None:
+    """The formats and outputs a team plan takes: table, Markdown and JSON to stdout or
+    ``--output``; ics, one calendar per person, into ``--output-dir``."""
+    from smtime.errors import UsageError
+
+    if team is None:
+        raise UsageError("--output-dir writes a team's calendars: give --team too")
+    if fmt == PlanFormat.HLEDGER:
+        raise UsageError("--team: the formats are table, markdown, json and ics")
+    if fmt == PlanFormat.ICS and output_dir is None:
+        raise UsageError("--team --format ics writes one calendar per person: give --output-dir")
+    if fmt != PlanFormat.ICS and output_dir is not None:
+        raise UsageError("--output-dir is for --format ics")
+    if output is not None and output_dir is not None:
+        raise UsageError("give --output or --output-dir, not both")
+
+
+def write_team(
+    answer: request.TeamPlanned, fmt: str, output: Path | None, output_dir: Path | None
+) -> None:
+    """Write a team plan: each person's week (table, Markdown, JSON), or one calendar per
+    person into ``output_dir``; a warning on stderr for the hours in no calendar."""
+    from smtime.render import plan as rendered
+
+    labels = {line.key: line.label for line in answer.team.lines}
+    note = rendered.team_warning(answer.team, labels, answer.language)
+    if fmt == PlanFormat.ICS and output_dir is not None:  # check_team_output asks for both
+        _write_calendars(answer, output_dir)
+        if note:
+            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        return
+    if fmt == PlanFormat.JSON:
+        from smtime.render.json import dumps
+
+        text = dumps(rendered.team_data(answer.team, answer.language, _chosen(answer.scenario)))
+        emit_text(text, output, answer.paths())
+        return
+    if fmt == PlanFormat.MARKDOWN:
+        if note:
+            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        emit_text(rendered.team_markdown(answer.team, answer.language), output, answer.paths())
+        return
+    from smtime.render import table
+
+    shown = rendered.team_table(answer.team, answer.language)
+    if output is None:
+        table.render(shown)
+    else:
+        emit_text(table.to_text(shown), output, answer.paths())
+
+
+def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
+    """One calendar per person, ``<name>.ics`` (a file name made safe), in ``folder``."""
+    import re
+    import unicodedata
+
+    from smtime.errors import OutputError
+    from smtime.render.ics import plan_ics
+
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: --output-dir must be an existing folder")
+    zone = answer.zone or request.parse_zone(None)
+    start = answer.start or request.next_monday()
+    used: set[str] = set()
+    for person, plan in answer.team.people:
+        plain = unicodedata.normalize("NFKD", person.name).encode("ascii", "ignore").decode()
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "person"
+        while stem in used:
+            stem += "-"
+        used.add(stem)
+        name = f"{answer.name} — {person.name}"
+        text = plan_ics(plan, lang=answer.language, start=start, zone=zone, name=name)
+        emit_text(text, folder / f"{stem}.ics", answer.paths())

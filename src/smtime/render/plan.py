@@ -8,6 +8,7 @@ from smtime.i18n import localize, translate
 from smtime.plan import DAY_NAMES, Plan, clock
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import LOCALES, decimal, number
+from smtime.team import Person, TeamPlan
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -94,8 +95,9 @@ def warning(plan: Plan, lang: str) -> str | None:
     )
 
 
-def plan_table(plan: Plan, lang: str) -> Group:
-    """Days as columns, blocks as rows."""
+def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> Group:
+    """Days as columns, blocks as rows (under ``title``, else "Weekly plan"), then what did
+    not fit (unless ``warn`` is false)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -103,7 +105,8 @@ def plan_table(plan: Plan, lang: str) -> Group:
     from smtime.render.table import clean
 
     labels = _labels(plan, lang)
-    table = Table(title=translate("Weekly plan", lang), title_justify="left", show_lines=False)
+    title = title or translate("Weekly plan", lang)
+    table = Table(title=title, title_justify="left", show_lines=False)
     columns = _columns(plan)
     for day in plan.window.days:
         table.add_column(day_name(day, lang))
@@ -118,14 +121,14 @@ def plan_table(plan: Plan, lang: str) -> Group:
             else:
                 cells.append(Text(""))
         table.add_row(*cells)
-    note = warning(plan, lang)
+    note = warning(plan, lang) if warn else None
     parts: list[Any] = [table]
     if note:
         parts.append(Text(note, style="bold red"))
     return Group(*parts)
 
 
-def plan_markdown(plan: Plan, lang: str) -> str:
+def plan_markdown(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> str:
     """Days as columns, blocks as rows, in a GitHub-flavoured table."""
     labels = _labels(plan, lang)
     columns = _columns(plan)
@@ -140,6 +143,80 @@ def plan_markdown(plan: Plan, lang: str) -> str:
             else:
                 cells.append(" ")
         lines.append("| " + " | ".join(cells) + " |")
-    text = f"### {markdown_text(translate('Weekly plan', lang))}\n\n" + "\n".join(lines) + "\n"
-    note = warning(plan, lang)
+    title = title or translate("Weekly plan", lang)
+    text = f"### {markdown_text(title)}\n\n" + "\n".join(lines) + "\n"
+    note = warning(plan, lang) if warn else None
     return text + (f"\n> **{markdown_text(note)}**\n" if note else "")
+
+
+def person_title(person: Person, plan: Plan, lang: str) -> str:
+    """``Weekly plan — Alice (12 h)``."""
+    hours = decimal(sum(plan.planned.values()) / 60, lang)
+    return translate("Weekly plan — {name} ({hours} h)", lang, name=person.name, hours=hours)
+
+
+def team_warning(team: TeamPlan, lines: dict[str, dict[str, str]], lang: str) -> str | None:
+    """One line saying which hours are in no one's calendar, or None."""
+    missing = team.unplaced
+    if not missing:
+        return None
+    listed = ", ".join(
+        translate(
+            "{family} {hours} h",
+            lang,
+            family=localize(lines[key], lang),
+            hours=decimal(hours, lang),
+        )
+        for key, hours in missing.items()
+    )
+    return translate(
+        "the team cannot hold the whole budget of {budget} hours; not placed: {missing}",
+        lang,
+        budget=decimal(team.budget, lang),
+        missing=listed,
+    )
+
+
+def team_table(team: TeamPlan, lang: str) -> Group:
+    """Each person's week, then what did not fit."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [
+        plan_table(plan, lang, person_title(person, plan, lang), warn=False)
+        for person, plan in team.people
+    ]
+    note = team_warning(team, {ln.key: ln.label for ln in team.lines}, lang)
+    if note:
+        parts.append(Text(note, style="bold red"))
+    return Group(*parts)
+
+
+def team_markdown(team: TeamPlan, lang: str) -> str:
+    """Each person's week as a GFM table, then what did not fit."""
+    text = "\n".join(
+        plan_markdown(plan, lang, person_title(person, plan, lang), warn=False)
+        for person, plan in team.people
+    )
+    note = team_warning(team, {ln.key: ln.label for ln in team.lines}, lang)
+    return text + (f"\n> **{markdown_text(note)}**\n" if note else "")
+
+
+def team_data(team: TeamPlan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]:
+    """The ``team`` object: each person's plan, and the hours in no one's calendar."""
+    planned = sum(sum(plan.planned.values()) for _, plan in team.people) / 60
+    return {
+        **scenario,
+        "budget_hours": number(team.budget),
+        "planned_hours": number(planned),
+        "fits": team.fits,
+        "people": [
+            {
+                "name": person.name,
+                "email": person.email,
+                **plan_data(plan, lang, {}),
+            }
+            for person, plan in team.people
+        ],
+        "unplaced": {key: number(hours) for key, hours in team.unplaced.items()},
+    }

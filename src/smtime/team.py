@@ -1,0 +1,108 @@
+"""Team plans: the weekly budget shared out among people, each planned in their own window.
+
+The rule (docs/plan.md, "Team plans"):
+
+1. Each line of the budget (families, then unplanned work) goes, largest first, to the
+   people who may take it: those whose ``takes`` names it (or who name nothing) and whose
+   ``avoids`` does not.
+2. A line stays with one person when someone eligible has the free time for all of it: the
+   one with the most free time. Otherwise it is split, the person with the most free time
+   first, until it is all given or no eligible person has time left; what is left is not
+   given to anyone, and the plan says so.
+3. Each person's share is then laid out in their own window by ``plan.make_plan``, which
+   never books past a window's end.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from smtime.plan import Line, Plan, Window, make_plan
+
+
+class Person(NamedTuple):
+    """Someone who does part of the work: their window, and the families (ids) they take
+    (empty: any) or may not take."""
+
+    name: str
+    window: Window
+    takes: tuple[str, ...] = ()
+    avoids: tuple[str, ...] = ()
+    email: str | None = None
+
+    def may_take(self, key: str) -> bool:
+        """Whether this person may take line ``key`` (the unplanned work goes to anyone)."""
+        if key in self.avoids:
+            return False
+        return not self.takes or key in self.takes or key == "contingency"
+
+    @property
+    def minutes(self) -> int:
+        """The minutes a week this person's window holds."""
+        return len(self.window.days) * self.window.length
+
+
+class TeamPlan(NamedTuple):
+    """Each person's plan (their share of the lines, placed in their window) and the hours
+    of each line given to no one."""
+
+    lines: tuple[Line, ...]
+    people: tuple[tuple[Person, Plan], ...]
+    unassigned: dict[str, float]
+
+    @property
+    def budget(self) -> float:
+        """The weekly hours the team was asked to place."""
+        return sum(line.hours for line in self.lines)
+
+    @property
+    def unplaced(self) -> dict[str, float]:
+        """Hours of each line not in anyone's calendar: given to no one, or given to someone
+        whose window could not hold them."""
+        missing = dict(self.unassigned)
+        for _, plan in self.people:
+            for key, minutes in plan.unplaced.items():
+                if minutes:
+                    missing[key] = missing.get(key, 0.0) + minutes / 60
+        return {key: hours for key, hours in missing.items() if hours > 0}
+
+    @property
+    def fits(self) -> bool:
+        return not self.unplaced
+
+
+def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
+    """The lines shared out among ``people`` and planned in each one's window (the module's
+    rule)."""
+    free = [float(person.minutes) for person in people]
+    shares: list[list[Line]] = [[] for _ in people]
+    unassigned: dict[str, float] = {}
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].hours)
+    for index in order:
+        line = lines[index]
+        need = line.hours * 60
+        eligible = [i for i, person in enumerate(people) if person.may_take(line.key)]
+        whole = [i for i in eligible if free[i] >= need]
+        if whole:
+            who = max(whole, key=lambda i: (free[i], -i))
+            shares[who].append(line)
+            free[who] -= need
+            continue
+        for who in sorted(eligible, key=lambda i: (-free[i], i)):
+            step = people[who].window.min_block
+            given = min(need, free[who] // step * step)  # whole blocks, so that it fits
+            if need <= 0 or given <= 0:
+                continue
+            shares[who].append(line._replace(hours=given / 60))
+            free[who] -= given
+            need -= given
+        if need > 1e-9:
+            unassigned[line.key] = need / 60
+    position = {line.key: i for i, line in enumerate(lines)}
+    plans = tuple(
+        (person, make_plan(sorted(share, key=lambda ln: position[ln.key]), person.window))
+        for person, share in zip(people, shares, strict=True)
+    )
+    return TeamPlan(tuple(lines), plans, unassigned)

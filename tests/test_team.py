@@ -1,0 +1,223 @@
+"""Team plans: the budget shared out among people, no one overbooked, nothing lost."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from smtime.domain import Rhythm
+from smtime.plan import Line, Window
+from smtime.team import Person, share_out
+from tests.conftest import Run
+
+Smtime = Callable[..., Run]
+KEYS = ["veille", "acquisition", "blogging", "curation", "communication", "analyse", "strategie"]
+TEAM = """\
+format: smtime-team/1
+people:
+  - name: Alice
+    email: alice@example.org
+    days: mon-fri
+    start: "09:00"
+    end: "12:00"
+    takes: [veille, communication, Stratégie]
+  - name: Bob
+    days: mon,wed
+    start: "14:00"
+    end: "18:00"
+    avoids: [veille]
+  - name: Chloé
+    days: tue-thu
+    start: "09:00"
+    end: "13:00"
+"""
+
+lines = st.lists(
+    st.builds(
+        Line,
+        key=st.sampled_from([*KEYS, "contingency"]),
+        label=st.just({"en": "x"}),
+        rhythm=st.sampled_from(list(Rhythm)),
+        hours=st.integers(0, 24).map(lambda n: n / 2),
+    ),
+    min_size=1,
+    max_size=8,
+    unique_by=lambda line: line.key,
+)
+people = st.lists(
+    st.builds(
+        Person,
+        name=st.text(min_size=1, max_size=5),
+        window=st.builds(
+            Window,
+            days=st.lists(st.integers(1, 7), min_size=1, max_size=7, unique=True).map(
+                lambda d: tuple(sorted(d))
+            ),
+            start=st.integers(7, 10).map(lambda h: h * 60),
+            end=st.integers(11, 19).map(lambda h: h * 60),
+            min_block=st.just(30),
+        ),
+        takes=st.lists(st.sampled_from(KEYS), max_size=3).map(tuple),
+        avoids=st.lists(st.sampled_from(KEYS), max_size=2).map(tuple),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines, people)
+def test_no_one_is_overbooked_and_every_hour_is_placed_or_said(
+    budget: list[Line], team: list[Person]
+) -> None:
+    """Whatever the team: no one's blocks leave their window or overlap, each person only has
+    families they may take, and for each line the hours in the calendars plus those said not
+    to fit make the budget (to within the rounding of blocks)."""
+    result = share_out(budget, team)
+    placed: dict[str, float] = {}
+    for person, plan in result.people:
+        window = person.window
+        assert sum(b.minutes for b in plan.blocks) <= len(window.days) * window.length
+        for day in window.days:
+            blocks = sorted((b.start, b.end) for b in plan.blocks if b.day == day)
+            assert all(window.start <= s < e <= window.end for s, e in blocks)
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(blocks))
+        assert {b.day for b in plan.blocks} <= set(window.days)
+        assert all(person.may_take(b.key) for b in plan.blocks)
+        for block in plan.blocks:
+            placed[block.key] = placed.get(block.key, 0.0) + block.minutes / 60
+    missing = result.unplaced
+    for line in budget:
+        shares = sum(1 for _, plan in result.people if line.key in plan.planned)
+        slack = max(1, shares) * 0.5  # each share is rounded to whole blocks of 30 minutes
+        total = placed.get(line.key, 0.0) + missing.get(line.key, 0.0)
+        assert abs(total - line.hours) <= slack, (line, placed, missing)
+
+
+def test_a_family_stays_with_one_person_when_someone_has_the_time() -> None:
+    """Blogging (8 h) goes whole to the one person with time for it, not split."""
+    window = Window(days=(1, 2, 3, 4, 5), start=9 * 60, end=13 * 60)
+    budget = [Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 8.0)]
+    result = share_out(budget, [Person("A", window), Person("B", window)])
+    holders = [p.name for p, plan in result.people if plan.planned.get("blogging")]
+    assert holders == ["A"]
+    assert result.fits
+
+
+def _events(path: Path) -> list[Any]:
+    calendar = Calendar.from_ical(path.read_bytes())
+    return list(calendar.walk("VEVENT"))
+
+
+def test_one_calendar_per_person_that_khal_reads(smtime: Smtime, tmp_path: Path) -> None:
+    """--team --format ics --output-dir writes one calendar per person; each holds exactly
+    that person's planned hours, inside their window; khal imports each."""
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    out = tmp_path / "calendars"
+    out.mkdir()
+    args = ("plan", "-H", "mid", "--team", str(team), "--tz", "Europe/Paris")
+    data = smtime(*args, "-f", "json").json()
+    run = smtime(*args, "-f", "ics", "--output-dir", str(out), "--from", "2027-01-04")
+    assert run.exit_code == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["alice.ics", "bob.ics", "chloe.ics"]
+    for person in data["people"]:
+        name = "chloe" if person["name"] == "Chloé" else person["name"].lower()
+        events = _events(out / f"{name}.ics")
+        hours = sum(
+            (e.decoded("dtend") - e.decoded("dtstart")).total_seconds() / 3600 for e in events
+        )
+        assert hours == person["planned_hours"]
+    total = sum(p["planned_hours"] for p in data["people"])
+    assert total + sum(data["unplaced"].values()) == data["budget_hours"] == 19
+    assert all(f["id"] in {"veille", "communication", "strategie", "contingency"}
+               for f in data["people"][0]["families"] if f["planned_hours"])  # fmt: skip
+    if shutil.which("khal") is None:
+        pytest.skip("khal is not installed")
+    config = tmp_path / "khal.conf"
+    store = tmp_path / "store"
+    store.mkdir()
+    config.write_text(
+        f"[calendars]\n[[team]]\npath = {store}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+    )
+    for path in sorted(out.iterdir()):
+        imported = subprocess.run(
+            ["khal", "-c", str(config), "import", "--batch", "-a", "team", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert imported.returncode == 0, imported.stderr
+    listed = subprocess.run(
+        ["khal", "-c", str(config), "list", "2027-01-04", "7d", "--format", "{start}|{end}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    minutes = 0.0
+    for line in listed.splitlines():
+        if "|" in line:
+            start, end = (datetime.strptime(x.strip(), "%Y-%m-%d %H:%M") for x in line.split("|"))
+            minutes += (end - start).total_seconds() / 60
+    assert minutes / 60 == total
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (TEAM.replace("takes: [veille", "takes: [vielle"), ":8:"),
+        (TEAM.replace("days: mon,wed", "days: mon,xyz"), ":11:"),
+        (TEAM.replace("name: Bob", "name: alice"), "named twice"),
+        (TEAM.replace("    email: alice@example.org\n", "    mail: x\n"), "mail"),
+    ],
+)
+def test_team_file_problems_have_their_line(
+    smtime: Smtime, tmp_path: Path, text: str, message: str
+) -> None:
+    """A bad team file is refused with exit 65, the problem placed at its line."""
+    team = tmp_path / "team.yaml"
+    team.write_text(text)
+    run = smtime("plan", "--team", str(team))
+    assert run.exit_code == 65, run.stderr
+    assert message in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-f", "ics"), "--output-dir"),
+        (("-f", "hledger"), "table, markdown, json and ics"),
+        (("-f", "json", "--output-dir", "."), "--output-dir is for --format ics"),
+    ],
+)
+def test_team_outputs_are_checked(
+    smtime: Smtime, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """A team's calendars need --output-dir; hledger has no team form: exit 2, said."""
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    run = smtime("plan", "--team", str(team), *args)
+    assert run.exit_code == 2
+    assert message in run.stderr
+
+
+def test_the_table_shows_each_persons_week(smtime: Smtime, tmp_path: Path) -> None:
+    """The table has one week per person, titled with their name and hours."""
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    run = smtime("plan", "-H", "low", "--team", str(team), "--lang", "en")
+    assert run.exit_code == 0, run.stderr
+    for name in ("Alice", "Bob", "Chloé"):
+        assert f"Weekly plan — {name} (" in run.stdout
