@@ -18,7 +18,7 @@ from icalendar import Calendar
 from smtime.domain import Rhythm
 from smtime.plan import Line, Window
 from smtime.team import Person, share_out
-from tests.conftest import Run
+from tests.conftest import Run, conforming
 
 Smtime = Callable[..., Run]
 KEYS = ["veille", "acquisition", "blogging", "curation", "communication", "analyse", "strategie"]
@@ -127,7 +127,7 @@ def test_one_calendar_per_person_that_khal_reads(smtime: Smtime, tmp_path: Path)
     out = tmp_path / "calendars"
     out.mkdir()
     args = ("plan", "-H", "mid", "--team", str(team), "--tz", "Europe/Paris")
-    data = smtime(*args, "-f", "json").json()
+    data = conforming(smtime(*args, "-f", "json").json(), "team-plan")
     run = smtime(*args, "-f", "ics", "--output-dir", str(out), "--from", "2027-01-04")
     assert run.exit_code == 0, run.stderr
     assert sorted(p.name for p in out.iterdir()) == ["alice.ics", "bob.ics", "chloe.ics"]
