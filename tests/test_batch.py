@@ -111,7 +111,10 @@ def test_yaml_list_and_stream(smtime: Smtime, tmp_path: Path) -> None:
     run = smtime("batch", str(listed))
     assert run.exit_code == 65
     assert [(o["profile"], o["line"]) for o in lines(run.stdout)] == [("A", 1), ("C", 5)]
-    assert f"{listed}:3: profile 'B': level: input should be less than or equal to 1" in run.stderr
+    assert (
+        f"{listed}:3: profile 'B': level: level must be a number from 0 (low) to 1 (high), not 2"
+        in run.stderr
+    )
     stream = tmp_path / "stream.yml"
     stream.write_text("name: A\nhypothesis: low\n---\nname: B\nhypothesis: high\n")
     assert [o["total"]["hours"] for o in lines(smtime("batch", str(stream)).stdout)] == [10, 28]  # type: ignore[index]

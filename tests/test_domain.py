@@ -224,10 +224,16 @@ def test_choice_of_nothing_is_a_message(value: object) -> None:
         ),
         ("set: {Stratégie: high, strategie: low}\n", "name the same family"),
         ("drivers: {Networks: 2, networks: 3}\n", "name the same driver"),
-        ("rate: .nan\n", "rate: nan is not allowed: the value must be a finite number"),
-        ("level: .nan\n", "level: nan is not allowed: the value must be a finite number"),
-        ("rate: no\n", "rate: 'no' is not a number\n"),
-        ("rate: '55'\n", "rate: '55' is not a number (write it without quotes)"),
+        (
+            "rate: .nan\n",
+            "rate: the hourly rate must be a number from 0 to 1,000,000,000,000, not nan",
+        ),
+        ("level: .nan\n", "level: level must be a number from 0 (low) to 1 (high), not nan"),
+        ("rate: no\n", "rate: 'no' is not a number: write a number such as 55.5 or 55,5\n"),
+        (
+            "rate: 1,234\n",
+            "rate: '1,234' is ambiguous: the comma may separate thousands or decimals",
+        ),
     ],
 )
 def test_profile_values_refused_with_a_message(

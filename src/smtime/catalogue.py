@@ -6,8 +6,8 @@ now or read back from the cache (``smtime.cache``), which is checked by the same
 
 from __future__ import annotations
 
-import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smtime import domain
-from smtime.core import is_number
+from smtime.core import closest, either, refused_name
 from smtime.domain import Catalogue, catalogue_problems
 from smtime.errors import InvalidFileError, Problem
 
@@ -198,8 +198,8 @@ def describe(
         elif kind == "extra_forbidden":
             parent, key = loc[:-1], str(loc[-1])
             known = _known_keys(model, parent)
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            close = closest(key, known)
+            hint = f" (did you mean {close!r}?)" if close else ""
             allowed = f"; expected one of: {', '.join(known)}" if known and not close else ""
             found.append((loc, f"unknown key {key!r}{hint}{allowed}", True))
         elif kind == "missing":
@@ -210,20 +210,14 @@ def describe(
 
 
 def _message(error: Any) -> str:
-    """Pydantic's message, reworded where a person needs to know what to write instead."""
+    """A message for a person made of one of pydantic's errors: the value, and what to write
+    instead; none of pydantic's own wording."""
     kind, value, last = error["type"], error.get("input"), error["loc"][-1] if error["loc"] else ""
-    message = str(error["msg"])
+    context = error.get("ctx") or {}
     if kind in ("float_type", "float_parsing") and isinstance(value, str):
-        hours, _, minutes = value.partition(":")
-        if hours.isdigit() and minutes.isdigit():
-            decimal = int(hours) + int(minutes) / 60
-            return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
-        if is_number(value):
-            return f"{value!r} is not a number (write it without quotes)"
-        return f"{value!r} is not a number"
-    if kind == "finite_number":
-        what = "hours" if last in ("low", "high") else "the value"
-        return f"{value} is not allowed: {what} must be a finite number"
+        return _not_a_number(value)
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        return f"expected a number, not {_kind(value)}"
     if kind == "string_type":
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         return f"expected text, not {_kind(value)}" + (f' (quote it: "{value}")' if numeric else "")
@@ -231,19 +225,74 @@ def _message(error: Any) -> str:
         return f"expected a mapping (key: value lines), not {_kind(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with '- '), not {_kind(value)}"
-    if kind == "string_pattern_mismatch" and last == "id":
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(value, str(context.get("pattern", "")), last)
+    if kind == "string_too_short":
+        return "empty text: write some, or leave the key out"
+    if kind == "string_too_long":
+        limit = context.get("max_length")
+        return f"text of {len(value)} characters is longer than the limit of {limit}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "literal_error":
+        accepted = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        if isinstance(value, str):
+            return refused_name(value, accepted)
+        return f"expected {either(accepted)}, not {_kind(value)}"
+    if kind in _OWN_MESSAGES or kind not in _PYDANTIC_KINDS:
+        return str(error["msg"])  # smtime's own message (a PydanticCustomError)
+    return f"{_kind(value)} is not accepted here"
+
+
+_OWN_MESSAGES = frozenset(
+    ("refused", "choice", "currency", "named_twice", "both", "low_above_high", "localized_text")
+)
+"""The kinds of error smtime raises itself, with its own words."""
+_PYDANTIC_KINDS = frozenset(
+    (
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "finite_number",
+        "bool_type",
+        "bool_parsing",
+        "too_long",
+        "union_tag_invalid",
+        "is_instance_of",
+    )
+)
+"""Kinds of pydantic's errors with no message of smtime's own: a plain one is made up."""
+
+
+def _not_a_number(value: str) -> str:
+    """Why text is not a number where a catalogue needs one, and what to write instead."""
+    hours, _, minutes = value.partition(":")
+    if hours.isdigit() and minutes.isdigit():
+        decimal = int(hours) + int(minutes) / 60
+        return f"{value!r} is not a number: write hours as a decimal number ({decimal:g})"
+    try:
+        number = domain.read_number(value)
+    except domain.NotANumber:
+        return f"{value!r} is not a number"
+    except domain.OutOfBounds as exc:
+        return str(exc)
+    if "," in value:
+        return f"{value!r} is text here: write the number with a decimal point ({number:.15g})"
+    return f"{value!r} is not a number (write it without quotes)"
+
+
+def _pattern_message(value: Any, pattern: str, last: Any) -> str:
+    """What text that does not match ``pattern`` should look like."""
+    if domain.CURRENCY in pattern:
+        return f"{value!r} is not an ISO 4217 currency code: write three capitals, such as EUR"
+    if domain.SLUG in pattern:
+        what = "a valid id" if last == "id" else "a valid name"
         return (
-            f"{value!r} is not a valid id: use lower-case letters a-z and digits, "
+            f"{value!r} is not {what}: use lower-case letters a-z and digits, "
             "words joined by '-' or '_' (for example 'social-ads')"
         )
-    if kind == "string_pattern_mismatch" and last == "[key]":
-        return f"{value!r} is not a language code: use two lower-case letters (fr, en, es)"
-    if kind == "string_too_long":
-        limit = error.get("ctx", {}).get("max_length")
-        return f"text of {len(value)} characters is longer than the limit of {limit}"
-    if kind == "literal_error":
-        return f"{value!r} is not allowed: {message.removeprefix('Input should be ')}"
-    return message[0].lower() + message[1:] if message else message
+    return f"{value!r} is not a language code: use two lower-case letters (fr, en, es)"
 
 
 def _kind(value: Any) -> str:

@@ -29,6 +29,7 @@ from smtime.domain import (
     FamilyEstimate,
     Figures,
     Hypothesis,
+    NotANumber,
     OutOfBounds,
     Scenario,
     add_up,
@@ -36,12 +37,13 @@ from smtime.domain import (
     default_quantities,
     fold,
     multiplier,
+    read_number,
 )
 from smtime.errors import UnknownFamilyError, UsageError
 
 _HOURS_PATTERN = (
-    r"^\s*(?:(?P<h>\d+(?:[.,]\d+)?)\s*h(?:ours?)?\s*(?P<hm>\d+)?(?:\s*m(?:in)?)?"
-    r"|(?P<m>\d+(?:[.,]\d+)?)\s*m(?:in(?:utes?)?)?)\s*$"
+    r"^\s*(?:(?P<h>[0-9.,]+)\s*h(?:ours?)?\s*(?P<hm>[0-9]+)?(?:\s*m(?:in)?)?"
+    r"|(?P<m>[0-9.,]+)\s*m(?:in(?:utes?)?)?)\s*$"
 )
 
 CHOICE_HELP = "low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h, 1h30 or 90min"
@@ -67,7 +69,8 @@ def parse_capacity(value: object) -> Capacity:
 
 
 def parse_choice(value: object) -> Choice:
-    """Read ``low``, ``mid``, ``high``, a level such as ``0.7``, or hours such as ``1.5h``."""
+    """Read ``low``, ``mid``, ``high``, a level such as ``0.7`` (or ``0,7``), or hours such as
+    ``1.5h`` (or ``1,5h``); numbers are read by ``domain.read_number``."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         shown = "nothing (null)" if value is None else repr(value)
         raise UsageError(f"invalid value {shown}: expected {CHOICE_HELP}")
@@ -80,29 +83,45 @@ def parse_choice(value: object) -> Choice:
     if text in Hypothesis._value2member_map_:
         hypothesis = Hypothesis(text)
         return Choice(hypothesis=hypothesis, level=hypothesis.level)
-    match = re.match(_HOURS_PATTERN, text, re.IGNORECASE)
-    if match:
-        if match["m"] is not None:
-            hours = float(match["m"].replace(",", ".")) / 60
-        else:
-            hours = float(match["h"].replace(",", ".")) + int(match["hm"] or 0) / 60
-        if not BUDGET_HOURS.holds(hours):
-            raise UsageError(f"{value!r} is more than the {BUDGET_HOURS.high:,.0f} hours allowed")
-        return Choice(hours=hours)
     try:
-        number = float(text.replace(",", "."))
-    except ValueError:
+        match = re.match(_HOURS_PATTERN, text, re.IGNORECASE)
+        if match:
+            if match["m"] is not None:
+                hours = read_number(match["m"]) / 60
+            else:
+                hours = read_number(match["h"]) + int(match["hm"] or 0) / 60
+            if not BUDGET_HOURS.holds(hours):
+                limit = f"{BUDGET_HOURS.high:,.0f} hours allowed"
+                raise UsageError(f"{value!r} is more than the {limit}")
+            return Choice(hours=hours)
+        number = read_number(text, LEVEL)
+    except NotANumber:
         raise UsageError(f"invalid value {value!r}: expected {CHOICE_HELP}") from None
+    except OutOfBounds as exc:
+        raise UsageError(str(exc)) from None
     return parse_choice(number)
 
 
-def is_number(text: str) -> bool:
-    """Whether ``text`` reads as a number (as ``float`` reads it)."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def closest(name: str, known: Sequence[str], cutoff: float = 0.6) -> str | None:
+    """The known name nearest to ``name`` (by difflib, case aside), if one is near enough:
+    the "did you mean" of every message about a name."""
+    found = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def either(names: Sequence[str]) -> str:
+    """``a, b or c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def refused_name(name: str, accepted: Sequence[str]) -> str:
+    """Why ``name`` is refused among ``accepted`` (a few fixed names: low, mid, high): those
+    accepted, and the nearest one when there is one (nearer than usual for a name with the
+    same first letter: ``medium`` → ``mid``, but not ``de`` → ``es``)."""
+    initial = [known for known in accepted if known[:1] == name[:1].lower()]
+    close = closest(name, accepted) or closest(name, initial, cutoff=0.4)
+    hint = f": did you mean {close!r}?" if close else ""
+    return f"{name!r} is not one of {', '.join(accepted)}{hint}"
 
 
 def driver_quantities(catalogue: Catalogue, given: Mapping[str, float]) -> dict[str, float]:

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
 
 class OutOfBounds(ValueError):
-    """A value outside its bound; the message says which values are accepted."""
+    """A value smtime does not accept (not a number, or outside its bound); the message says
+    which values are accepted."""
+
+
+class NotANumber(OutOfBounds):
+    """Text that holds no number at all (``abc``), as opposed to one written in a way smtime
+    refuses (``1,234``)."""
 
 
 class Bound(NamedTuple):
@@ -35,6 +41,8 @@ class Bound(NamedTuple):
     accepted: str
     """The accepted values in words: ``"a number from 0 (low) to 1 (high)"``."""
     above: bool = False
+    percent: bool = False
+    """The number is a percentage: typed, it may end with ``%`` (``10%``, ``10 %``)."""
 
     def holds(self, value: float) -> bool:
         """Whether ``value`` is a finite number within the bound."""
@@ -44,20 +52,76 @@ class Bound(NamedTuple):
             return self.low < value <= self.high
         return self.low <= value <= self.high
 
-    def check(self, value: float, what: str | None = None) -> float:
+    def check(self, value: object, what: str | None = None) -> float:
         """``value`` as a float, or ``OutOfBounds`` saying what is accepted."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value!r}")
         if not self.holds(value):
-            raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value:g}")
+            raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value:,.15g}")
         return float(value)
+
+    def read(self, value: object, what: str | None = None) -> float:
+        """``value`` as a float within the bound: a number, or text as people type it
+        (``read_number``); ``OutOfBounds`` saying why not, after ``what: `` when given."""
+        if isinstance(value, str):
+            try:
+                value = read_number(value, self)
+            except OutOfBounds as exc:
+                raise OutOfBounds(f"{what}: {exc}" if what else str(exc)) from None
+        return self.check(value, what)
+
+
+_TYPED = re.compile(r"([+-]?)([0-9]*)([.,]?)([0-9]*)((?:[eE][+-]?[0-9]+)?)")
+_GROUPED = re.compile(
+    r"([+-]?)([0-9]{1,3}(?:([ ,.'\u00a0\u202f])[0-9]{3})(?:\3[0-9]{3})*)(?:([.,])([0-9]+))?"
+)
+"""Digits grouped by thousands (``1 234``, ``1.234,5``): sign, digits, separator, decimals."""
+
+
+def read_number(text: str, bound: Bound | None = None) -> float:
+    """The number ``text`` holds, as people type it: a decimal point or a decimal comma
+    (``55.5``, ``55,5``), and a closing ``%`` (``10%``, ``10 %``) where ``bound`` is a
+    percentage. ``OutOfBounds`` says why anything else is refused and what to write:
+    ``1,234`` (a comma before three digits may separate thousands), digits grouped by
+    thousands (``1 234``, ``1.234,5``), a percentage where ``bound`` is none, ``nan``.
+    The bound itself is checked by ``Bound.read``."""
+    typed = text.strip()
+    percentage = typed.endswith("%")
+    number = typed[:-1].rstrip() if percentage else typed
+    match = _TYPED.fullmatch(number)
+    if not match or not (match[2] or match[4]):
+        grouped = _GROUPED.fullmatch(number)
+        if grouped and grouped[4] != grouped[3]:
+            sign, digits, separator, _, decimals = grouped.groups()
+            plain = sign + digits.replace(separator, "") + (f".{decimals}" if decimals else "")
+            raise OutOfBounds(
+                f"{typed!r} groups digits by thousands, which smtime does not read: write {plain}"
+            )
+        example = "10, 12.5 or 12,5 %" if bound is not None and bound.percent else "55.5 or 55,5"
+        raise NotANumber(f"{typed!r} is not a number: write a number such as {example}")
+    sign, whole, comma, decimals, exponent = match.groups()
+    if comma == "," and len(decimals) == 3 and 1 <= len(whole) <= 3 and whole.strip("0"):
+        raise OutOfBounds(
+            f"{typed!r} is ambiguous: the comma may separate thousands or decimals: "
+            f"write {sign}{whole}{decimals} or {sign}{whole}.{decimals}"
+        )
+    value = float(f"{sign}{whole or 0}.{decimals or 0}{exponent}")
+    if percentage and not (bound is not None and bound.percent):
+        if bound is not None and bound.high <= 1:
+            raise OutOfBounds(
+                f"{typed!r} is a percentage, and {bound.what} is {bound.accepted}: "
+                f"write {value / 100:g}"
+            )
+        what = f"{bound.what} is {bound.accepted}" if bound is not None else "write a plain number"
+        raise OutOfBounds(f"{typed!r} is a percentage, which is not accepted here: {what}")
+    return value
 
 
 WEEK_HOURS = 168.0
 """Hours in a week."""
 
 LEVEL = Bound(0.0, 1.0, "level", "a number from 0 (low) to 1 (high)")
-CONTINGENCY = Bound(0.0, 1000.0, "contingency", "a percentage from 0 to 1000")
+CONTINGENCY = Bound(0.0, 1000.0, "contingency", "a percentage from 0 to 1000", percent=True)
 RATE = Bound(0.0, 1e12, "the hourly rate", "a number from 0 to 1,000,000,000,000")
 """Costs stay finite numbers whatever the period and contingency."""
 WEEKS_PER_YEAR = Bound(0.0, 53.0, "weeks per year", "above 0 and at most 53", above=True)
@@ -244,7 +308,7 @@ def catalogue_problems(catalogue: Catalogue) -> list[Flaw]:
 def _value_problems(catalogue: Catalogue) -> list[Flaw]:
     found: list[Flaw] = []
     if not catalogue.families:
-        found.append(Flaw(("families",), "list should have at least 1 item"))
+        found.append(Flaw(("families",), "must not be empty: give at least one family"))
     for index, family in enumerate(catalogue.families):
         place: Place = ("families", index)
         if not (isinstance(family.id, str) and re.fullmatch(SLUG, family.id)):

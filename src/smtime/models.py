@@ -51,17 +51,41 @@ LocalizedText = Annotated[
 """Text in one or more languages; plain text stands for every language."""
 
 
-def _bounded(bound: Bound) -> Any:
-    """A finite number within ``bound`` (``smtime.domain``), as pydantic checks it."""
-    if bound.above:
-        return Field(strict=True, gt=bound.low, le=bound.high, allow_inf_nan=False)
-    return Field(strict=True, ge=bound.low, le=bound.high, allow_inf_nan=False)
+def _refused(exc: Exception) -> PydanticCustomError:
+    """A refusal with smtime's own message (no pydantic wording around it)."""
+    return PydanticCustomError("refused", "{reason}", {"reason": str(exc)})
 
 
-Hours = Annotated[float, _bounded(domain.BUDGET_HOURS)]
+def _within(bound: Bound) -> Any:
+    """The check of a number within ``bound`` (``smtime.domain``), with the bound's message."""
+
+    def within(value: float) -> float:
+        try:
+            return bound.check(value)
+        except OutOfBounds as exc:
+            raise _refused(exc) from None
+
+    return AfterValidator(within)
+
+
+def _typed(bound: Bound) -> Any:
+    """The reading of a number within ``bound`` as people type it (``domain.Bound.read``): a
+    number, or text such as ``55,5`` or, for a percentage, ``10 %``."""
+
+    def read(value: Any) -> float:
+        try:
+            return bound.read(value)
+        except OutOfBounds as exc:
+            raise _refused(exc) from None
+
+    return BeforeValidator(read)
+
+
+# A catalogue's numbers are YAML numbers, never text.
+Hours = Annotated[float, Field(strict=True), _within(domain.BUDGET_HOURS)]
 """An organisation's hours per week: a finite number from 0 to 1,000,000."""
 
-Quantity = Annotated[float, _bounded(domain.QUANTITY)]
+Quantity = Annotated[float, Field(strict=True), _within(domain.QUANTITY)]
 """How many units of a volume driver: a finite number from 0 to 1,000,000."""
 
 Alias = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -168,11 +192,13 @@ def _known_currency(code: str) -> str:
         raise PydanticCustomError("currency", message) from None
 
 
-Level = Annotated[float, _bounded(domain.LEVEL)]
-Percent = Annotated[float, _bounded(domain.CONTINGENCY)]
-WeeksPerYear = Annotated[float, _bounded(domain.WEEKS_PER_YEAR)]
-FullTimeHours = Annotated[float, _bounded(domain.FULL_TIME_HOURS)]
-Rate = Annotated[float, _bounded(domain.RATE)]
+# A profile's numbers, typed by people: 55.5 or 55,5; 10 or 10 % for the contingency.
+Level = Annotated[float, _typed(domain.LEVEL)]
+Percent = Annotated[float, _typed(domain.CONTINGENCY)]
+WeeksPerYear = Annotated[float, _typed(domain.WEEKS_PER_YEAR)]
+FullTimeHours = Annotated[float, _typed(domain.FULL_TIME_HOURS)]
+Rate = Annotated[float, _typed(domain.RATE)]
+TypedQuantity = Annotated[float, _typed(domain.QUANTITY)]
 Currency = Annotated[
     str, StringConstraints(pattern=rf"^{domain.CURRENCY}\z"), AfterValidator(_known_currency)
 ]
@@ -203,7 +229,7 @@ class ProfileSchema(_Model):
     hypothesis: Literal["low", "mid", "high"] | None = None
     level: Level | None = None
     set: dict[Alias, ChoiceValue] = Field(default_factory=dict)
-    drivers: dict[Alias, Quantity] = Field(default_factory=dict)
+    drivers: dict[Alias, TypedQuantity] = Field(default_factory=dict)
     only: Names | None = None
     exclude: Names = Field(default_factory=list)
     contingency: Percent | None = None

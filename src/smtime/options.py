@@ -3,6 +3,7 @@
 Command-line values override the profile's; the profile's override the defaults.
 """
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -52,10 +53,11 @@ class Combined(NamedTuple):
 
 
 def pairs(items: Sequence[str], option: str) -> list[tuple[str, str]]:
-    """``NAME=VALUE`` items as pairs; each item may hold several, separated by commas."""
+    """``NAME=VALUE`` items as pairs; a ``--driver`` item may hold several, separated by
+    commas (``networks=3,posts=1,5``: a comma starts a new pair only before ``NAME=``)."""
     found = []
     for item in items:
-        for part in item.split(",") if option == "--driver" else [item]:
+        for part in re.split(r",(?=[^,=]*=)", item) if option == "--driver" else [item]:
             name, sep, value = part.partition("=")
             if not sep or not name.strip() or not value.strip():
                 raise UsageError(f"{option} expects NAME=VALUE, not {part!r}")
@@ -69,12 +71,8 @@ def names(items: Sequence[str]) -> list[str]:
 
 
 def quantity(name: str, value: str) -> float:
-    """A driver quantity from the command line."""
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        raise UsageError(f"--driver {name}: {value!r} is not a number") from None
-    return checked(QUANTITY.check, number, f"--driver {name}: quantity")
+    """A driver quantity from the command line, typed as people type numbers (``1,5``)."""
+    return checked(QUANTITY.read, value, f"--driver {name}")
 
 
 def check_asked(asked: "Asked") -> "Asked":

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from smtime.core import is_number
-from smtime.errors import InvalidFileError, Problem, UsageError
+from smtime.errors import InvalidFileError, Problem
 from smtime.formats import InputFormat
 
 MAX_LINE_BYTES = 1 << 20
@@ -40,7 +39,6 @@ CSV_COLUMNS = (
     "currency",
     "lang",
 )
-_CSV_NUMBERS = {"level", "contingency", "weeks_per_year", "full_time_hours", "rate"}
 _CSV_PAIRS = {"set", "drivers"}
 _CSV_LISTS = {"only", "exclude"}
 _SUFFIXES = {
@@ -82,6 +80,9 @@ class Record(NamedTuple):
     line: int
     data: Any = None
     problem: str | None = None
+    cells: tuple[tuple[str, str], ...] = ()
+    """(column, message) of each CSV cell that could not be read; the rest of the row is
+    still checked, so that every problem of the row is reported at once."""
 
 
 def lines(stream: IO[bytes], limit: int | None = None) -> Iterator[InputLine]:
@@ -197,10 +198,8 @@ def csv_records(source: Iterable[InputLine], name: str) -> Iterator[Record]:
         if len(row) > len(header):
             yield Record(reader.line_num, problem="more cells than columns")
             continue
-        try:
-            yield Record(reader.line_num, _from_csv(zip(header, row, strict=False)))
-        except UsageError as exc:
-            yield Record(reader.line_num, problem=exc.message)
+        data, unread = _from_csv(zip(header, row, strict=False))
+        yield Record(reader.line_num, data, cells=tuple(unread))
 
 
 def _drain(problems: list[Record]) -> list[Record]:
@@ -222,36 +221,35 @@ def _check_header(header: list[str], name: str) -> None:
         raise InvalidFileError(name, [Problem(name, message, "", 1)])
 
 
-def _from_csv(cells: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def _from_csv(cells: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """A row's data, as text for the profile model to read (numbers as people type them),
+    and the (column, message) of each cell that cannot be read; such a cell keeps its text,
+    so that its place among the row's other problems is known."""
     data: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
     for column, cell in cells:
         value = cell.strip()
         if not value:
             continue
-        if column in _CSV_NUMBERS:
-            try:
-                data[column] = float(value)
-            except ValueError:
-                raise UsageError(f"{column}: {value!r} is not a number") from None
-        elif column in _CSV_PAIRS:
-            pairs = {}
+        data[column] = value
+        if column in _CSV_PAIRS:
+            pairs: dict[str, str] = {}
             for part in value.split(";"):
                 key, sep, item = part.partition("=")
                 if not sep:
-                    raise UsageError(
-                        f"{column}: expected NAME=VALUE separated by ';', not {part!r}"
-                    )
-                if key.strip() in pairs:
-                    raise UsageError(f"{column}: {key.strip()!r} is given twice")
-                pairs[key.strip()] = (
-                    float(item) if column == "drivers" and is_number(item) else item.strip()
-                )
-            data[column] = pairs
+                    message = f"expected NAME=VALUE separated by ';', not {part!r}"
+                elif key.strip() in pairs:
+                    message = f"{key.strip()!r} is given twice"
+                else:
+                    pairs[key.strip()] = item.strip()
+                    continue
+                problems.append((column, message))
+                break
+            else:
+                data[column] = pairs
         elif column in _CSV_LISTS:
             data[column] = [n.strip() for n in value.split(";") if n.strip()]
-        else:
-            data[column] = value
-    return data
+    return data, problems
 
 
 def yaml_records(stream: IO[bytes], name: str) -> Iterator[Record]:

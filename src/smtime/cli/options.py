@@ -6,6 +6,10 @@
 ``--format``, ``--lang`` and ``--output`` in place of its ``out`` parameter and hands it one
 ``Output``. Typer reads the command's ``__signature__`` and ``__annotations__``, so help,
 names and defaults are those declared here, in the order of the command's own signature.
+
+Each option that takes a number or one of a few names reads it with a parser of its own
+(``number``, ``whole``, ``choice``): numbers as people type them (``55,5``, ``10 %``), names
+with a "did you mean"; a value refused is an ``OptionError``, one line naming the option.
 """
 
 import functools
@@ -13,15 +17,70 @@ import inspect
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
-from smtime import __version__, formats
+from smtime import __version__, domain, formats
 from smtime.cli.renderers import PROG, DataFormat, HledgerUnit, PlanFormat
-from smtime.domain import Hypothesis, Period
+from smtime.core import refused_name
+from smtime.domain import Bound, Hypothesis, OutOfBounds, Period, read_number
 from smtime.i18n import Language
 from smtime.options import Asked, check_asked
+
+
+class OptionError(typer.BadParameter):
+    """A value an option does not accept, shown as ``--option: why, and what to write``
+    (Click adds no words of its own around it)."""
+
+    def format_message(self) -> str:
+        names = list(getattr(self.param, "opts", None) or [])
+        name = max(names, key=len) if names else ""  # the long form: --hypothesis, not -H
+        return f"{name}: {self.message}" if name else self.message
+
+
+def number(bound: Bound) -> Callable[[str], float]:
+    """The parser of an option whose value is a number within ``bound``, typed as people type
+    numbers (``domain.Bound.read``: ``55.5``, ``55,5``; ``10 %`` for a percentage)."""
+
+    def parse(text: str) -> float:
+        try:
+            return bound.read(text)
+        except OutOfBounds as exc:
+            raise OptionError(str(exc)) from None
+
+    return parse
+
+
+def whole(text: str | int) -> int:
+    """The parser of an option whose value is a whole number (``--min-block``, ``--jobs``)."""
+    if isinstance(text, int):  # the declared default
+        return text
+    try:
+        value = read_number(text)
+    except OutOfBounds as exc:
+        raise OptionError(str(exc)) from None
+    if not value.is_integer():
+        raise OptionError(f"{text.strip()!r} is not a whole number")
+    return int(value)
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def choice(kind: type[Choice]) -> Callable[[str], Choice]:
+    """The parser of an option whose value is one of ``kind`` (case aside); another value is
+    refused with the nearest one, else the list of those accepted (``core.refused_name``)."""
+
+    def parse(text: str) -> Choice:
+        wanted = text.strip().lower()
+        for member in kind:
+            if member.value == wanted:
+                return member
+        raise OptionError(refused_name(text, [member.value for member in kind]))
+
+    return parse
+
 
 SCENARIO = "Scenario"
 MONEY = "Period, staff and cost"
@@ -90,7 +149,7 @@ VersionOption = Annotated[
 def format_option(kind: type[StrEnum], default: StrEnum, help: str = "Output format.") -> Declared:
     """``--format``/``-f``, with the formats ``kind`` and their ``default``: one declaration
     for every command, whatever its formats."""
-    option = typer.Option("--format", "-f", help=help, case_sensitive=False, rich_help_panel=OUTPUT)
+    option = typer.Option("--format", "-f", help=help, parser=choice(kind), rich_help_panel=OUTPUT)
     return Declared("fmt", Annotated[kind, option], default)
 
 
@@ -112,9 +171,9 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             typer.Option(
                 "--hypothesis",
                 "-H",
+                parser=choice(Hypothesis),
                 help="low (small organisation that must be present), high (effective "
                 "social-media flow) or mid (halfway). Without it: the low–high range.",
-                case_sensitive=False,
                 show_default=False,
                 rich_help_panel=SCENARIO,
             ),
@@ -126,6 +185,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             float | None,
             typer.Option(
                 "--level",
+                parser=number(domain.LEVEL),
                 help="A level between 0 (low) and 1 (high), instead of --hypothesis.",
                 show_default=False,
                 rich_help_panel=SCENARIO,
@@ -194,6 +254,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             float | None,
             typer.Option(
                 "--contingency",
+                parser=number(domain.CONTINGENCY),
                 metavar="PERCENT",
                 help="Add unplanned work as its own line: this percentage of the subtotal.",
                 show_default=False,
@@ -247,8 +308,8 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             Period | None,
             typer.Option(
                 "--period",
+                parser=choice(Period),
                 help="Period of the figures [default: week].",
-                case_sensitive=False,
                 show_default=False,
                 rich_help_panel=MONEY,
             ),
@@ -260,6 +321,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             float | None,
             typer.Option(
                 "--weeks-per-year",
+                parser=number(domain.WEEKS_PER_YEAR),
                 help="Working weeks in a year [default: 52; 47 leaves five weeks of leave].",
                 show_default=False,
                 rich_help_panel=MONEY,
@@ -272,6 +334,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             float | None,
             typer.Option(
                 "--full-time-hours",
+                parser=number(domain.FULL_TIME_HOURS),
                 help="Weekly hours of one full-time person (1 to 168), for FTE [default: 35].",
                 show_default=False,
                 rich_help_panel=MONEY,
@@ -284,6 +347,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             float | None,
             typer.Option(
                 "--rate",
+                parser=number(domain.RATE),
                 metavar="AMOUNT",
                 help="Hourly rate, to show the cost of the period.",
                 show_default=False,
@@ -336,7 +400,9 @@ DaysOption = Annotated[
 ]
 StartOption = Annotated[str, typer.Option("--start", help="Start of the daily window.")]
 EndOption = Annotated[str, typer.Option("--end", help="End of the daily window.")]
-MinBlockOption = Annotated[int, typer.Option("--min-block", help="Shortest block, in minutes.")]
+MinBlockOption = Annotated[
+    int, typer.Option("--min-block", parser=whole, help="Shortest block, in minutes.")
+]
 FromOption = Annotated[
     str | None,
     typer.Option(
@@ -361,8 +427,8 @@ HledgerUnitOption = Annotated[
     HledgerUnit,
     typer.Option(
         "--hledger-unit",
+        parser=choice(HledgerUnit),
         help="hledger: plain hours (as timedot logs) or hours with the h unit (as timeclock).",
-        case_sensitive=False,
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -403,8 +469,8 @@ TrackerOption = Annotated[
     typer.Option(
         "--input-format",
         "-i",
+        parser=choice(formats.TrackerFormat),
         help="Format of ACTUALS [default: auto, from the content].",
-        case_sensitive=False,
         show_default=False,
     ),
 ]
@@ -448,8 +514,8 @@ ProfilesFormatOption = Annotated[
     typer.Option(
         "--input-format",
         "-i",
+        parser=choice(formats.InputFormat),
         help="Format of PROFILES [default: auto: by suffix, else by content].",
-        case_sensitive=False,
         show_default=False,
     ),
 ]
@@ -458,7 +524,7 @@ JobsOption = Annotated[
     typer.Option(
         "--jobs",
         "-j",
-        min=1,
+        parser=whole,
         help=(
             "Processes that estimate JSON Lines from a file, in chunks of lines; the output"
             " keeps the order of the profiles [default: every processor for a file of 1 MiB"
