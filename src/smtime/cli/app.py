@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import typer
+from typer.core import TyperCommand
 
 from smtime.cli import commands
 from smtime.cli.options import VersionOption
@@ -87,7 +88,7 @@ def ending(exc: BaseException) -> Ending:
             return Ending(int(ExitCode.OK), said=False)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         message = exc.format_message().strip().replace("\n", " ")
-        sys.stderr.write(_visible(f"{PROG}: error: {message}{hint}") + "\n")
+        sys.stderr.write(_visible(f"{PROG}: {message}{hint}") + "\n")
         return Ending(exc.exit_code, said=True)
     # A bug: still one line, never a traceback.
     bug = f"{PROG}: internal error: {type(exc).__name__}: {exc} (please report this)"
@@ -113,6 +114,37 @@ def reported(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+class Command(TyperCommand):
+    """A command whose unknown options are named in plain words, with a suggestion only when
+    one of its own options is near (Click would offer ``--rate`` for ``--format``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as exc:
+            if type(exc).__name__ == "NoSuchOption":
+                exc.message = unknown_option(str(getattr(exc, "option_name", "")), ctx)
+                exc.possibilities = None  # type: ignore[attr-defined]
+            raise
+
+
+def unknown_option(option: str, ctx: Any) -> str:
+    """Why ``option`` is refused by the command of ``ctx``: the nearest of its options, or
+    the formats it writes when it takes no ``--format``."""
+    from smtime.cli.renderers import WRITERS
+    from smtime.core import closest, either
+
+    command = ctx.command_path
+    own = [name for param in ctx.command.params for name in param.opts if name.startswith("--")]
+    close = closest(option.lstrip("-"), [name[2:] for name in own], cutoff=0.7)
+    if close is not None:
+        return f"'{command}' has no option {option}: did you mean --{close}?"
+    written = [fmt.upper() for view, fmt in WRITERS if view == ctx.command.name]
+    if option in ("--format", "-f") and len(written) == 1:
+        return f"'{command}' writes {either(written)} only and takes no {option}"
+    return f"'{command}' has no option {option}"
+
+
 @app.callback()
 def root(version: VersionOption = False) -> None:
     """How much time does social media really take?"""
@@ -131,7 +163,7 @@ COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
     (profile_app, "validate", commands.profile_validate_command),
 ]
 for owner, name, function in COMMANDS:
-    owner.command(name)(reported(function))
+    owner.command(name, cls=Command)(reported(function))
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(profile_app, name="profile")
 
