@@ -155,12 +155,62 @@ def validate_data(document: Any) -> Any:
         schema = CatalogueSchema.model_validate(document.data)
     except ValidationError as exc:
         problems = validation_problems(document, exc, CatalogueSchema)
+        names = domain.name_problems(_names_only(document.data))
+        problems += [_located(document, flaw) for flaw in names]
         raise InvalidFileError(document.name, problems) from None
     data = schema.model_dump(mode="json")
     problems = [_located(document, flaw) for flaw in catalogue_problems(_build(data))]
     if problems:
         raise InvalidFileError(document.name, problems)
     return data
+
+
+def _names_only(data: Any) -> Catalogue:
+    """The names of what can be read of a catalogue the schema refused (ids, aliases, labels,
+    drivers), so that names shared by two families and unknown drivers are reported with the
+    schema's problems rather than in a second run; the rest is left empty."""
+
+    def texts(value: Any) -> list[str]:
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [item for item in items if isinstance(item, str)]
+
+    def label(value: Any) -> dict[str, str]:
+        if isinstance(value, str):
+            return {domain.ANY_LANGUAGE: value}
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items() if isinstance(v, str)}
+        return {}
+
+    mapping = data if isinstance(data, dict) else {}
+    drivers = mapping.get("drivers", {})
+    declared = isinstance(drivers, dict)
+
+    def family(entry: Any) -> domain.Family:
+        if not isinstance(entry, dict):
+            return domain.Family("", {}, 0.0, 0.0)
+        ident = entry.get("id")
+        return domain.Family(
+            ident if isinstance(ident, str) else "",
+            label(entry.get("label")),
+            0.0,
+            0.0,
+            aliases=tuple(texts(entry.get("aliases"))),
+            per=tuple(texts(entry.get("per"))) if declared else (),
+        )
+
+    families = mapping.get("families")
+    entries = families if isinstance(families, list) else []
+    none = domain.HypothesisText({}, {})
+    return Catalogue(
+        format="",
+        version="",
+        unit="",
+        title={},
+        source=domain.Source(""),
+        hypotheses=domain.Hypotheses(none, none),
+        drivers={str(name): domain.Driver({}, 0.0) for name in drivers} if declared else {},
+        families=tuple(family(entry) for entry in entries),
+    )
 
 
 def _located(document: Any, flaw: domain.Flaw) -> Problem:

@@ -286,7 +286,7 @@ def catalogue_problems(catalogue: Catalogue) -> list[Flaw]:
     """What is wrong in a catalogue whose fields each have the right type: bounds, names
     shared by two families, unknown drivers, and totals beyond the sanity bound."""
     found = _value_problems(catalogue)
-    found += _name_problems(catalogue)
+    found += name_problems(catalogue)
     for name, driver in catalogue.drivers.items():
         if not QUANTITY.holds(driver.default):
             found.append(Flaw(("drivers", name, "default"), f"must be {QUANTITY.accepted}"))
@@ -330,8 +330,9 @@ def range_problem(low: float, high: float) -> str | None:
     return None
 
 
-def _name_problems(catalogue: Catalogue) -> list[Flaw]:
-    """Each name (id, alias, label) of a family, folded, must belong to that family only."""
+def name_problems(catalogue: Catalogue) -> list[Flaw]:
+    """Each name (id, alias, label) of a family, folded, must belong to that family only, and
+    each driver it is multiplied by must be declared."""
     found: list[Flaw] = []
     owner: dict[str, tuple[int, str, Place]] = {}
     for index, family in enumerate(catalogue.families):
@@ -342,6 +343,8 @@ def _name_problems(catalogue: Catalogue) -> list[Flaw]:
             for code, text in family.label.items()
         ]
         for path, name, what in named:
+            if not isinstance(name, str) or not name:
+                continue  # a name of the wrong type, reported by the schema
             key = fold(name)
             place: Place = ("families", index, *path)
             if key in owner and owner[key][0] != index:

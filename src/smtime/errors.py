@@ -87,7 +87,8 @@ class InputError(SmtimeError):
 
 
 class InvalidFileError(SmtimeError):
-    """A file that was read but whose content is wrong; carries every problem found."""
+    """A file that was read but whose content is wrong; carries every problem found, in the
+    order of the file (by line, then column; problems of the whole file first)."""
 
     exit_code = ExitCode.DATA_ERROR
 
@@ -95,7 +96,7 @@ class InvalidFileError(SmtimeError):
         count = len(problems)
         super().__init__(f"{file}: {count} problem{'s' if count != 1 else ''} found")
         self.file = file
-        self.problems = problems
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
     def lines(self) -> list[str]:
         """Each problem on its line, the first ``MAX_PROBLEMS_SHOWN`` only, then a count."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +36,11 @@ class LoadedProfile:
         return located
 
 
-def load(path: Path) -> LoadedProfile:
-    """Read and validate a profile; raise ``InvalidFileError`` listing every problem."""
+def load(path: Path, catalogue: Path | None = None) -> LoadedProfile:
+    """Read and validate a profile; raise ``InvalidFileError`` listing every problem in the
+    order of the file. When the schema refuses the profile, the families and drivers it names
+    are checked too, against ``catalogue`` (else the profile's own, else the default), so that
+    every problem is reported in one run."""
     from pydantic import ValidationError
 
     from smtime import safeyaml
@@ -48,8 +52,33 @@ def load(path: Path) -> LoadedProfile:
         profile = ProfileSchema.model_validate(document.data)
     except ValidationError as exc:
         problems = validation_problems(document, exc, ProfileSchema)
+        problems += _unknown_names(document, path, catalogue, problems)
         raise InvalidFileError(document.name, problems) from None
     return LoadedProfile(profile, document, path)
+
+
+def _unknown_names(
+    document: Any, path: Path, catalogue: Path | None, found: list[Problem]
+) -> list[Problem]:
+    """The families and drivers that a profile the schema refused names and its catalogue
+    lacks; none when the catalogue cannot be told or read (its own problems come then)."""
+    from smtime import catalogue as catalogues
+    from smtime.errors import SmtimeError
+
+    data = document.data
+    if not isinstance(data, dict) or any(p.path.startswith("catalogue") for p in found):
+        return []
+    given = data.get("catalogue")
+    if catalogue is None and isinstance(given, str):
+        catalogue = catalogues.named_path(given, path.parent)
+    try:
+        known = catalogues.load(catalogue)
+    except SmtimeError:
+        return []
+    return [
+        document.problem(where, message, key=is_key)
+        for where, message, is_key in name_problems(data, known)
+    ]
 
 
 STARTER = """\
@@ -102,26 +131,35 @@ lang: fr
 
 
 def name_problems(
-    profile: ProfileSchema, catalogue: Catalogue
+    data: Mapping[str, Any], catalogue: Catalogue
 ) -> list[tuple[tuple[str | int, ...], str, bool]]:
-    """(path, message, at the key?) for every family or driver that ``catalogue`` lacks."""
+    """(path, message, at the key?) for every family or driver that ``catalogue`` lacks, among
+    those a profile's ``data`` names (as read, or validated: ``dict(profile)``); values of
+    the wrong type are left to the schema."""
     from smtime.core import find_family
     from smtime.errors import UnknownFamilyError
 
     found: list[tuple[tuple[str | int, ...], str, bool]] = []
-    named: list[tuple[tuple[str | int, ...], str, bool]] = [
-        (("set", name), name, True) for name in profile.set
-    ]
-    named += [(("only", i), name, False) for i, name in enumerate(profile.only or [])]
-    named += [(("exclude", i), name, False) for i, name in enumerate(profile.exclude)]
-    named += [(("priority", i), name, False) for i, name in enumerate(profile.priority)]
-    for path, name, is_key in named:
+    named: list[tuple[tuple[str | int, ...], str, bool]] = []
+    chosen = data.get("set")
+    if isinstance(chosen, Mapping):
+        named += [(("set", name), name, True) for name in chosen]
+    for field in ("only", "exclude", "priority"):
+        value = data.get(field)
+        if isinstance(value, str):
+            named.append(((field,), value, False))
+        elif isinstance(value, list):
+            named += [((field, i), name, False) for i, name in enumerate(value)]
+    for where, name, is_key in named:
+        if not isinstance(name, str) or not name:
+            continue
         try:
             find_family(catalogue, name)
         except UnknownFamilyError as exc:
-            found.append((path, exc.message, is_key))
+            found.append((where, exc.message, is_key))
+    drivers = data.get("drivers")
     known = set(catalogue.drivers)
-    for name in profile.drivers:
+    for name in drivers if isinstance(drivers, Mapping) else ():
         if name not in known:
             names = ", ".join(sorted(known)) or "none: the catalogue has no drivers"
             found.append((("drivers", name), f"unknown driver {name!r} (known: {names})", True))
@@ -132,7 +170,7 @@ def check_names(loaded: LoadedProfile, catalogue: Catalogue) -> None:
     """Every family and driver the profile names exists in ``catalogue``."""
     problems = [
         loaded.problem(path, message, key=is_key)
-        for path, message, is_key in name_problems(loaded.profile, catalogue)
+        for path, message, is_key in name_problems(dict(loaded.profile), catalogue)
     ]
     if problems:
         raise InvalidFileError(loaded.document.name, problems)

@@ -70,7 +70,7 @@ def read(catalogue: Path | None = None, profile: Path | None = None) -> Inputs:
     if profile is not None:
         import smtime.profile  # after smtime.catalogue: ``smtime`` is bound either way
 
-        loaded = smtime.profile.load(profile)
+        loaded = smtime.profile.load(profile, catalogue)
     path = catalogue_path(catalogue, loaded)
     found = smtime.catalogue.load(path)
     return Inputs(found, path or smtime.catalogue.bundled_path(), loaded)

@@ -57,19 +57,55 @@ class Outcome(NamedTuple):
     lang: str
 
 
+Located = list[tuple[tuple[str | int, ...], str, bool]]
+"""Problems of a profile, each at its path, and whether at the key there:
+``(("set", "bloging"), "unknown family ...", True)``."""
+
+
+class Refused(Bad):
+    """A profile the model refuses, with each of its problems at its path."""
+
+    def __init__(self, located: Located) -> None:
+        from smtime.safeyaml import format_path
+
+        super().__init__([_at(format_path(path), message) for path, message, _ in located])
+        self.located = located
+
+
 def validate(data: Any) -> ProfileSchema:
-    """``data`` validated as a profile file is; ``Bad`` with every problem when it is not."""
+    """``data`` validated as a profile file is; ``Refused`` with every problem when it is not."""
     from pydantic import ValidationError
 
     from smtime.catalogue import describe
     from smtime.models import ProfileSchema
-    from smtime.safeyaml import format_path
 
     try:
         return ProfileSchema.model_validate(data)
     except ValidationError as exc:
-        problems = describe(exc, ProfileSchema)
-        raise Bad([_at(format_path(loc), message) for loc, message, _ in problems]) from None
+        raise Refused(describe(exc, ProfileSchema)) from None
+
+
+def in_order(data: Any, problems: Located) -> list[str]:
+    """``problems`` as ``path: message``, in the order of the keys of ``data`` (a row's
+    columns, a JSON object's keys), a key before its value, as in a profile file."""
+    from smtime.safeyaml import format_path
+
+    def position(path: tuple[str | int, ...]) -> tuple[int, ...]:
+        found, value = [], data
+        for step in path:
+            if isinstance(value, dict) and step in value:
+                found.append(list(value).index(step))
+                value = value[step]
+            elif isinstance(value, list) and isinstance(step, int):
+                found.append(step)
+                value = value[step] if 0 <= step < len(value) else None
+            else:
+                found.append(len(value) if isinstance(value, dict | list) else 0)
+                break
+        return tuple(found)
+
+    ordered = sorted(problems, key=lambda problem: (position(problem[0]), not problem[2]))
+    return [_at(format_path(path), message) for path, message, _ in ordered]
 
 
 def _at(place: str, message: str) -> str:
@@ -88,17 +124,14 @@ class Basis(NamedTuple):
 
 def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
     """The basis of a validated profile against ``catalogue``, its names checked as a profile
-    file's; ``Bad`` for a name the catalogue lacks."""
+    file's; ``Refused`` for the names the catalogue lacks."""
     from smtime.core import prepare
     from smtime.options import Asked, scenario_of
     from smtime.profile import name_problems
-    from smtime.safeyaml import format_path
 
-    problems = [
-        _at(format_path(path), message) for path, message, _ in name_problems(profile, catalogue)
-    ]
+    problems = name_problems(dict(profile), catalogue)
     if problems:
-        raise Bad(problems)
+        raise Refused(problems)
     scenario = scenario_of(Asked(), profile)._replace(default=None)
     return Basis(catalogue, scenario, prepare(catalogue, scenario))
 
@@ -229,11 +262,25 @@ class Estimator:
         except SmtimeError as exc:
             raise Bad([exc.message]) from None
 
-    def record(self, data: Any, line: int) -> bytes:
+    def record(self, data: Any, line: int, cells: tuple[tuple[str, str], ...] = ()) -> bytes:
         """The output of one profile (UTF-8), read as plain data; ``Bad`` when it is not
-        valid."""
-        profile = validate(data)
-        basis = self.basis(profile)
+        valid, with every problem of the profile (``cells``: those of CSV cells not read)."""
+        profile: ProfileSchema | None = None
+        problems: Located = []
+        try:
+            profile = validate(data)
+        except Refused as exc:
+            problems = exc.located
+        if profile is None or cells:
+            refused = {column for column, _ in cells}
+            problems = [p for p in problems if not (p[0] and p[0][0] in refused)]
+            problems += [((column,), message, False) for column, message in cells]
+            problems += self.unknown_names(data, problems)
+            raise Bad(in_order(data, problems))
+        try:
+            basis = self.basis(profile)
+        except Refused as exc:  # names the catalogue lacks, in the order of this profile
+            raise Bad(in_order(data, exc.located)) from None
         assumptions = self.assumptions(profile)
         try:
             outcome = estimate_profile(profile, basis, assumptions, self.lang)
@@ -250,6 +297,20 @@ class Estimator:
         rows = estimate_csv_rows(outcome)
         csv.writer(text, lineterminator="\n").writerows([name, line, *row] for row in rows)
         return text.getvalue().encode()
+
+    def unknown_names(self, data: Any, found: Located) -> Located:
+        """The families and drivers that a profile the model refused names and its catalogue
+        lacks, as ``basis`` would find them; none when its catalogue cannot be told or read."""
+        from smtime.profile import name_problems
+
+        if not isinstance(data, dict) or any(p[0][:1] == ("catalogue",) for p in found):
+            return []
+        given = data.get("catalogue")
+        try:
+            catalogue = self.catalogue(given if isinstance(given, str) else None)
+        except Bad:
+            return []
+        return name_problems(data, catalogue)
 
     def basis(self, profile: ProfileSchema) -> Basis:
         """The basis of ``profile``, made once for every profile that asks for the same
@@ -319,7 +380,7 @@ def run(
             bad += 1
             continue
         try:
-            output = estimator.record(record.data, record.line)
+            output = estimator.record(record.data, record.line, record.cells)
         except OutputError:
             raise  # the output would replace a file being read: the batch stops
         except Bad as exc:
