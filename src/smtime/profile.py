@@ -81,53 +81,13 @@ def _unknown_names(
     ]
 
 
-STARTER = """\
-# smtime profile: one client's scenario. Use it with
-#   smtime estimate --profile {filename}
-# Options given on the command line override what this file says.
-# Every key is optional; delete what you do not need.
-format: smtime-profile/1
-name: ACME Corp
-description: Social-media budget for 2027
+def starter(filename: str, lang: str, period: str) -> str:
+    """A commented starter profile in ``lang`` (its comments and its ``lang`` key), with
+    ``period``, naming the file it is written to."""
+    from importlib.resources import files
 
-# Catalogue of task families; a relative path is read from this file's folder.
-# Leave it out to use the bundled catalogue.
-# catalogue: my-catalogue.yaml
-
-# The scenario for every family: hypothesis (low, mid or high) or level (0 = low, 1 = high).
-hypothesis: mid
-# level: 0.7
-
-# Per-family choices: low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h.
-set:
-  blogging: high
-  curation: 1.5h
-
-# Volume drivers, when the catalogue declares them (see: smtime tasks).
-# drivers:
-#   networks: 3
-
-# Families to keep or to leave out (ids, aliases or labels).
-# only: [veille, blogging, communication]
-# exclude: [curation]
-
-# Unplanned work, as a percentage of the subtotal, shown as its own line.
-contingency: 10
-
-# Period of the figures: week, month or year; a year has weeks_per_year weeks.
-period: month
-weeks_per_year: 47
-
-# Staff: full-time weekly hours, to express the budget in full-time equivalents.
-full_time_hours: 35
-
-# Cost: hourly rate and ISO 4217 currency code.
-rate: 55
-currency: EUR
-
-# Language of labels and tables: fr, en or es.
-lang: fr
-"""
+    template = files("smtime").joinpath(f"templates/profile.{lang}.yaml")
+    return template.read_text(encoding="utf-8").format(filename=filename, lang=lang, period=period)
 
 
 def name_problems(

@@ -463,8 +463,12 @@ def profile_summary(profile: Path) -> str:
     return translate("{path}: valid", default_language().value, path=profile)
 
 
-def starter_profile(target: Path | None = None) -> str:
-    """A commented starter profile, naming the file it is written to (else acme.yaml)."""
-    from smtime.profile import STARTER
+def starter_profile(
+    target: Path | None = None, lang: str | None = None, period: str | None = None
+) -> str:
+    """A commented starter profile in ``lang`` (else the locale's language), with ``period``
+    (else week), naming the file it is written to (else acme.yaml)."""
+    from smtime.profile import starter
 
-    return STARTER.format(filename=target.name if target is not None else "acme.yaml")
+    filename = target.name if target is not None else "acme.yaml"
+    return starter(filename, language(lang), period or "week")

@@ -34,10 +34,12 @@ from smtime.cli.options import (
     Output,
     OutputDirOption,
     OutputOption,
+    PeriodOption,
     PlanZoneOption,
     ProfileArgument,
     ProfilesArgument,
     ProfilesFormatOption,
+    StarterLangOption,
     StartOption,
     TaskOption,
     TeamOption,
@@ -263,12 +265,17 @@ def catalogue_validate_command(
     sys.stdout.write(request.catalogue_summary(path or catalogue) + "\n")
 
 
-def profile_init_command(output: OutputOption = None) -> None:
-    """Write a commented starter profile to stdout or to a file.
+def profile_init_command(
+    output: OutputOption = None, lang: StarterLangOption = None, period: PeriodOption = None
+) -> None:
+    """Write a commented starter profile in your language, to stdout or to a file.
 
     Example: smtime profile init --output acme.yaml
     """
-    renderers.emit_text(request.starter_profile(output), output)
+    starter = request.starter_profile(
+        output, None if lang is None else str(lang), None if period is None else str(period)
+    )
+    renderers.emit_text(starter, output)
 
 
 def profile_validate_command(path: ProfileArgument) -> None:

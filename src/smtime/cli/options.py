@@ -110,11 +110,22 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         "-l",
+        parser=choice(Language),
         help="Language of labels and headers [default: the profile's, else from "
         "LC_ALL/LC_MESSAGES/LANG, else en].",
-        case_sensitive=False,
         show_default=False,
         rich_help_panel=OUTPUT,
+    ),
+]
+StarterLangOption = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        parser=choice(Language),
+        help="Language of the starter's comments and of its lang key [default: from "
+        "LC_ALL/LC_MESSAGES/LANG, else en].",
+        show_default=False,
     ),
 ]
 OutputOption = Annotated[
@@ -369,6 +380,8 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
         ],
     ),
 }
+
+PeriodOption = SCENARIO_OPTIONS["period"].annotation
 
 # What a command that sets no period, staff or cost takes (plan), and one that adds no
 # contingency either (compare).
