@@ -57,7 +57,7 @@ class Bound(NamedTuple):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value!r}")
         if not self.holds(value):
-            raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value:,.15g}")
+            raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {value:.15g}")
         return float(value)
 
     def read(self, value: object, what: str | None = None) -> float:
