@@ -439,7 +439,7 @@ def test_profile_messages_in_plain_words(
     [
         (("low: 1\n", "low: true\n"), "families[0].low: expected a number, not true/false"),
         (("low: 1\n", "low: 1,5\n"), "'1,5' is text here: write the number with a decimal point"),
-        (("low: 1\n", "low: -1\n"), "hours must be a number of weekly hours from 0 to 168"),
+        (("low: 1\n", "low: -1\n"), "hours must be a number of weekly hours from 0 to 1,000,000"),
         (("id: alpha", "id: Alpha"), "'Alpha' is not a valid id"),
         (
             ("families:\n", "drivers:\n  Bad Name: {label: x, default: 1}\nfamilies:\n"),
