@@ -446,6 +446,11 @@ def test_profile_messages_in_plain_words(
             "is not a valid name",
         ),
         (('version: "1"', 'version: ""'), "version: empty text"),
+        (
+            ("    high: 3\n", "    high: 3\n    priority: 0\n"),
+            "priority: must be at least 1, not 0",
+        ),
+        (("    high: 3\n", "    high: 3\n    priority: 1.5\n"), "expected a whole number, not"),
     ],
 )
 def test_catalogue_messages_in_plain_words(

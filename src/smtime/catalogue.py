@@ -266,8 +266,12 @@ def _message(error: Any) -> str:
     context = error.get("ctx") or {}
     if kind in ("float_type", "float_parsing") and isinstance(value, str):
         return _not_a_number(value)
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+    if kind in ("float_type", "float_parsing"):
         return f"expected a number, not {_kind(value)}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, not {_kind(value)}"
+    if kind in _LIMITS:
+        return f"must be {_LIMITS[kind]} {next(iter(context.values()), '')}, not {value}"
     if kind == "string_type":
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         return f"expected text, not {_kind(value)}" + (f' (quote it: "{value}")' if numeric else "")
@@ -294,6 +298,13 @@ def _message(error: Any) -> str:
     return f"{_kind(value)} is not accepted here"
 
 
+_LIMITS = {
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "greater_than": "above",
+    "less_than": "below",
+}
+"""Bounds that pydantic checks itself (a family's priority), in words."""
 _OWN_MESSAGES = frozenset(
     ("refused", "choice", "currency", "named_twice", "both", "low_above_high", "localized_text")
 )

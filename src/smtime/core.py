@@ -51,19 +51,24 @@ CHOICE_HELP = "low, mid, high, a level from 0 to 1, or weekly hours such as 1.5h
 
 CAPACITY_HELP = "weekly hours such as 6 or 6h, or people × hours each such as 2x15h"
 _CAPACITY_PATTERN = (
-    r"^\s*(?:(?P<people>\d+)\s*[x×*]\s*)?(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h(?:ours?)?)?\s*$"
+    r"^\s*(?:(?P<people>[0-9]+)\s*[x×*]\s*)?(?P<hours>[0-9.,]+)\s*(?:h(?:ours?)?)?\s*$"
 )
 
 
 def parse_capacity(value: object) -> Capacity:
     """Read a capacity: weekly hours (``6``, ``6h``, ``6,5``) or people × hours each
-    (``2x15h``, ``2 × 15``)."""
+    (``2x15h``, ``2 × 7,5``); numbers are read by ``domain.read_number``."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return checked(Capacity.of, value)
     match = re.match(_CAPACITY_PATTERN, value, re.IGNORECASE) if isinstance(value, str) else None
     if match is None:
         raise UsageError(f"invalid capacity {value!r}: expected {CAPACITY_HELP}")
-    hours = float(match["hours"].replace(",", "."))
+    try:
+        hours = read_number(match["hours"])
+    except NotANumber:
+        raise UsageError(f"invalid capacity {value!r}: expected {CAPACITY_HELP}") from None
+    except OutOfBounds as exc:
+        raise UsageError(str(exc)) from None
     people = int(match["people"]) if match["people"] else None
     return checked(Capacity.of, hours, people)
 
