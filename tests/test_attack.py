@@ -669,7 +669,7 @@ def test_a_csv_set_naming_a_family_twice_is_refused(smtime: Smtime, tmp_path: Pa
     ("row", "message"),
     [
         ("2024-01-01,blogging,1,5", "more cells than columns (an unquoted decimal comma?"),
-        ("2024-01-01,blogging,1_0", "'1_0' is not a number of hours"),
+        ("2024-01-01,blogging,1_0", "'1_0' is not a number: write a number such as 55.5 or 55,5"),
     ],
 )
 def test_plain_csv_cells_are_never_cut_or_misread(

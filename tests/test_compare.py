@@ -191,8 +191,14 @@ def test_input_format_can_be_forced(smtime: Smtime) -> None:
             "ends before it starts",
         ),
         ('{"not": "a list"}', "expected a JSON array"),
-        ("date,task,hours\n2026-11-30,veille,lots\n", ":2: could not convert string to float"),
-        ("date,task,hours\n2026-13-01,veille,1\n", ":2: month must be in 1..12"),
+        (
+            "date,task,hours\n2026-11-30,veille,lots\n",
+            ":2: 'lots' is not a number: write a number such as 55.5 or 55,5",
+        ),
+        (
+            "date,task,hours\n2026-13-01,veille,1\n",
+            ":2: '2026-13-01' is not a date such as 2026-11-30",
+        ),
         ("Project,Duration\nx,01:00:00\n", "no Start date column"),
         ("Project,Start date,Duration\nx,2026-11-30,1h\n", "duration '1h' is not HH:MM:SS"),
     ],

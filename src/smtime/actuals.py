@@ -160,8 +160,20 @@ def _watson(items: list[Any], name: str, now: datetime) -> list[Entry]:
 def _iso(text: Any) -> datetime:
     if not isinstance(text, str):
         raise ValueError("expected an ISO 8601 time")
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time such as 2026-11-30T09:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _date(text: Any) -> date:
+    """A day written YYYY-MM-DD in an export, or a ``ValueError`` in plain words."""
+    written = (text or "").strip()
+    try:
+        return date.fromisoformat(written)
+    except ValueError:
+        raise ValueError(f"{written!r} is not a date such as 2026-11-30") from None
 
 
 def _hours(start: datetime, end: datetime, now: datetime | None) -> float:
@@ -244,7 +256,7 @@ def _toggl(text: str, name: str, now: datetime) -> list[Entry]:
                 raise ValueError(f"duration {row.get(duration)!r} is not HH:MM:SS")
             hours = int(match[1]) + int(match[2]) / 60 + int(match[3]) / 3600
             _check_length(hours)
-            when = date.fromisoformat((row.get(day) or "").strip())
+            when = _date(row.get(day))
             start = datetime.combine(when, datetime.min.time())
             if clock and (row.get(clock) or "").strip():
                 start = datetime.fromisoformat(f"{when.isoformat()}T{row[clock].strip()}")
@@ -274,14 +286,9 @@ def _plain(text: str, name: str, now: datetime) -> list[Entry]:
     entries, problems = [], []
     for line, row in rows:
         try:
-            when = date.fromisoformat((row.get(day) or "").strip())
+            when = _date(row.get(day))
             _check_year(datetime.combine(when, time()), now)
-            cell = (row.get(hours) or "").strip()
-            if "_" in cell:  # float() reads 1_0 as 10
-                raise ValueError(f"{cell!r} is not a number of hours")
-            value = float(cell.replace(",", "."))
-            if not HOURS.holds(value):
-                raise ValueError(f"hours must be {HOURS.accepted}, not {value:g}")
+            value = HOURS.read((row.get(hours) or "").strip())  # as typed: 1.5 or "1,5"
             label = (row.get(task) or "").strip()
             entries.append(
                 Entry(datetime.combine(when, datetime.min.time()), value, (label,) if label else ())
