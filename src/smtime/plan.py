@@ -18,6 +18,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from smtime.domain import Estimate, Rhythm
@@ -98,6 +99,11 @@ class Plan(NamedTuple):
     def budget(self) -> float:
         """The weekly hours the plan was asked to place."""
         return math.fsum(line.hours for line in self.lines)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of ``day``'s ISO week: where a plan that starts on ``day`` starts."""
+    return day - timedelta(days=day.weekday())
 
 
 def clock(minutes: int) -> str:

@@ -18,15 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from smtime.i18n import localize
-from smtime.plan import DAY_NAMES, Plan
+from smtime.plan import DAY_NAMES, Plan, monday_of
 from smtime.render.escape import one_line
 
 PRODID = "-//smtime//weekly social-media plan//EN"
-
-
-def monday_of(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 def uid(name: str, key: str, day: int, rank: int) -> str:
