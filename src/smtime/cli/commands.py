@@ -121,7 +121,8 @@ def plan_command(
     output_dir: OutputDirOption = None,
     out: Output,
 ) -> None:
-    """Turn the weekly budget into a timetable, a calendar (ics) or an hledger budget.
+    """Turn the weekly budget into a timetable, a calendar (ics) or a budget for hledger or
+    Ledger.
 
     Without --hypothesis, --level or a profile's scenario, the low hypothesis is planned.
 
@@ -133,6 +134,7 @@ def plan_command(
       smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
       smtime plan -H low --format hledger --hledger-unit h > budget.journal
       smtime plan -H high --team team.yaml --format ics --output-dir calendars/
+      smtime plan -H low --format ledger --from 2027-01-04 > budget.ledger
     """
     window = request.parse_window(days, start, end, min_block)
     first_day = request.parse_date(from_) if from_ else None

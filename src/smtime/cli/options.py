@@ -421,8 +421,8 @@ FromOption = Annotated[
     typer.Option(
         "--from",
         metavar="DATE",
-        help="ics, hledger: the plan starts in the week of this date (YYYY-MM-DD) "
-        "[default: next Monday].",
+        help="ics, hledger, ledger: the plan starts in the week of this date (YYYY-MM-DD) "
+        "[default: ics: next Monday; hledger, ledger: no start].",
         show_default=False,
         rich_help_panel=OUTPUT,
     ),
@@ -466,7 +466,9 @@ OutputDirOption = Annotated[
 AccountOption = Annotated[
     str,
     typer.Option(
-        "--account", help="hledger: parent account of the families.", rich_help_panel=OUTPUT
+        "--account",
+        help="hledger, ledger: parent account of the families.",
+        rich_help_panel=OUTPUT,
     ),
 ]
 ActualsArgument = Annotated[

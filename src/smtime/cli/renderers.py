@@ -38,6 +38,7 @@ class PlanFormat(StrEnum):
     MARKDOWN = "markdown"
     ICS = "ics"
     HLEDGER = "hledger"
+    LEDGER = "ledger"
 
 
 class HledgerUnit(StrEnum):
@@ -163,6 +164,18 @@ def _plan_hledger(answer: request.Planned) -> str:
     )
 
 
+def _plan_ledger(answer: request.Planned) -> str:
+    from smtime.render.ledger import plan_ledger
+
+    return plan_ledger(
+        answer.plan,
+        lang=answer.language,
+        account=answer.account,
+        start=answer.start,
+        name=answer.name,
+    )
+
+
 def _warned(writer: Writer) -> Writer:
     """``writer``, after a warning on stderr when the plan could not hold every hour (the
     table and JSON show it themselves)."""
@@ -246,6 +259,7 @@ WRITERS: dict[tuple[str, str], Writer] = {
     ("plan", "markdown"): _warned(_plan_markdown),
     ("plan", "ics"): _warned(_plan_ics),
     ("plan", "hledger"): _warned(_plan_hledger),
+    ("plan", "ledger"): _warned(_plan_ledger),
     ("compare", "table"): _compare_table,
     ("compare", "json"): _compare_json,
     ("compare", "csv"): _compare_csv,
@@ -289,7 +303,7 @@ def check_team_output(
 
     if team is None:
         raise UsageError("--output-dir writes a team's calendars: give --team too")
-    if fmt == PlanFormat.HLEDGER:
+    if fmt not in (PlanFormat.TABLE, PlanFormat.MARKDOWN, PlanFormat.JSON, PlanFormat.ICS):
         raise UsageError("--team: the formats are table, markdown, json and ics")
     if fmt == PlanFormat.ICS and output_dir is None:
         raise UsageError("--team --format ics writes one calendar per person: give --output-dir")
