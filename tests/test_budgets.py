@@ -1,5 +1,5 @@
-"""smtime plan --format ledger (and the hledger budget): budgets that Ledger reads with the
-plan's hours; labels and dates that cannot break them."""
+"""smtime plan --format ledger and --format beancount: budgets that Ledger and Beancount read
+with the plan's hours; labels and account names that cannot break them."""
 
 from __future__ import annotations
 
@@ -7,10 +7,20 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from beancount import loader
+from beancount.core import account as beancount_account
+from beancount.core.amount import Amount
+from beancount.core.data import Custom, Open
+from hypothesis import given
+from hypothesis import strategies as st
 
+from smtime.errors import ExitCode
+from smtime.render.beancount import ROOTS, account_problem, component
 from tests.conftest import MINIMAL, Run
 
 Smtime = Callable[..., Run]
@@ -96,6 +106,81 @@ def test_ledger_reads_the_budget(smtime: Smtime, tmp_path: Path) -> None:
     assert left["social-media:veille"] == -1.5
     assert "social-media:blogging" not in left  # 5 h logged of 5: nothing left
     assert left["social-media:curation"] == -2.25
+
+
+def test_beancount_budget(smtime: Smtime) -> None:
+    """--format beancount: Beancount loads it without an error; one open and one Fava budget
+    entry (account, "weekly", hours in HOURS) per family, from the Monday of --from's week."""
+    run = smtime("plan", "-H", "mid", "-f", "beancount", "--from", "2026-12-02")
+    assert run.exit_code == 0, run.stderr
+    entries, errors, _ = loader.load_string(run.stdout)
+    assert errors == []
+    opened = {e.account: e.date for e in entries if isinstance(e, Open)}
+    budgets = [e for e in entries if isinstance(e, Custom) and e.type == "budget"]
+    assert len(budgets) == len(HOURS)
+    for entry in budgets:
+        name, interval, amount = (v.value for v in entry.values)
+        assert entry.date == date(2026, 11, 30)
+        assert opened[name] <= entry.date
+        assert interval == "weekly"
+        assert isinstance(amount, Amount)
+        assert amount.currency == "HOURS"
+        family = name.removeprefix("Expenses:Social-Media:")
+        assert amount.number == Decimal(str(HOURS[family.lower()])).quantize(Decimal("0.01"))
+
+
+def test_beancount_budget_beside_a_time_log(smtime: Smtime) -> None:
+    """Hours logged to the budget's accounts load without an error beside it."""
+    budget = smtime("plan", "-H", "low", "-f", "beancount", "--from", "2026-11-30").stdout
+    log = (
+        "2026-11-30 open Income:Time\n"
+        '2026-12-01 * "Monitoring"\n'
+        "  Expenses:Social-Media:Veille  1.50 HOURS\n"
+        "  Income:Time\n"
+    )
+    entries, errors, _ = loader.load_string(budget + log)
+    assert errors == []
+    assert any(isinstance(e, Custom) for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("account", "fragment"),
+    [
+        ("social-media", "must start with one of Assets"),
+        ("Expenses:time", "'time' must start with a capital letter or a digit"),
+        ("Expenses:Social Media", "holds ' '"),
+        ("Expenses::X", "empty part"),
+        ("Expenses:A_b", "holds '_'"),
+    ],
+)
+def test_beancount_refuses_names_it_cannot_read(
+    smtime: Smtime, account: str, fragment: str
+) -> None:
+    """An --account Beancount would misread is refused with exit 2, nothing written."""
+    run = smtime("plan", "-f", "beancount", "--account", account)
+    assert run.exit_code == ExitCode.USAGE
+    assert "is not a valid Beancount account name" in run.stderr
+    assert fragment in run.stderr
+    assert run.stdout == ""
+
+
+@given(st.text(alphabet="AaÉé9_-: ·\u0301Ex", max_size=12))
+def test_beancount_account_rule_is_beancounts(tail: str) -> None:
+    """What the check accepts is what Beancount accepts, under one of its five roots."""
+    for root in (*ROOTS, "Time"):
+        name = f"{root}:{tail}"
+        accepted = beancount_account.is_valid(name) and root in ROOTS
+        assert (account_problem(name) is None) == accepted, name
+
+
+def test_family_ids_become_beancount_components(smtime: Smtime, tmp_path: Path) -> None:
+    """Ids become capitalised components; two ids that would share one are refused (exit 2)."""
+    assert component("social_media-2x") == "Social-Media-2x"
+    path = tmp_path / "c.yaml"
+    path.write_text(MINIMAL.replace("id: alpha", "id: a-b").replace("id: beta", "id: a_b"))
+    run = smtime("plan", "-f", "beancount", "--catalogue", str(path))
+    assert run.exit_code == ExitCode.USAGE
+    assert "would share the Beancount account 'Expenses:Social-Media:A-B'" in run.stderr
 
 
 LABEL = "Events [2026] date:2026-13-01 [=x] Key:: 1/0"

@@ -378,7 +378,7 @@ def test_batch_refuses_an_ambiguous_number_on_its_line(smtime: Smtime, tmp_path:
         ),
         (
             ["plan", "--format", "yml"],
-            "smtime: --format: 'yml' is not one of table, json, markdown, ics, hledger, ledger "
+            "smtime: --format: 'yml' is not one of table, json, markdown, ics, hledger, ledger, beancount "
             "(see 'smtime plan --help')\n",
         ),
         (

@@ -250,8 +250,8 @@ def planned_scenario(scenario: Scenario) -> Scenario:
 
 
 class Planned(NamedTuple):
-    """A weekly plan with what its formats need (the calendar's start and zone, hledger's
-    account and unit)."""
+    """A weekly plan with what its formats need (the calendar's start and zone; the budgets'
+    account, None for each format's own, and hledger's unit)."""
 
     request: Request
     plan: Plan
@@ -259,7 +259,7 @@ class Planned(NamedTuple):
     name: str
     start: date | None
     zone: str | None
-    account: str
+    account: str | None
     unit: str | None
 
     @property
@@ -276,7 +276,7 @@ def planned(
     *,
     start: date | None = None,
     zone: str | None = None,
-    account: str = "social-media",
+    account: str | None = None,
     unit: str | None = None,
     catalogue: Path | None = None,
     profile: Path | None = None,

@@ -116,13 +116,13 @@ def plan_command(
     from_: FromOption = None,
     tz: PlanZoneOption = None,
     hledger_unit: HledgerUnitOption = HledgerUnit.NONE,
-    account: AccountOption = "social-media",
+    account: AccountOption = None,
     team: TeamOption = None,
     output_dir: OutputDirOption = None,
     out: Output,
 ) -> None:
-    """Turn the weekly budget into a timetable, a calendar (ics) or a budget for hledger or
-    Ledger.
+    """Turn the weekly budget into a timetable, a calendar (ics) or a budget for hledger,
+    Ledger or Beancount (Fava).
 
     Without --hypothesis, --level or a profile's scenario, the low hypothesis is planned.
 
@@ -133,8 +133,8 @@ def plan_command(
       smtime plan -H high --days mon-thu --start 08:30 --end 12:30 --min-block 45
       smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
       smtime plan -H low --format hledger --hledger-unit h > budget.journal
+      smtime plan -H low --format beancount --from 2027-01-04 > budget.beancount
       smtime plan -H high --team team.yaml --format ics --output-dir calendars/
-      smtime plan -H low --format ledger --from 2027-01-04 > budget.ledger
     """
     window = request.parse_window(days, start, end, min_block)
     first_day = request.parse_date(from_) if from_ else None

@@ -421,8 +421,8 @@ FromOption = Annotated[
     typer.Option(
         "--from",
         metavar="DATE",
-        help="ics, hledger, ledger: the plan starts in the week of this date (YYYY-MM-DD) "
-        "[default: ics: next Monday; hledger, ledger: no start].",
+        help="ics, hledger, ledger, beancount: the plan starts in the week of this date "
+        "(YYYY-MM-DD) [default: ics, beancount: next Monday; hledger, ledger: no start].",
         show_default=False,
         rich_help_panel=OUTPUT,
     ),
@@ -464,10 +464,12 @@ OutputDirOption = Annotated[
     ),
 ]
 AccountOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--account",
-        help="hledger, ledger: parent account of the families.",
+        help="hledger, ledger, beancount: parent account of the families "
+        "[default: social-media; beancount: Expenses:Social-Media].",
+        show_default=False,
         rich_help_panel=OUTPUT,
     ),
 ]

@@ -39,6 +39,7 @@ class PlanFormat(StrEnum):
     ICS = "ics"
     HLEDGER = "hledger"
     LEDGER = "ledger"
+    BEANCOUNT = "beancount"
 
 
 class HledgerUnit(StrEnum):
@@ -152,12 +153,12 @@ def _plan_ics(answer: request.Planned) -> str:
 
 
 def _plan_hledger(answer: request.Planned) -> str:
-    from smtime.render.hledger import plan_hledger
+    from smtime.render.hledger import DEFAULT_ACCOUNT, plan_hledger
 
     return plan_hledger(
         answer.plan,
         lang=answer.language,
-        account=answer.account,
+        account=DEFAULT_ACCOUNT if answer.account is None else answer.account,
         unit=answer.unit,
         start=answer.start,
         name=answer.name,
@@ -165,13 +166,27 @@ def _plan_hledger(answer: request.Planned) -> str:
 
 
 def _plan_ledger(answer: request.Planned) -> str:
+    from smtime.render.hledger import DEFAULT_ACCOUNT
     from smtime.render.ledger import plan_ledger
 
     return plan_ledger(
         answer.plan,
         lang=answer.language,
-        account=answer.account,
+        account=DEFAULT_ACCOUNT if answer.account is None else answer.account,
         start=answer.start,
+        name=answer.name,
+    )
+
+
+def _plan_beancount(answer: request.Planned) -> str:
+    from smtime.render.beancount import DEFAULT_ACCOUNT, plan_beancount
+    from smtime.request import next_monday
+
+    return plan_beancount(
+        answer.plan,
+        lang=answer.language,
+        account=DEFAULT_ACCOUNT if answer.account is None else answer.account,
+        start=answer.start or next_monday(),
         name=answer.name,
     )
 
@@ -260,6 +275,7 @@ WRITERS: dict[tuple[str, str], Writer] = {
     ("plan", "ics"): _warned(_plan_ics),
     ("plan", "hledger"): _warned(_plan_hledger),
     ("plan", "ledger"): _warned(_plan_ledger),
+    ("plan", "beancount"): _warned(_plan_beancount),
     ("compare", "table"): _compare_table,
     ("compare", "json"): _compare_json,
     ("compare", "csv"): _compare_csv,
