@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from smtime.options import Asked, Combined
     from smtime.plan import Line, Plan, Window
     from smtime.profile import LoadedProfile
+    from smtime.render.ics import Previous
     from smtime.team import TeamPlan
 
 STDIN = "-"
@@ -250,8 +251,8 @@ def planned_scenario(scenario: Scenario) -> Scenario:
 
 
 class Planned(NamedTuple):
-    """A weekly plan with what its formats need (the calendar's start and zone; the budgets'
-    account, None for each format's own, and hledger's unit)."""
+    """A weekly plan with what its formats need (the calendar's start, zone and previous
+    plan; the budgets' account and unit)."""
 
     request: Request
     plan: Plan
@@ -261,13 +262,16 @@ class Planned(NamedTuple):
     zone: str | None
     account: str | None
     unit: str | None
+    previous: dict[str, Previous] | None = None
+    previous_path: Path | None = None
 
     @property
     def language(self) -> str:
         return self.request.language
 
     def paths(self) -> list[Path]:
-        return self.request.inputs.paths()
+        found = self.request.inputs.paths()
+        return found + ([] if self.previous_path is None else [self.previous_path])
 
 
 def planned(
@@ -278,17 +282,31 @@ def planned(
     zone: str | None = None,
     account: str | None = None,
     unit: str | None = None,
+    previous: Path | None = None,
     catalogue: Path | None = None,
     profile: Path | None = None,
     lang: str | None = None,
 ) -> Planned:
-    """Estimate the scenario asked for (low when none) and lay it out in ``window``."""
+    """Estimate the scenario asked for (low when none) and lay it out in ``window``.
+    ``previous``: the calendar file written for the plan before (``-``: standard input),
+    read to update and cancel its events; ``account`` None: each budget format's own."""
     from smtime import plan
 
     request, scenario, lines = _plan_lines(asked, catalogue, profile, lang)
     timetable = plan.make_plan(lines, window)
     name = request.inputs.profile_name() or "smtime"
-    return Planned(request, timetable, scenario, name, start, zone, account, unit)
+    events = None if previous is None else previous_events(previous)
+    source = None if previous is None or str(previous) == STDIN else previous
+    return Planned(request, timetable, scenario, name, start, zone, account, unit, events, source)
+
+
+def previous_events(path: Path) -> dict[str, Previous]:
+    """The events of the calendar file ``plan --format ics`` wrote before, by UID."""
+    from smtime.files import decode, read_input
+    from smtime.render.ics import MAX_PREVIOUS_BYTES, read_previous
+
+    data, name = read_input(path, limit=MAX_PREVIOUS_BYTES)
+    return read_previous(decode(data, name), name)
 
 
 def _plan_lines(

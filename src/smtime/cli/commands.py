@@ -36,6 +36,7 @@ from smtime.cli.options import (
     OutputOption,
     PeriodOption,
     PlanZoneOption,
+    PreviousOption,
     ProfileArgument,
     ProfilesArgument,
     ProfilesFormatOption,
@@ -49,7 +50,7 @@ from smtime.cli.options import (
     scenario_options,
 )
 from smtime.cli.renderers import HledgerUnit, PlanFormat
-from smtime.errors import ExitCode
+from smtime.errors import ExitCode, UsageError
 from smtime.formats import InputFormat, TrackerFormat
 from smtime.options import Asked
 
@@ -115,6 +116,7 @@ def plan_command(
     min_block: MinBlockOption = 30,
     from_: FromOption = None,
     tz: PlanZoneOption = None,
+    previous: PreviousOption = None,
     hledger_unit: HledgerUnitOption = HledgerUnit.NONE,
     account: AccountOption = None,
     team: TeamOption = None,
@@ -132,6 +134,7 @@ def plan_command(
       smtime plan --hypothesis mid
       smtime plan -H high --days mon-thu --start 08:30 --end 12:30 --min-block 45
       smtime plan --profile acme.yaml --format ics --from 2027-01-04 --tz Europe/Paris -o acme.ics
+      smtime plan --profile acme.yaml -f ics --previous acme.ics -o acme-new.ics
       smtime plan -H low --format hledger --hledger-unit h > budget.journal
       smtime plan -H low --format beancount --from 2027-01-04 > budget.beancount
       smtime plan -H high --team team.yaml --format ics --output-dir calendars/
@@ -139,6 +142,10 @@ def plan_command(
     window = request.parse_window(days, start, end, min_block)
     first_day = request.parse_date(from_) if from_ else None
     zone = request.parse_zone(tz) if out.format == PlanFormat.ICS else None
+    if previous is not None and out.format != PlanFormat.ICS:
+        raise UsageError("--previous: only with --format ics")
+    if previous is not None and team is not None:
+        raise UsageError("--previous: not with --team, whose people each have a calendar")
     if team is not None or output_dir is not None:
         renderers.check_team_output(team, out.format, out.output, output_dir)
         team_plan = request.team_planned(
@@ -161,6 +168,7 @@ def plan_command(
         zone=zone,
         account=account,
         unit=unit,
+        previous=previous,
         catalogue=out.catalogue,
         profile=profile,
         lang=out.lang,

@@ -436,6 +436,17 @@ PlanZoneOption = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        metavar="OLD.ics",
+        help="ics: the calendar file written for the plan before; its events that stay get "
+        "updated, those the new plan drops are written again, cancelled.",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
 HledgerUnitOption = Annotated[
     HledgerUnit,
     typer.Option(

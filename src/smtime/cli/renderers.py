@@ -148,7 +148,12 @@ def _plan_ics(answer: request.Planned) -> str:
     assert answer.zone is not None
     start = answer.start or next_monday()
     return plan_ics(
-        answer.plan, lang=answer.language, start=start, zone=answer.zone, name=answer.name
+        answer.plan,
+        lang=answer.language,
+        start=start,
+        zone=answer.zone,
+        name=answer.name,
+        previous=answer.previous,
     )
 
 

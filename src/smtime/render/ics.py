@@ -4,28 +4,60 @@ Names, labels and actions are written on one line each (a line break in a name, 
 icalendar refuses in a property value, becomes a space), control characters made visible.
 
 One event per weekly block, repeating every week from the week of the start date, in a named
-time zone (with its VTIMEZONE). UIDs are derived from the plan's name, the family, the weekday
-and the block's rank that day, so exporting the same plan again updates events instead of
-duplicating them. DTSTAMP is the time of export (or ``SOURCE_DATE_EPOCH`` when set).
+time zone (with its VTIMEZONE). A block's UID is made of what identifies it (``uid``): the
+plan's name, the family, the weekday and the block's rank among that family's blocks that
+day; never its time or anything another block changes, so a block that stays keeps its UID.
+DTSTAMP is the time of export (or ``SOURCE_DATE_EPOCH`` when set).
+
+Every event carries ``SEQUENCE`` and ``LAST-MODIFIED``. Given the events of the plan written
+before (``read_previous``), an event whose content is unchanged keeps that plan's SEQUENCE
+and LAST-MODIFIED, a changed one gets the next SEQUENCE, and each event of that plan that the
+new one drops is written again, cancelled (``STATUS:CANCELLED``, without its weekly rule,
+with the next SEQUENCE), so a calendar that applies updates drops it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from smtime.errors import InvalidFileError, Problem
 from smtime.i18n import localize
 from smtime.plan import DAY_NAMES, Plan, monday_of
 from smtime.render.escape import one_line
 
 PRODID = "-//smtime//weekly social-media plan//EN"
+MAX_PREVIOUS_BYTES = 4 * 1024 * 1024
+"""The largest previous plan read (``--previous``): a plan of 2,016 five-minute blocks, each
+with a long list of actions, is smaller; icalendar takes seconds a MiB."""
+MAX_SEQUENCE = 2**31 - 1
+"""The largest SEQUENCE written: calendar applications keep it in a signed 32-bit integer."""
+VERSION_PROPERTIES = frozenset({"DTSTAMP", "LAST-MODIFIED", "SEQUENCE"})
+"""What says when an event was written, not what it holds: left out when events are compared."""
+_UID = re.compile(r"[0-9a-f]{32}@smtime")
+
+
+class Previous(NamedTuple):
+    """An event of the plan written before, as ``--previous`` reads it."""
+
+    uid: str
+    sequence: int
+    modified: datetime | None
+    content: tuple[str, ...]
+    start: datetime
+    end: datetime
+    summary: str
+    categories: tuple[str, ...]
 
 
 def uid(name: str, key: str, day: int, rank: int) -> str:
-    """A UID that stays the same when the same plan is exported again."""
+    """The UID of a block: the plan's name, the family, the weekday and the block's rank among
+    that family's blocks that day, so it stays the same whatever the other blocks do."""
     digest = hashlib.sha256(f"{name}\0{key}\0{DAY_NAMES[day - 1]}\0{rank}".encode()).hexdigest()
     return f"{digest[:32]}@smtime"
 
@@ -37,21 +69,46 @@ def _stamp() -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
-def plan_ics(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> str:
-    """The iCalendar text of ``plan``, starting in the week of ``start``."""
-    from icalendar import Calendar, Event
+def plan_ics(
+    plan: Plan,
+    *,
+    lang: str,
+    start: date,
+    zone: str,
+    name: str,
+    previous: Mapping[str, Previous] | None = None,
+) -> str:
+    """The iCalendar text of ``plan``, starting in the week of ``start``; ``previous``: the
+    events of the plan written before, by UID, to update and cancel."""
+    from icalendar import Calendar
 
-    tz = ZoneInfo(zone)
-    lines = {line.key: line for line in plan.lines}
+    before = previous or {}
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", one_line(f"smtime — {name}"))
     calendar.add("x-wr-timezone", zone)
-    monday = monday_of(start)
+    events = _block_events(plan, lang=lang, start=start, zone=zone, name=name)
+    kept = {str(event["UID"]) for event in events}
+    events += [_cancelled(old) for uid, old in before.items() if uid not in kept]
     stamp = _stamp()
+    for event in events:
+        _versioned(event, before.get(str(event["UID"])), stamp)
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return str(calendar.to_ical().decode("utf-8"))
+
+
+def _block_events(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> list[Any]:
+    """One event per block, without the properties that say when it was written."""
+    from icalendar import Event
+
+    tz = ZoneInfo(zone)
+    lines = {line.key: line for line in plan.lines}
+    monday = monday_of(start)
     ranks: dict[tuple[str, int], int] = {}
+    events = []
     for block in plan.blocks:
         line = lines[block.key]
         rank = ranks.get((block.key, block.day), 0)
@@ -59,7 +116,6 @@ def plan_ics(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> str
         day = monday + timedelta(days=block.day - 1)
         event: Any = Event()
         event.add("uid", uid(name, block.key, block.day, rank))
-        event.add("dtstamp", stamp)
         event.add("dtstart", datetime.combine(day, _time(block.start), tzinfo=tz))
         event.add("dtend", datetime.combine(day, _time(block.end), tzinfo=tz))
         event.add("rrule", {"freq": "weekly"})
@@ -68,13 +124,134 @@ def plan_ics(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> str
         if actions:
             event.add("description", "\n".join(f"• {a}" for a in actions))
         event.add("categories", ["smtime", one_line(block.key)])
+        event.add("status", "CONFIRMED")
         event.add("transp", "OPAQUE")
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return str(calendar.to_ical().decode("utf-8"))
+        events.append(event)
+    return events
+
+
+def _cancelled(old: Previous) -> Any:
+    """A block of the previous plan that the new one drops, cancelled: its first occurrence
+    only (no weekly rule, so an application that ignores the status still drops the series),
+    not blocking time."""
+    from icalendar import Event
+
+    event: Any = Event()
+    event.add("uid", old.uid)
+    event.add("dtstart", old.start)
+    event.add("dtend", old.end)
+    if old.summary:
+        event.add("summary", old.summary)
+    if old.categories:
+        event.add("categories", list(old.categories))
+    event.add("status", "CANCELLED")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _versioned(event: Any, old: Previous | None, stamp: datetime) -> None:
+    """Add DTSTAMP, SEQUENCE and LAST-MODIFIED to ``event``: those of ``old`` when it holds the
+    same, the next SEQUENCE when it changed, 0 for a new event."""
+    if old is None:
+        sequence, modified = 0, stamp
+    elif content_of(event) == old.content:
+        sequence, modified = old.sequence, old.modified or stamp
+    else:
+        sequence, modified = min(old.sequence + 1, MAX_SEQUENCE), stamp
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("last-modified", modified)
+
+
+def content_of(event: Any) -> tuple[str, ...]:
+    """What an event holds, as its content lines, without those that say when it was written."""
+    return tuple(
+        str(line)
+        for line in event.content_lines()
+        if re.split(r"[;:]", str(line), maxsplit=1)[0].upper() not in VERSION_PROPERTIES
+    )
 
 
 def _time(minutes: int) -> time:
     if minutes >= 24 * 60:
         return time(23, 59, 59)
     return time(minutes // 60, minutes % 60)
+
+
+def read_previous(text: str, name: str) -> dict[str, Previous]:
+    """The events of a plan that ``plan --format ics`` wrote, by UID; an ``InvalidFileError``
+    for text that is not such a plan (``name``: the file, for messages)."""
+    from icalendar import Calendar
+
+    try:
+        calendar: Any = Calendar.from_ical(text)
+    except Exception as exc:  # icalendar's errors have no common base: any is "not iCalendar"
+        reason = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
+        raise _not_a_plan(name, f"not an iCalendar file ({reason})") from None
+    if calendar.name != "VCALENDAR":
+        raise _not_a_plan(name, "not an iCalendar file (no VCALENDAR)")
+    prodid = str(calendar.get("PRODID", ""))
+    if prodid != PRODID:
+        raise _not_a_plan(
+            name, f"not a plan written by smtime plan --format ics (PRODID {prodid[:100]!r})"
+        )
+    found: dict[str, Previous] = {}
+    problems: list[Problem] = []
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    for index, event in enumerate(events, 1):
+        try:
+            old = _previous(event)
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc), f"event {index}"))
+            continue
+        if old.uid in found:
+            problems.append(Problem(name, f"UID {old.uid} is given twice", f"event {index}"))
+        found[old.uid] = old
+    if problems:
+        raise InvalidFileError(name, problems)
+    return found
+
+
+def _not_a_plan(name: str, message: str) -> InvalidFileError:
+    return InvalidFileError(name, [Problem(name, message)])
+
+
+def _previous(event: Any) -> Previous:
+    """An event of a previous plan, or a ``ValueError`` that says what is wrong with it."""
+    text = str(event.get("UID", ""))
+    if not _UID.fullmatch(text):
+        raise ValueError(f"UID {text[:80]!r} is not one smtime writes (32 hex digits@smtime)")
+    sequence = event.get("SEQUENCE", 0)
+    if not (isinstance(sequence, int) and 0 <= sequence <= MAX_SEQUENCE):
+        raise ValueError(f"SEQUENCE must be a whole number from 0 to {MAX_SEQUENCE}")
+    start, end = _moment(event, "DTSTART"), _moment(event, "DTEND")
+    modified = _moment(event, "LAST-MODIFIED") if "LAST-MODIFIED" in event else None
+    categories = event.get("CATEGORIES")
+    cats = getattr(categories, "cats", ()) if categories is not None else ()
+    try:
+        content = content_of(event)
+    except Exception:  # a value icalendar read but cannot write back
+        raise ValueError("its properties cannot be written back") from None
+    return Previous(
+        text,
+        int(sequence),
+        modified,
+        content,
+        start,
+        end,
+        one_line(str(event.get("SUMMARY", ""))),
+        tuple(one_line(str(c)) for c in cats),
+    )
+
+
+def _moment(event: Any, key: str) -> datetime:
+    """The date and time ``key`` of ``event``, in UTC or a named time zone."""
+    try:
+        value = getattr(event.get(key), "dt", None)
+    except Exception:  # a value icalendar could not read ("broken property")
+        value = None
+    if not isinstance(value, datetime) or not (
+        value.tzinfo is UTC or isinstance(value.tzinfo, ZoneInfo)
+    ):
+        raise ValueError(f"{key} is not a date and time in UTC or a named time zone")
+    return value
