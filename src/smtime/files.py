@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from smtime.errors import InputError, InvalidFileError, Problem
+from smtime.errors import InputError, InvalidFileError, Problem, UsageError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Files (and standard input) larger than this are refused before they are parsed."""
@@ -127,11 +127,34 @@ def unreadable(name: str, exc: OSError) -> InputError:
     return InputError(f"{name}: cannot read: {exc.strerror or exc}")
 
 
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 text (a byte-order mark is allowed), refusing binary data with its position."""
-    for bom, encoding in _OTHER_BOMS:
+def text_encoding(name: str, option: str = "--encoding") -> str:
+    """The codec ``name`` stands for (``cp1252``, ``latin-1``, ``utf-16``), or a usage error."""
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise UsageError(
+            f"{option}: {name!r} is not a text encoding (such as utf-8, cp1252, latin-1 or utf-16)"
+        )
+    return info.name
+
+
+def decode(data: bytes, name: str, *, encoding: str | None = None, option: str = "") -> str:
+    """The text of ``data``: UTF-8 (a byte-order mark is allowed) unless ``encoding`` names
+    another, refusing binary data with its position. ``option`` is the command-line option
+    that names an encoding, suggested when the bytes are not UTF-8."""
+    if encoding is not None:
+        codec = text_encoding(encoding, option or "encoding")
+        if codec != "utf-8":
+            return _decode_as(data, name, codec)
+    for bom, other in _OTHER_BOMS:
         if data.startswith(bom):
-            message = f"{encoding} text: save the file as UTF-8"
+            message = f"{other} text: save the file as UTF-8"
+            if option:
+                message += f", or read it with {option} {other.lower()}"
             raise InvalidFileError(name, [Problem(name, message, "", 1, 1)])
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -144,9 +167,28 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line, column = _byte_position(data, exc.start)
         bad = data[exc.start : exc.start + 1].hex()
+        message = f"not UTF-8 text (byte 0x{bad})"
+        if option:
+            message += f": name the file's encoding with {option} (such as cp1252 or latin-1)"
+        raise InvalidFileError(name, [Problem(name, message, "", line, column)]) from None
+
+
+def _decode_as(data: bytes, name: str, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start)
+        bad = data[exc.start : exc.start + 1].hex()
         raise InvalidFileError(
-            name, [Problem(name, f"not UTF-8 text (byte 0x{bad})", "", line, column)]
+            name, [Problem(name, f"not {encoding} text (byte 0x{bad})", "", line, column)]
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        message = "binary data (a NUL character): not a text file"
+        raise InvalidFileError(name, [Problem(name, message, "", line, column)])
+    return text.removeprefix("\ufeff")
 
 
 _OTHER_BOMS = (
