@@ -521,14 +521,23 @@ def test_deeply_nested_json_is_a_problem(tmp_path: Path, smtime: Smtime) -> None
 
 
 def test_problems_printed_are_capped(tmp_path: Path, smtime: Smtime) -> None:
-    """A file with 500 problems prints the first 50, then one line counting the rest."""
+    """A catalogue with 500 problems prints the first 50, then one line counting the rest; a
+    tracker export with the same problem on 500 lines prints it once, with its lines."""
+    families = "\n".join(f"  - {{id: f{i}, label: F{i}, low: 2, high: 1}}" for i in range(500))
+    catalogue = tmp_path / "c.yaml"
+    catalogue.write_text(MINIMAL.split("families:")[0] + "families:\n" + families + "\n")
+    run = smtime("catalogue", "validate", str(catalogue))
+    assert run.exit_code == 65
+    lines = run.stderr.splitlines()
+    assert len(lines) == MAX_PROBLEMS_SHOWN + 1
+    assert lines[-1] == f"{catalogue}: 450 more problems not shown"
     path = tmp_path / "t.csv"
     path.write_text("date,task,hours\n" + "nope,x,1\n" * 500)
     run = smtime("compare", str(path))
     assert run.exit_code == 65
-    lines = run.stderr.splitlines()
-    assert len(lines) == MAX_PROBLEMS_SHOWN + 1
-    assert lines[-1] == f"{path}: 450 more problems not shown"
+    assert run.stderr.splitlines() == [
+        f"{path}: lines 2–501 (500 lines): date: 'nope' is not a date such as 2026-11-30"
+    ]
 
 
 # 10. Closed pipe ----------------------------------------------------------------------------
@@ -669,7 +678,7 @@ def test_a_csv_set_naming_a_family_twice_is_refused(smtime: Smtime, tmp_path: Pa
     ("row", "message"),
     [
         ("2024-01-01,blogging,1,5", "more cells than columns (an unquoted decimal comma?"),
-        ("2024-01-01,blogging,1_0", "'1_0' is not a number: write a number such as 55.5 or 55,5"),
+        ("2024-01-01,blogging,1_0", "hours: '1_0' is not a duration: write one such as 1.5"),
     ],
 )
 def test_plain_csv_cells_are_never_cut_or_misread(

@@ -324,7 +324,8 @@ def test_commands_take_the_library_enums() -> None:
 
     assert kind(commands.batch_command, "input_format") is formats.InputFormat
     assert kind(commands.batch_command, "fmt") is formats.OutputFormat
-    assert kind(commands.compare_command, "input_format") is formats.TrackerFormat
+    assert kind(commands.compare_command, "tracker") is formats.TrackerFormat
+    assert kind(commands.compare_command, "date_format") is formats.DateFormat
 
 
 def test_scenario_options_are_the_same_on_every_command() -> None:

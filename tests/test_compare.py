@@ -11,8 +11,6 @@ from typing import Any
 
 import pytest
 
-from smtime.actuals import detect
-from smtime.formats import TrackerFormat
 from tests.conftest import Run, json_of
 
 Smtime = Callable[..., Run]
@@ -31,20 +29,6 @@ def family(week: dict[str, Any], ident: str) -> dict[str, Any]:
     """One family of one week."""
     found: dict[str, Any] = next(f for f in week["families"] if f["id"] == ident)
     return found
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("timewarrior.json", TrackerFormat.TIMEWARRIOR),
-        ("watson.json", TrackerFormat.WATSON),
-        ("toggl.csv", TrackerFormat.TOGGL),
-        ("plain.csv", TrackerFormat.CSV),
-    ],
-)
-def test_formats_are_detected(name: str, expected: TrackerFormat) -> None:
-    """Each export's format is recognised from its content."""
-    assert detect((TRACKERS / name).read_text(encoding="utf-8-sig")) == expected
 
 
 def test_timewarrior(smtime: Smtime) -> None:
@@ -79,12 +63,13 @@ def test_watson(smtime: Smtime) -> None:
 
 
 def test_toggl(smtime: Smtime) -> None:
-    """Toggl rows map by project, task, tags or description; durations are HH:MM:SS."""
+    """Toggl rows map by project, task, tags, description or client; unmapped time keeps
+    every name it was logged under."""
     data = compare_json(smtime, "toggl.csv", "--map", "blog=blogging")
     first, second = data["weeks"]
     assert family(first, "veille")["actual"] == 1.5
     assert family(first, "blogging")["actual"] == 3
-    assert first["unmapped"]["tags"] == {"Internal, Team meeting": 1}
+    assert first["unmapped"]["tags"] == {"Internal, Team meeting, ACME": 1}
     assert family(second, "communication")["actual"] == 0.75
 
 
@@ -175,11 +160,13 @@ def test_people_see_the_budget_when_a_scenario_gives_one(smtime: Smtime) -> None
     assert "Budget" not in plain
 
 
-def test_input_format_can_be_forced(smtime: Smtime) -> None:
-    """--input-format forces a reader: a Toggl file read as Watson is an error, exit 65."""
-    run = smtime("compare", str(TRACKERS / "toggl.csv"), "--input-format", "watson")
-    assert run.exit_code == 65
-    assert "not valid JSON" in run.stderr
+def test_tracker_can_be_forced(smtime: Smtime) -> None:
+    """--tracker (or its former name --input-format) forces a reader: a Toggl file read as
+    Watson is an error that names what the file looks like, exit 65."""
+    for option in ("--tracker", "--input-format"):
+        run = smtime("compare", str(TRACKERS / "toggl.csv"), option, "watson")
+        assert run.exit_code == 65
+        assert "this looks like Toggl Track" in run.stderr
 
 
 @pytest.mark.parametrize(
@@ -193,14 +180,14 @@ def test_input_format_can_be_forced(smtime: Smtime) -> None:
         ('{"not": "a list"}', "expected a JSON array"),
         (
             "date,task,hours\n2026-11-30,veille,lots\n",
-            ":2: 'lots' is not a number: write a number such as 55.5 or 55,5",
+            ":2: hours: 'lots' is not a duration: write one such as 1.5, 1,5, 1:30",
         ),
         (
             "date,task,hours\n2026-13-01,veille,1\n",
-            ":2: '2026-13-01' is not a date such as 2026-11-30",
+            ":2: date: '2026-13-01' is not a date such as 2026-11-30",
         ),
         ("Project,Duration\nx,01:00:00\n", "no Start date column"),
-        ("Project,Start date,Duration\nx,2026-11-30,1h\n", "duration '1h' is not HH:MM:SS"),
+        ("Project,Start date,Duration\nx,2026-11-30,1 hr\n", "Duration: '1 hr' is not a duration"),
     ],
 )
 def test_bad_exports_exit_65(smtime: Smtime, tmp_path: Path, content: str, fragment: str) -> None:

@@ -150,7 +150,7 @@ def test_options_read_french_numbers(
 
 def test_tracker_csv_hours_read_as_typed(smtime: Smtime, tmp_path: Path) -> None:
     """A plain date,task,hours export reads "1,5" as 1.5 hours, refuses "1,250" as
-    ambiguous and a bad date in plain words."""
+    ambiguous and a bad date in plain words, each after the name of its column."""
     good = write(tmp_path, "good.csv", 'date,task,hours\n2024-01-01,blogging,"1,5"\n')
     args = ["--tz", "UTC", "--now", "2024-02-01T00:00", "--format", "json"]
     run = smtime("compare", str(good), *args)
@@ -162,9 +162,9 @@ def test_tracker_csv_hours_read_as_typed(smtime: Smtime, tmp_path: Path) -> None
     run = smtime("compare", str(bad), *args)
     assert run.exit_code == 65
     assert run.stderr.splitlines() == [
-        f"{bad}:2: '1,250' is ambiguous: the comma may separate thousands or decimals: "
+        f"{bad}:2: hours: '1,250' is ambiguous: the comma may separate thousands or decimals: "
         "write 1250 or 1.250",
-        f"{bad}:3: '2024-13-01' is not a date such as 2026-11-30",
+        f"{bad}:3: date: '2024-13-01' is not a date such as 2026-11-30",
     ]
 
 

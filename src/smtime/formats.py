@@ -6,13 +6,27 @@ from enum import StrEnum
 
 
 class TrackerFormat(StrEnum):
-    """Formats that ``compare`` reads."""
+    """The trackers whose exports ``compare`` reads (``csv``: a plain ``date,task,hours`` file)."""
 
     AUTO = "auto"
     TIMEWARRIOR = "timewarrior"
-    TOGGL = "toggl"
     WATSON = "watson"
+    TOGGL = "toggl"
+    CLOCKIFY = "clockify"
+    HARVEST = "harvest"
+    KIMAI = "kimai"
+    ICS = "ics"
     CSV = "csv"
+
+
+class DateFormat(StrEnum):
+    """How the dates of a tracker's CSV are written: found from the file, ISO (2026-12-31),
+    day first (31/12/2026, 31.12.2026) or month first (12/31/2026)."""
+
+    AUTO = "auto"
+    ISO = "iso"
+    DMY = "dmy"
+    MDY = "mdy"
 
 
 class InputFormat(StrEnum):

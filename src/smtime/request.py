@@ -384,7 +384,10 @@ def compared(
     asked: Asked,
     actuals: Path,
     *,
-    input_format: str = "auto",
+    tracker: str = "auto",
+    encoding: str | None = None,
+    date_format: str = "auto",
+    all_day_hours: str | None = None,
     mapping: Sequence[str] = (),
     zone: str,
     now: datetime,
@@ -394,21 +397,35 @@ def compared(
 ) -> Compared:
     """Read a time-tracker export (``-``: standard input) and compare it, per ISO week of
     ``zone``, with the estimate of the scenario asked for (without contingency).
+
+    ``tracker`` names the export's tracker (``auto``: from its shape), ``encoding`` its text
+    encoding (default UTF-8), ``date_format`` how its CSV dates are written, and
+    ``all_day_hours`` what a day of an all-day calendar event counts (None: not counted).
     ``mapping`` holds ``TAG=FAMILY`` items."""
     from zoneinfo import ZoneInfo
 
     import smtime.actuals
     from smtime.compare import compare
-    from smtime.files import decode, read_input
-    from smtime.formats import TrackerFormat
+    from smtime.files import read_input, text_encoding
+    from smtime.formats import DateFormat, TrackerFormat
 
     tags = dict(smtime.options.pairs(mapping, "--map"))
+    day_hours = None if all_day_hours is None else parse_day_hours(all_day_hours)
+    if encoding is not None:
+        text_encoding(encoding)
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
     stdin = str(actuals) == STDIN
     data, name = read_input(actuals)
-    text = decode(data, name)
-    tracker = TrackerFormat(input_format)
-    entries = smtime.actuals.read(text, tracker, name, now=now)
+    entries = smtime.actuals.load(
+        data,
+        TrackerFormat(tracker),
+        name,
+        now=now,
+        zone=ZoneInfo(zone),
+        encoding=encoding,
+        dates=DateFormat(date_format),
+        all_day_hours=day_hours,
+    )
     scenario = request.combined.scenario._replace(contingency=None)
     result = estimate_inputs(request.inputs, scenario)
     comparison = compare(
@@ -419,6 +436,19 @@ def compared(
         zone=ZoneInfo(zone),
     )
     return Compared(request, comparison, scenario, None if stdin else actuals)
+
+
+def parse_day_hours(text: str) -> float:
+    """The hours a day of an all-day event counts (--all-day-hours): more than 0, at most 24."""
+    from smtime.actuals.cells import hours
+
+    try:
+        value = hours(text, "--all-day-hours")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not 0 < value <= 24:
+        raise UsageError(f"--all-day-hours: {text!r} is not more than 0 and at most 24 hours")
+    return value
 
 
 class BrokenDown(NamedTuple):

@@ -19,11 +19,14 @@ from smtime.cli.options import (
     PLANNED,
     AccountOption,
     ActualsArgument,
+    AllDayHoursOption,
     CatalogueArgument,
     CatalogueOption,
     CompareZoneOption,
+    DateFormatOption,
     DaysOption,
     DriverOption,
+    EncodingOption,
     EndOption,
     FromOption,
     HledgerUnitOption,
@@ -51,7 +54,7 @@ from smtime.cli.options import (
 )
 from smtime.cli.renderers import HledgerUnit, PlanFormat
 from smtime.errors import ExitCode, UsageError
-from smtime.formats import InputFormat, TrackerFormat
+from smtime.formats import DateFormat, InputFormat, TrackerFormat
 from smtime.options import Asked
 
 
@@ -181,8 +184,11 @@ def plan_command(
 def compare_command(
     actuals: ActualsArgument,
     *,
-    input_format: TrackerOption = TrackerFormat.AUTO,
+    tracker: TrackerOption = TrackerFormat.AUTO,
     map_: MapOption = None,
+    encoding: EncodingOption = None,
+    date_format: DateFormatOption = DateFormat.AUTO,
+    all_day_hours: AllDayHoursOption = None,
     asked: Asked,
     profile: Path | None,
     tz: CompareZoneOption = None,
@@ -191,14 +197,17 @@ def compare_command(
 ) -> None:
     """Set the time really spent against the budget, per ISO week and per family.
 
-    Tags, projects and descriptions map to families by id, alias or label (case and accents
-    do not matter), or through --map. Time that maps to no family is shown as unmapped.
+    Reads Timewarrior, Watson, Toggl Track, Clockify, Harvest, Kimai, iCalendar or a plain
+    date,task,hours CSV, told apart by their content. Tags, projects, tasks and descriptions
+    map to families by id, alias or label (case and accents do not matter), or through --map.
+    Time that maps to no family is shown as unmapped.
 
     Examples:
 
     \b
-      timew export | smtime compare - --input-format timewarrior
+      timew export | smtime compare - --tracker timewarrior
       smtime compare toggl.csv --map "Newsletter=blogging" --hypothesis mid
+      smtime compare clockify.csv --date-format mdy --encoding cp1252
       smtime compare frames.json --format json | jq .summary
     """
     zone = request.parse_zone(tz)
@@ -206,7 +215,10 @@ def compare_command(
     answer = request.compared(
         asked,
         actuals,
-        input_format=input_format,
+        tracker=tracker,
+        encoding=encoding,
+        date_format=date_format,
+        all_day_hours=all_day_hours,
         mapping=map_ or (),
         zone=zone,
         now=moment,

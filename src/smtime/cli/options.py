@@ -487,18 +487,50 @@ AccountOption = Annotated[
 ActualsArgument = Annotated[
     Path,
     typer.Argument(
-        help="Time-tracker export: timew export JSON, Toggl Track detailed CSV, watson log "
-        "--json, or a CSV with date,task,hours.",
+        help="Time-tracker export: timew export, watson log --json (or Watson's frames file), "
+        "a Toggl Track, Clockify, Harvest or Kimai CSV, an iCalendar file, or a CSV with the "
+        "header date,task,hours; - reads standard input.",
         show_default=False,
     ),
 ]
 TrackerOption = Annotated[
     formats.TrackerFormat,
     typer.Option(
+        "--tracker",
         "--input-format",
         "-i",
         parser=choice(formats.TrackerFormat),
-        help="Format of ACTUALS [default: auto, from the content].",
+        help="The tracker ACTUALS comes from [default: auto, from its content]; "
+        "--input-format is the former name.",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of ACTUALS, such as cp1252, latin-1 or utf-16 [default: UTF-8].",
+        show_default=False,
+    ),
+]
+DateFormatOption = Annotated[
+    formats.DateFormat,
+    typer.Option(
+        "--date-format",
+        parser=choice(formats.DateFormat),
+        help="How ACTUALS writes its dates: iso (2026-12-31), dmy (31/12/2026) or mdy "
+        "(12/31/2026) [default: auto: from the dates, refusing a file where either reads].",
+        show_default=False,
+    ),
+]
+AllDayHoursOption = Annotated[
+    str | None,
+    typer.Option(
+        "--all-day-hours",
+        metavar="HOURS",
+        help="ics: count each day of an all-day event as HOURS (such as 7 or 7:30) "
+        "[default: all-day events are not counted].",
         show_default=False,
     ),
 ]
@@ -508,8 +540,8 @@ MapOption = Annotated[
         "--map",
         "-m",
         metavar="TAG=FAMILY",
-        help="Count time logged under TAG (tag, project, task or description) as FAMILY. "
-        "Repeatable.",
+        help="Count time logged under TAG (tag, project, task, client, description or event "
+        "summary) as FAMILY. Repeatable.",
         show_default=False,
     ),
 ]
@@ -517,7 +549,8 @@ CompareZoneOption = Annotated[
     str | None,
     typer.Option(
         "--tz",
-        help="Time zone that decides the ISO week of each entry [default: the system's].",
+        help="Time zone that decides the ISO week of each entry, and of the times an export "
+        "writes without one [default: the system's].",
         show_default=False,
     ),
 ]
@@ -526,7 +559,8 @@ NowOption = Annotated[
     typer.Option(
         "--now",
         metavar="DATETIME",
-        help="Running intervals count up to this time (ISO 8601) [default: now].",
+        help="Running entries count up to this time, and calendar events after it not at all "
+        "(ISO 8601) [default: now].",
         show_default=False,
     ),
 ]
