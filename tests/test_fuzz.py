@@ -328,3 +328,117 @@ def test_huge_integers_are_problems(digits: int, sign: str) -> None:
     with pytest.raises(SmtimeError) as info:
         safeyaml.parse(f"a: {number}\n", "x.yaml")
     assert info.value.lines()[0].startswith("x.yaml:1:4: number too large")
+
+
+TRACKER_HEADERS = [
+    "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"
+    "End time,Duration,Tags",
+    "Project,Client,Description,Task,Tags,Type,Start Date,Start Time,End Date,End Time,"
+    "Duration (h),Duration (decimal)",
+    "Date,Client,Project,Project Code,Task,Notes,Hours",
+    "Date,From,To,Duration,Customer,Project,Activity,Description,Tags",
+    "id,start,stop,project,tags",
+    "date,task,hours",
+]
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "-",
+            "2026-11-30",
+            "30/11/2026",
+            "11/30/2026",
+            "31/31/2026",
+            "0001-01-01",
+            "09:00",
+            "9:30 PM",
+            "12:00 AM",
+            "24:00",
+            "1:30",
+            "1,5",
+            "0.79 h",
+            "45:00 min",
+            "30 sec",
+            "99999999:00:00",
+            "999999999",
+            "current",
+            "Break",
+            "veille",
+            '"a,b"',
+            "2026-11-30 09:00:00",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+
+@FUZZ
+@given(
+    st.sampled_from(TRACKER_HEADERS),
+    st.sampled_from([",", ";", "\t"]),
+    st.lists(st.lists(CELLS, max_size=14), max_size=5),
+)
+def test_random_cells_under_each_trackers_header(
+    smtime: Smtime, tmp_path_factory: Any, header: str, delimiter: str, rows: list[list[str]]
+) -> None:
+    """Any cells under any tracker's CSV header, with any delimiter, end cleanly: exit 0 or
+    65, never an internal error."""
+    lines = [header.replace(",", delimiter), *(delimiter.join(row) for row in rows)]
+    path: Path = tmp_path_factory.mktemp("fuzz") / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = smtime("compare", str(path), "-f", "json", "--tz", "UTC", "--now", "2026-12-01T00:00")
+    assert run.exit_code in (0, 65), run.stderr
+
+
+EVENT_LINES = st.sampled_from(
+    [
+        "DTSTART:20261130T090000Z",
+        "DTSTART;VALUE=DATE:20261130",
+        "DTSTART:20261130T090000",
+        "DTSTART;TZID=Europe/Paris:20261130T090000",
+        "DTSTART;TZID=Nowhere/Land:20261130T0900",
+        "DTSTART:19000101T000000Z",
+        "DTSTART:99991231T000000Z",
+        "DTSTART:bad",
+        "DTEND:20261130T100000Z",
+        "DTEND;VALUE=DATE:20261201",
+        "DTEND:20261129T100000Z",
+        "DURATION:PT1H",
+        "DURATION:-PT1H",
+        "DURATION:P30D",
+        "RRULE:FREQ=WEEKLY",
+        "RRULE:FREQ=DAILY;COUNT=3",
+        "RRULE:FREQ=HOURLY;UNTIL=20261201T000000Z",
+        "RRULE:FREQ=YEARLY;BYMONTH=13",
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        "RRULE:bad",
+        "RRULE:FREQ=SECONDLY",
+        "EXDATE:20261207T090000Z",
+        "RDATE:20261201T090000Z",
+        "RECURRENCE-ID:20261207T090000Z",
+        "SUMMARY:veille",
+        "CATEGORIES:blogging,x",
+        "DESCRIPTION:Curation",
+        "STATUS:CANCELLED",
+        "UID:a",
+        "UID:b",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(st.lists(EVENT_LINES, max_size=6), max_size=3), st.sampled_from([None, "7"]))
+def test_random_calendars(
+    smtime: Smtime, tmp_path_factory: Any, events: list[list[str]], all_day: str | None
+) -> None:
+    """Calendars of random, broken or hostile events end cleanly: exit 0 or 65."""
+    body = "".join(
+        "BEGIN:VEVENT\r\n" + "".join(f"{p}\r\n" for p in e) + "END:VEVENT\r\n" for e in events
+    )
+    path: Path = tmp_path_factory.mktemp("fuzz") / "agenda.ics"
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{body}END:VCALENDAR\r\n")
+    extra = ["--all-day-hours", all_day] if all_day else []
+    run = smtime(
+        "compare", str(path), "-f", "json", "--tz", "UTC", "--now", "2026-12-08T12:00", *extra
+    )
+    assert run.exit_code in (0, 65), run.stderr
