@@ -25,7 +25,7 @@ from tests.conftest import MINIMAL, ROOT, Run, json_of
 Smtime = Callable[..., Run]
 EXAMPLES = ROOT / "docs" / "examples"
 DRIVERS = EXAMPLES / "catalogue-drivers.yaml"
-ACME = EXAMPLES / "acme-profile.yaml"
+ACME = EXAMPLES / "acme.yaml"
 SEED = catalogues.load(catalogues.bundled_path())
 
 
