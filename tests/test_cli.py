@@ -330,7 +330,8 @@ def test_commands_take_the_library_enums() -> None:
 
 def test_scenario_options_are_the_same_on_every_command() -> None:
     """The scenario options that estimate, report, plan and compare share are one declaration:
-    same names, help and panel everywhere, in the same order."""
+    same names and help everywhere, in the same order, but what --hypothesis says of a run
+    without one: plan plans the low hypothesis, the others show the low–high range."""
     full = typer.main.get_command(app)
     shared = ["hypothesis", "level", "set_", "only", "exclude", "driver", "profile"]
 
@@ -338,8 +339,45 @@ def test_scenario_options_are_the_same_on_every_command() -> None:
         params = full.commands[name].params  # type: ignore[attr-defined]
         return [(p.name, *p.opts, p.help) for p in params if p.name in shared]
 
-    assert options("estimate") == options("report") == options("plan") == options("compare")
+    assert options("estimate")[1:] == options("report")[1:] == options("plan")[1:]
+    assert options("estimate")[1:] == options("compare")[1:]
     assert [o[0] for o in options("estimate")] == shared
+    for name in ("estimate", "report", "compare"):
+        assert options(name)[0][-1].endswith("Without it: the low–high range.")
+    assert options("plan")[0][-1].endswith("Without it: the low hypothesis.")
+
+
+def _option_help(path: list[str]) -> str:
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    return " ".join(getattr(p, "help", None) or "" for p in command.params)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _all_commands() if p and p[0] != "profile" and p != ["catalogue"]],
+    ids=" ".join,
+)
+def test_options_speak_of_a_profile_only_where_one_is_read(path: list[str]) -> None:
+    """The help of a command's options names a profile only when the command reads one
+    (--profile) or a file of them (batch)."""
+    text = _option_help(path)
+    reads = "--profile" in text or "Client profile (YAML)" in text
+    if path == ["batch"]:
+        assert "Catalogue of the profiles that name none" in text
+        assert "each profile's" in text
+    elif reads:
+        assert "[default: the profile's, else $SMTIME_CATALOGUE" in text
+    else:
+        assert "profile" not in text.lower(), path
+
+
+def test_plan_help_says_what_it_plans_without_a_hypothesis(smtime: Smtime) -> None:
+    """plan --help says the low hypothesis is planned without one, and so it is."""
+    assert "Without it: the low hypothesis." in " ".join(smtime("plan", "--help").stdout.split())
+    data = smtime("plan", "--format", "json").json()
+    assert (data["hypothesis"], data["budget_hours"]) == ("low", 10)
 
 
 def test_request_is_a_library(tmp_path: Path) -> None:

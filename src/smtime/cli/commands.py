@@ -15,8 +15,11 @@ from smtime.cli import renderers
 from smtime.cli.options import (
     BATCH_FORMAT,
     CHOICE,
+    PER_PROFILE,
     PLAN_FORMAT,
     PLANNED,
+    WITH_PROFILE,
+    WITHOUT_PROFILE,
     AccountOption,
     ActualsArgument,
     AllDayHoursOption,
@@ -58,7 +61,7 @@ from smtime.formats import DateFormat, InputFormat, TrackerFormat
 from smtime.options import Asked
 
 
-@output_options()
+@output_options(defaults=WITHOUT_PROFILE)
 def tasks_command(*, out: Output) -> None:
     """List the task families with their actions and weekly hours.
 
@@ -69,7 +72,7 @@ def tasks_command(*, out: Output) -> None:
 
 
 @scenario_options()
-@output_options()
+@output_options(defaults=WITH_PROFILE)
 def estimate_command(*, asked: Asked, profile: Path | None, out: Output) -> None:
     """Estimate the hours of every family and the total, with staff and cost.
 
@@ -86,7 +89,7 @@ def estimate_command(*, asked: Asked, profile: Path | None, out: Output) -> None
 
 
 @scenario_options()
-@output_options(None)
+@output_options(None, defaults=WITH_PROFILE)
 def report_command(
     *, asked: Asked, profile: Path | None, title: TitleOption = None, out: Output
 ) -> None:
@@ -107,8 +110,8 @@ def report_command(
     renderers.write("report", "html", answer, out.output)
 
 
-@scenario_options(*PLANNED)
-@output_options(PLAN_FORMAT)
+@scenario_options(*PLANNED, without="the low hypothesis")
+@output_options(PLAN_FORMAT, defaults=WITH_PROFILE)
 def plan_command(
     *,
     asked: Asked,
@@ -180,7 +183,7 @@ def plan_command(
 
 
 @scenario_options(*CHOICE)
-@output_options()
+@output_options(defaults=WITH_PROFILE)
 def compare_command(
     actuals: ActualsArgument,
     *,
@@ -229,7 +232,7 @@ def compare_command(
     renderers.write("compare", out.format, answer, out.output)
 
 
-@output_options()
+@output_options(defaults=WITHOUT_PROFILE)
 def breakdown_command(*, task: TaskOption, driver: DriverOption = None, out: Output) -> None:
     """Show one family: its actions, its hours under each hypothesis, its share of the total.
 
@@ -239,7 +242,7 @@ def breakdown_command(*, task: TaskOption, driver: DriverOption = None, out: Out
     renderers.write("breakdown", out.format, answer, out.output)
 
 
-@output_options(BATCH_FORMAT)
+@output_options(BATCH_FORMAT, defaults=PER_PROFILE)
 def batch_command(
     profiles: ProfilesArgument,
     *,

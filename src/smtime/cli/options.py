@@ -95,28 +95,47 @@ class Declared(NamedTuple):
     default: Any = None
 
 
-CatalogueOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--catalogue",
-        "-c",
-        help="Catalogue file (YAML) [default: the profile's, else $SMTIME_CATALOGUE, "
-        "else the bundled one].",
-        show_default=False,
-    ),
-]
-LangOption = Annotated[
-    Language | None,
-    typer.Option(
+class Defaults(NamedTuple):
+    """The help of ``--catalogue`` and ``--lang``, which says what they default to: that
+    depends on whether the command reads a profile, or a file of them."""
+
+    catalogue: str
+    lang: str
+
+
+_ENVIRONMENT = "$SMTIME_CATALOGUE, else the bundled one"
+_LOCALE = "from LC_ALL/LC_MESSAGES/LANG, else en"
+WITHOUT_PROFILE = Defaults(
+    catalogue=f"Catalogue file (YAML) [default: {_ENVIRONMENT}].",
+    lang=f"Language of labels and headers [default: {_LOCALE}].",
+)
+WITH_PROFILE = Defaults(
+    catalogue=f"Catalogue file (YAML) [default: the profile's, else {_ENVIRONMENT}].",
+    lang=f"Language of labels and headers [default: the profile's, else {_LOCALE}].",
+)
+PER_PROFILE = Defaults(
+    catalogue=f"Catalogue of the profiles that name none [default: {_ENVIRONMENT}].",
+    lang=f"Language of labels and headers, for every profile [default: each profile's, "
+    f"else {_LOCALE}].",
+)
+
+
+def _catalogue(help: str) -> Any:
+    return typer.Option("--catalogue", "-c", help=help, show_default=False)
+
+
+def _lang(help: str) -> Any:
+    return typer.Option(
         "--lang",
         "-l",
         parser=choice(Language),
-        help="Language of labels and headers [default: the profile's, else from "
-        "LC_ALL/LC_MESSAGES/LANG, else en].",
+        help=help,
         show_default=False,
         rich_help_panel=OUTPUT,
-    ),
-]
+    )
+
+
+CatalogueOption = Annotated[Path | None, _catalogue(WITHOUT_PROFILE.catalogue)]
 StarterLangOption = Annotated[
     Language | None,
     typer.Option(
@@ -172,24 +191,27 @@ BATCH_FORMAT = format_option(
     help="jsonl: one estimate object per line; csv: the estimate rows of every profile.",
 )
 
+RANGE = "the low–high range"
+
+
+def hypothesis_option(without: str = RANGE) -> Declared:
+    """``--hypothesis``/``-H``; ``without`` says what the command does without a scenario."""
+    option = typer.Option(
+        "--hypothesis",
+        "-H",
+        parser=choice(Hypothesis),
+        help="low (small organisation that must be present), high (effective social-media "
+        f"flow) or mid (halfway). Without it: {without}.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    )
+    return Declared("hypothesis", Annotated[Hypothesis | None, option])
+
+
 # The scenario options, in their order on every command; the first of each pair is the field
 # of ``Asked`` (or ``profile``) the option fills.
 SCENARIO_OPTIONS: dict[str, Declared] = {
-    "hypothesis": Declared(
-        "hypothesis",
-        Annotated[
-            Hypothesis | None,
-            typer.Option(
-                "--hypothesis",
-                "-H",
-                parser=choice(Hypothesis),
-                help="low (small organisation that must be present), high (effective "
-                "social-media flow) or mid (halfway). Without it: the low–high range.",
-                show_default=False,
-                rich_help_panel=SCENARIO,
-            ),
-        ],
-    ),
+    "hypothesis": hypothesis_option(),
     "level": Declared(
         "level",
         Annotated[
@@ -662,11 +684,12 @@ def _grouped(
     return decorate
 
 
-def scenario_options(*fields: str) -> Callable[[Command], Command]:
+def scenario_options(*fields: str, without: str = RANGE) -> Callable[[Command], Command]:
     """Put the scenario options ``fields`` (default: all), with ``--profile``, in place of the
     command's ``asked`` parameter; the command receives ``asked`` (an ``Asked``, checked) and
-    ``profile`` (a path or None)."""
-    chosen = [d for f, d in SCENARIO_OPTIONS.items() if not fields or f in fields or f == "profile"]
+    ``profile`` (a path or None). ``without``: what the command does without a scenario."""
+    options = {**SCENARIO_OPTIONS, "hypothesis": hypothesis_option(without)}
+    chosen = [d for f, d in options.items() if not fields or f in fields or f == "profile"]
     fields_of = {d.name: f for f, d in SCENARIO_OPTIONS.items()}
 
     def build(values: dict[str, Any]) -> dict[str, Any]:
@@ -680,13 +703,16 @@ def scenario_options(*fields: str) -> Callable[[Command], Command]:
     return _grouped("asked", chosen, build, hidden=("profile",))
 
 
-def output_options(fmt: Declared | None = DATA_FORMAT) -> Callable[[Command], Command]:
+def output_options(
+    fmt: Declared | None = DATA_FORMAT, *, defaults: Defaults
+) -> Callable[[Command], Command]:
     """Put ``--catalogue``, ``--format`` (``fmt``; None: no choice of format), ``--lang`` and
-    ``--output`` in place of the command's ``out`` parameter; it receives one ``Output``."""
+    ``--output`` in place of the command's ``out`` parameter; it receives one ``Output``.
+    ``defaults``: the help of ``--catalogue`` and ``--lang``, as the command reads profiles."""
     declared = [
-        Declared("catalogue", CatalogueOption),
+        Declared("catalogue", Annotated[Path | None, _catalogue(defaults.catalogue)]),
         *([fmt] if fmt is not None else []),
-        Declared("lang", LangOption),
+        Declared("lang", Annotated[Language | None, _lang(defaults.lang)]),
         Declared("output", OutputOption),
     ]
 
