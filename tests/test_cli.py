@@ -17,7 +17,7 @@ import typer
 from smtime import __version__
 from smtime.cli import app, main
 from smtime.errors import SmtimeError
-from tests.conftest import MINIMAL, Run, conforming
+from tests.conftest import MINIMAL, ROOT, Run, conforming
 
 Smtime = Callable[..., Run]
 
@@ -42,6 +42,22 @@ def test_estimate_json_whole_numbers_have_no_fraction(smtime: Smtime) -> None:
     total = run.stdout[run.stdout.rindex('"total"') :]
     assert re.search(r'"hours": 10[,\n]', total)
     assert "10.0" not in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "level"),
+    [
+        (["estimate", "-H", "high"], "1"),
+        (["plan", "-H", "low"], "0"),
+        (["compare", str(ROOT / "tests" / "trackers" / "plain.csv"), "-H", "high"], "1"),
+    ],
+    ids=["estimate", "plan", "compare"],
+)
+def test_whole_levels_have_no_fraction(smtime: Smtime, args: list[str], level: str) -> None:
+    """estimate, plan and compare write a whole level as 0 or 1, never 0.0 or 1.0."""
+    run = smtime(*args, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert f'\n  "level": {level},\n' in run.stdout
 
 
 def test_estimate_without_hypothesis_gives_the_range(smtime: Smtime) -> None:

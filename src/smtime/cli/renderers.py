@@ -114,14 +114,6 @@ def _report_html(answer: request.Estimated) -> str:
     )
 
 
-def _chosen(scenario: Any) -> dict[str, Any]:
-    """The hypothesis and level a JSON view names (plan, compare)."""
-    return {
-        "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
-        "level": scenario.level,
-    }
-
-
 def _plan_table(answer: request.Planned) -> Any:
     from smtime.render.plan import plan_table
 
@@ -129,10 +121,10 @@ def _plan_table(answer: request.Planned) -> Any:
 
 
 def _plan_json(answer: request.Planned) -> str:
-    from smtime.render.json import dumps
+    from smtime.render.json import dumps, scenario_data
     from smtime.render.plan import plan_data
 
-    return dumps(plan_data(answer.plan, answer.language, _chosen(answer.scenario)))
+    return dumps(plan_data(answer.plan, answer.language, scenario_data(answer.scenario)))
 
 
 def _plan_markdown(answer: request.Planned) -> str:
@@ -220,10 +212,11 @@ def _compare_table(answer: request.Compared) -> Any:
 
 def _compare_json(answer: request.Compared) -> str:
     from smtime.render import compare
-    from smtime.render.json import dumps
+    from smtime.render.json import dumps, scenario_data
 
     labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
-    return dumps(compare.compare_data(answer.comparison, labels, _chosen(answer.scenario)))
+    scenario = scenario_data(answer.scenario)
+    return dumps(compare.compare_data(answer.comparison, labels, scenario))
 
 
 def _compare_csv(answer: request.Compared) -> str:
@@ -349,9 +342,10 @@ def write_team(
             sys.stderr.write(f"{PROG}: warning: {note}\n")
         return
     if fmt == PlanFormat.JSON:
-        from smtime.render.json import dumps
+        from smtime.render.json import dumps, scenario_data
 
-        text = dumps(rendered.team_data(answer.team, answer.language, _chosen(answer.scenario)))
+        scenario = scenario_data(answer.scenario)
+        text = dumps(rendered.team_data(answer.team, answer.language, scenario))
         emit_text(text, output, answer.paths())
         return
     if fmt == PlanFormat.MARKDOWN:

@@ -101,11 +101,18 @@ def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[
     }
 
 
-def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
-    """The scenario fields that open an estimate object, before its ``tasks``."""
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The hypothesis and level that open an estimate, plan or compare object."""
     return {
         "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
         "level": _maybe(scenario.level),
+    }
+
+
+def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
+    """The scenario fields that open an estimate object, before its ``tasks``."""
+    return {
+        **scenario_data(scenario),
         "period": assumptions.period.value,
         "unit": UNIT,
         "currency": assumptions.currency if assumptions.rate is not None else None,
