@@ -53,7 +53,45 @@ def render() -> str:
     for path, _ in commands():
         name = " ".join(["smtime", *path])
         parts += [f"## `{name}`", "", "```text", help_text(path).rstrip(), "```", ""]
-    return "\n".join(parts)
+    return "\n".join([*parts, COMPLETION])
+
+
+COMPLETION = """\
+## Shell completion
+
+`smtime --install-completion` installs completion for the shell it is run from (bash, zsh or
+fish, found from the process that runs smtime); it takes effect in a new shell:
+
+| shell | script | loaded by |
+|---|---|---|
+| bash | `~/.bash_completions/smtime.sh` | a `source` line added to `~/.bashrc` |
+| zsh | `~/.zfunc/_smtime` | `fpath+=~/.zfunc; autoload -Uz compinit; compinit` in `~/.zshrc` |
+| fish | `~/.config/fish/completions/smtime.fish` | fish itself |
+
+`smtime --show-completion` prints the script for the shell it is run from, to install it by
+hand. Both are Typer's: the scripts run `smtime` with the words of the line in the environment
+(`_SMTIME_COMPLETE=complete_bash` with `COMP_WORDS` and `COMP_CWORD`; `complete_zsh` and
+`complete_fish` with `_TYPER_COMPLETE_ARGS`), and smtime prints the candidates.
+
+What completes:
+
+- commands and groups, and the options of each command (`--install-completion` and
+  `--show-completion` are options of `smtime` itself);
+- the values of `--hypothesis`, `--format`, `--lang`, `--period`, `--input-format` and
+  `--hledger-unit`;
+- families, by id and alias: `--task`; `--only` and `--exclude` (the last family of a
+  comma-separated list, leaving out those already in it); `--set` (`FAMILY=` while several
+  families match, then `FAMILY=low`, `mid` and `high`: bash splits words at `=`, so only zsh
+  and fish complete a level typed after it); `--map TAG=FAMILY` (the family after `=`, in zsh
+  and fish). zsh and fish show each family's label beside it, in the language of `--lang` or
+  the locale;
+- file names for paths (bash, zsh and fish complete them themselves).
+
+The families are those of the catalogue the command would read: `--catalogue` when it is
+earlier on the line, else the catalogue of the profile given earlier by `--profile`, else
+`$SMTIME_CATALOGUE`, else the bundled one. A catalogue that cannot be read (missing, not a
+regular file, not valid) completes no family, and completion never writes on stderr.
+"""
 
 
 if __name__ == "__main__":

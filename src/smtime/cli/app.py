@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import typer
 from typer.core import TyperCommand
 
-from smtime.cli import commands
+from smtime.cli import commands, completion
 from smtime.cli.options import VersionOption
 from smtime.cli.renderers import PROG
 from smtime.domain import OutOfBounds
@@ -28,7 +28,10 @@ SETTINGS: dict[str, Any] = {
         "Example: smtime estimate --hypothesis low"
     ),
     "no_args_is_help": True,
-    "add_completion": False,
+    # --install-completion and --show-completion belong to the root; a run that names a
+    # command (the lean build below) is never a completion request, which comes with no
+    # arguments (the words are in the environment), so only the whole app carries them.
+    "add_completion": True,
     "pretty_exceptions_enable": False,
     "rich_markup_mode": None,  # help text is plain: [default: …] must not be read as markup
     "context_settings": {"help_option_names": ["-h", "--help"]},
@@ -181,7 +184,7 @@ def _for_command(args: list[str]) -> typer.Typer:
     groups = [g for g in app.registered_groups if g.name == name]
     if not chosen and not groups:
         return app
-    lean = typer.Typer(**SETTINGS)
+    lean = typer.Typer(**{**SETTINGS, "add_completion": False})
     lean.registered_callback = app.registered_callback
     lean.registered_commands = chosen
     lean.registered_groups = groups
@@ -199,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         command = get_command(_for_command(args))
+        if completion.ASKED:
+            from smtime.cli.shells import register
+
+            register()  # after Typer's own, which building the whole app registers
         with stdout_errors():  # also what Click writes itself: --help, --version
             result = command.main(args=args, prog_name=PROG, standalone_mode=False)
             flush_stdout()

@@ -22,6 +22,7 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 import typer
 
 from smtime import __version__, domain, formats
+from smtime.cli import completion
 from smtime.cli.renderers import PROG, DataFormat, HledgerUnit, PlanFormat
 from smtime.core import refused_name
 from smtime.domain import Bound, Hypothesis, OutOfBounds, Period, read_number
@@ -82,6 +83,12 @@ def choice(kind: type[Choice]) -> Callable[[str], Choice]:
     return parse
 
 
+def choice_of(kind: type[Choice]) -> dict[str, Any]:
+    """What an option whose value is one of ``kind`` is declared with: its parser
+    (``choice``) and the shell completion of its values."""
+    return {"parser": choice(kind), "autocompletion": completion.asked(completion.values(kind))}
+
+
 SCENARIO = "Scenario"
 MONEY = "Period, staff and cost"
 OUTPUT = "Output"
@@ -128,7 +135,7 @@ def _lang(help: str) -> Any:
     return typer.Option(
         "--lang",
         "-l",
-        parser=choice(Language),
+        **choice_of(Language),
         help=help,
         show_default=False,
         rich_help_panel=OUTPUT,
@@ -141,7 +148,7 @@ StarterLangOption = Annotated[
     typer.Option(
         "--lang",
         "-l",
-        parser=choice(Language),
+        **choice_of(Language),
         help="Language of the starter's comments and of its lang key [default: from "
         "LC_ALL/LC_MESSAGES/LANG, else en].",
         show_default=False,
@@ -179,7 +186,7 @@ VersionOption = Annotated[
 def format_option(kind: type[StrEnum], default: StrEnum, help: str = "Output format.") -> Declared:
     """``--format``/``-f``, with the formats ``kind`` and their ``default``: one declaration
     for every command, whatever its formats."""
-    option = typer.Option("--format", "-f", help=help, parser=choice(kind), rich_help_panel=OUTPUT)
+    option = typer.Option("--format", "-f", help=help, **choice_of(kind), rich_help_panel=OUTPUT)
     return Declared("fmt", Annotated[kind, option], default)
 
 
@@ -199,7 +206,7 @@ def hypothesis_option(without: str = RANGE) -> Declared:
     option = typer.Option(
         "--hypothesis",
         "-H",
-        parser=choice(Hypothesis),
+        **choice_of(Hypothesis),
         help="low (small organisation that must be present), high (effective social-media "
         f"flow) or mid (halfway). Without it: {without}.",
         show_default=False,
@@ -207,6 +214,29 @@ def hypothesis_option(without: str = RANGE) -> Declared:
     )
     return Declared("hypothesis", Annotated[Hypothesis | None, option])
 
+
+DriverOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--driver",
+        "-d",
+        metavar="NAME=QTY",
+        help="Quantity of a volume driver of the catalogue, such as networks=3. Repeatable.",
+        show_default=False,
+        rich_help_panel=SCENARIO,
+    ),
+]
+
+PeriodOption = Annotated[
+    Period | None,
+    typer.Option(
+        "--period",
+        **choice_of(Period),
+        help="Period of the figures [default: week].",
+        show_default=False,
+        rich_help_panel=MONEY,
+    ),
+]
 
 # The scenario options, in their order on every command; the first of each pair is the field
 # of ``Asked`` (or ``profile``) the option fills.
@@ -237,6 +267,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
                 "Repeatable.",
                 show_default=False,
                 rich_help_panel=SCENARIO,
+                autocompletion=completion.asked(completion.settings),
             ),
         ],
     ),
@@ -250,6 +281,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
                 help="Keep only these families.",
                 show_default=False,
                 rich_help_panel=SCENARIO,
+                autocompletion=completion.asked(completion.family_lists),
             ),
         ],
     ),
@@ -263,24 +295,11 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
                 help="Leave these families out.",
                 show_default=False,
                 rich_help_panel=SCENARIO,
+                autocompletion=completion.asked(completion.family_lists),
             ),
         ],
     ),
-    "drivers": Declared(
-        "driver",
-        Annotated[
-            list[str] | None,
-            typer.Option(
-                "--driver",
-                "-d",
-                metavar="NAME=QTY",
-                help="Quantity of a volume driver of the catalogue, such as networks=3. "
-                "Repeatable.",
-                show_default=False,
-                rich_help_panel=SCENARIO,
-            ),
-        ],
-    ),
+    "drivers": Declared("driver", DriverOption),
     "contingency": Declared(
         "contingency",
         Annotated[
@@ -335,19 +354,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             ),
         ],
     ),
-    "period": Declared(
-        "period",
-        Annotated[
-            Period | None,
-            typer.Option(
-                "--period",
-                parser=choice(Period),
-                help="Period of the figures [default: week].",
-                show_default=False,
-                rich_help_panel=MONEY,
-            ),
-        ],
-    ),
+    "period": Declared("period", PeriodOption),
     "weeks_per_year": Declared(
         "weeks_per_year",
         Annotated[
@@ -403,7 +410,6 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
     ),
 }
 
-PeriodOption = SCENARIO_OPTIONS["period"].annotation
 
 # What a command that sets no period, staff or cost takes (plan), and one that adds no
 # contingency either (compare).
@@ -418,9 +424,9 @@ TaskOption = Annotated[
         "-t",
         help="Family id, alias or label; case and accents do not matter (Stratégie = strategie).",
         show_default=False,
+        autocompletion=completion.asked(completion.families),
     ),
 ]
-DriverOption = SCENARIO_OPTIONS["drivers"].annotation
 TitleOption = Annotated[
     str | None,
     typer.Option(
@@ -473,7 +479,7 @@ HledgerUnitOption = Annotated[
     HledgerUnit,
     typer.Option(
         "--hledger-unit",
-        parser=choice(HledgerUnit),
+        **choice_of(HledgerUnit),
         help="hledger: plain hours (as timedot logs) or hours with the h unit (as timeclock).",
         rich_help_panel=OUTPUT,
     ),
@@ -521,7 +527,7 @@ TrackerOption = Annotated[
         "--tracker",
         "--input-format",
         "-i",
-        parser=choice(formats.TrackerFormat),
+        **choice_of(formats.TrackerFormat),
         help="The tracker ACTUALS comes from [default: auto, from its content]; "
         "--input-format is the former name.",
         show_default=False,
@@ -540,7 +546,7 @@ DateFormatOption = Annotated[
     formats.DateFormat,
     typer.Option(
         "--date-format",
-        parser=choice(formats.DateFormat),
+        **choice_of(formats.DateFormat),
         help="How ACTUALS writes its dates: iso (2026-12-31), dmy (31/12/2026) or mdy "
         "(12/31/2026) [default: auto: from the dates, refusing a file where either reads].",
         show_default=False,
@@ -565,6 +571,7 @@ MapOption = Annotated[
         help="Count time logged under TAG (tag, project, task, client, description or event "
         "summary) as FAMILY. Repeatable.",
         show_default=False,
+        autocompletion=completion.asked(completion.mapped),
     ),
 ]
 CompareZoneOption = Annotated[
@@ -598,7 +605,7 @@ ProfilesFormatOption = Annotated[
     typer.Option(
         "--input-format",
         "-i",
-        parser=choice(formats.InputFormat),
+        **choice_of(formats.InputFormat),
         help="Format of PROFILES [default: auto: by suffix, else by content].",
         show_default=False,
     ),
