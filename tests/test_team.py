@@ -174,6 +174,20 @@ def test_one_calendar_per_person_that_khal_reads(smtime: Smtime, tmp_path: Path)
     assert minutes / 60 == total
 
 
+def test_calendars_without_from_or_tz_start_next_monday(smtime: Smtime, tmp_path: Path) -> None:
+    """Without --from and --tz, a team's calendars start next Monday in the system's zone."""
+    from smtime.request import next_monday
+
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    out = tmp_path / "calendars"
+    out.mkdir()
+    run = smtime("plan", "-H", "mid", "--team", str(team), "-f", "ics", "--output-dir", str(out))
+    assert run.exit_code == 0, run.stderr
+    starts = [event.decoded("dtstart").date() for event in _events(out / "alice.ics")]
+    assert min(starts) == next_monday()
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

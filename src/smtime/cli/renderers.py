@@ -367,6 +367,7 @@ def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
     import re
     import unicodedata
 
+    from smtime import request
     from smtime.errors import OutputError
     from smtime.render.ics import plan_ics
 
