@@ -99,7 +99,7 @@ def test_examples_not_run_are_marked_for_a_reason() -> None:
 
 
 def test_examples_run_only_smtime_and_plain_tools() -> None:
-    """A block run by the tests runs no program but smtime, cat, echo, jq and hledger."""
+    """A block run by the tests runs no program but smtime, plain tools, jq and hledger."""
     for example in EXAMPLES:
         session = example.parsed
         if session.not_run is None:
