@@ -334,8 +334,7 @@ def write_team(
     person into ``output_dir``; a warning on stderr for the hours in no calendar."""
     from smtime.render import plan as rendered
 
-    labels = {line.key: line.label for line in answer.team.lines}
-    note = rendered.team_warning(answer.team, labels, answer.language)
+    note = rendered.team_warning(answer.team, answer.language)
     if fmt == PlanFormat.ICS and output_dir is not None:  # check_team_output asks for both
         _write_calendars(answer, output_dir)
         if note:

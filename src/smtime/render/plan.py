@@ -79,12 +79,8 @@ def warning(plan: Plan, lang: str) -> str | None:
     """One line saying what did not fit, or None."""
     if plan.fits:
         return None
-    labels = _labels(plan, lang)
-    missing = ", ".join(
-        translate("{family} {hours} h", lang, family=labels[key], hours=decimal(minutes / 60, lang))
-        for key, minutes in plan.unplaced.items()
-        if minutes
-    )
+    hours = {key: minutes / 60 for key, minutes in plan.unplaced.items() if minutes}
+    missing = _not_placed(hours, _labels(plan, lang), lang)
     return translate(
         "the budget of {budget} hours does not fit in the window of {capacity} hours a week; "
         "not placed: {missing}",
@@ -155,20 +151,21 @@ def person_title(person: Person, plan: Plan, lang: str) -> str:
     return translate("Weekly plan — {name} ({hours} h)", lang, name=person.name, hours=hours)
 
 
-def team_warning(team: TeamPlan, lines: dict[str, dict[str, str]], lang: str) -> str | None:
+def _not_placed(hours: dict[str, float], labels: dict[str, str], lang: str) -> str:
+    """``Blogging 2 h, Strategy 1 h``: the hours of each line that did not fit."""
+    return ", ".join(
+        translate("{family} {hours} h", lang, family=labels[key], hours=decimal(value, lang))
+        for key, value in hours.items()
+    )
+
+
+def team_warning(team: TeamPlan, lang: str) -> str | None:
     """One line saying which hours are in no one's calendar, or None."""
     missing = team.unplaced
     if not missing:
         return None
-    listed = ", ".join(
-        translate(
-            "{family} {hours} h",
-            lang,
-            family=localize(lines[key], lang),
-            hours=decimal(hours, lang),
-        )
-        for key, hours in missing.items()
-    )
+    labels = {line.key: localize(line.label, lang) for line in team.lines}
+    listed = _not_placed(missing, labels, lang)
     return translate(
         "the team cannot hold the whole budget of {budget} hours; not placed: {missing}",
         lang,
@@ -186,7 +183,7 @@ def team_table(team: TeamPlan, lang: str) -> Group:
         plan_table(plan, lang, person_title(person, plan, lang), warn=False)
         for person, plan in team.people
     ]
-    note = team_warning(team, {ln.key: ln.label for ln in team.lines}, lang)
+    note = team_warning(team, lang)
     if note:
         parts.append(Text(note, style="bold red"))
     return Group(*parts)
@@ -198,7 +195,7 @@ def team_markdown(team: TeamPlan, lang: str) -> str:
         plan_markdown(plan, lang, person_title(person, plan, lang), warn=False)
         for person, plan in team.people
     )
-    note = team_warning(team, {ln.key: ln.label for ln in team.lines}, lang)
+    note = team_warning(team, lang)
     return text + (f"\n> **{markdown_text(note)}**\n" if note else "")
 
 
