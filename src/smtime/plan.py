@@ -18,6 +18,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -98,7 +99,12 @@ class Plan(NamedTuple):
     @property
     def budget(self) -> float:
         """The weekly hours the plan was asked to place."""
-        return math.fsum(line.hours for line in self.lines)
+        return budget_of(self.lines)
+
+
+def budget_of(lines: Iterable[Line]) -> float:
+    """The weekly hours of ``lines`` (a plan's, or a team's)."""
+    return math.fsum(line.hours for line in lines)
 
 
 def monday_of(day: date) -> date:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from smtime.plan import Line, Plan, Window, make_plan
+from smtime.plan import Line, Plan, Window, budget_of, make_plan
 
 
 class Person(NamedTuple):
@@ -55,7 +55,7 @@ class TeamPlan(NamedTuple):
     @property
     def budget(self) -> float:
         """The weekly hours the team was asked to place."""
-        return sum(line.hours for line in self.lines)
+        return budget_of(self.lines)
 
     @property
     def unplaced(self) -> dict[str, float]:
