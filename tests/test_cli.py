@@ -316,7 +316,7 @@ def test_main_without_arguments_prints_help(capsys: pytest.CaptureFixture[str]) 
 
 def test_every_format_has_one_writer() -> None:
     """The renderer table holds a writer for every format each command offers, and no other."""
-    from smtime.cli.renderers import WRITERS, DataFormat, PlanFormat
+    from smtime.cli.renderers import WRITERS, CalibrateFormat, DataFormat, PlanFormat
 
     offered = {
         (view, f.value)
@@ -324,6 +324,7 @@ def test_every_format_has_one_writer() -> None:
         for f in DataFormat
     }
     offered |= {("plan", f.value) for f in PlanFormat} | {("report", "html")}
+    offered |= {("calibrate", f.value) for f in CalibrateFormat}
     assert set(WRITERS) == offered
 
 

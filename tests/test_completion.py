@@ -59,7 +59,7 @@ def read(shell: str, done: subprocess.CompletedProcess[str]) -> list[str]:
     return [line.split("\t")[0] for line in out.splitlines() if line]
 
 
-COMMANDS = ["tasks", "estimate", "report", "plan", "compare", "breakdown", "batch"]
+COMMANDS = ["tasks", "estimate", "report", "plan", "compare", "calibrate", "breakdown", "batch"]
 BUNDLED = ["veille", "acquisition", "blogging", "curation", "communication", "analyse"]
 BUNDLED.append("strategie")
 DRIVERS = EXAMPLES / "catalogue-drivers.yaml"

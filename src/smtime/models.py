@@ -163,6 +163,32 @@ class SourceSchema(_Model):
     description: LocalizedText | None = None
 
 
+IsoWeek = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-W(?:0[1-9]|[1-4][0-9]|5[0-3])\z")]
+"""An ISO week, such as 2026-W49."""
+Percentile = Annotated[int, Field(strict=True, ge=0, le=100)]
+
+
+class CalibrationSchema(_Model):
+    """Where a calibrated catalogue's ranges come from (written by ``smtime calibrate``)."""
+
+    source: Text
+    """The time-tracker export, by the name it was given."""
+    tracker: Slug
+    first_week: IsoWeek
+    last_week: IsoWeek
+    """The first and last complete weeks the ranges were learnt from."""
+    weeks: Annotated[int, Field(strict=True, ge=1)]
+    partial_weeks: list[IsoWeek] = Field(default_factory=list)
+    quantiles: Annotated[list[Percentile], Field(min_length=2, max_length=2)]
+    step: Hours
+    smtime: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    """The version of smtime that wrote it."""
+    unmapped_hours: Hours
+    """Hours of the complete weeks that mapped to no family."""
+    not_calibrated: list[Slug] = Field(default_factory=list)
+    """Families without tracked time, whose ranges are the base catalogue's."""
+
+
 class CatalogueSchema(_Model):
     """A catalogue file: task families with weekly hours under a low and a high hypothesis."""
 
@@ -174,6 +200,8 @@ class CatalogueSchema(_Model):
     hypotheses: HypothesesSchema
     drivers: dict[Slug, DriverSchema] = Field(default_factory=dict)
     families: list[FamilySchema] = Field(min_length=1)
+    calibration: CalibrationSchema | None = None
+    """Present in a catalogue learnt from tracked time: where its ranges come from."""
 
 
 def _valid_choice(value: Any) -> Any:

@@ -26,6 +26,8 @@ from smtime.errors import UsageError
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from smtime.actuals import Export
+    from smtime.calibration import Calibration
     from smtime.compare import Comparison
     from smtime.domain import Assumptions, Breakdown, Catalogue, Estimate, Scenario
     from smtime.options import Asked, Combined
@@ -364,6 +366,53 @@ def team_planned(
     return TeamPlanned(request, share_out(lines, people), scenario, name, start, zone, team)
 
 
+class Tracked(NamedTuple):
+    """A time-tracker export as read: its entries and tracker, and the file (None: stdin)."""
+
+    export: Export
+    source: Path | None
+    name: str
+
+
+def tracked(
+    actuals: Path,
+    *,
+    tracker: str = "auto",
+    encoding: str | None = None,
+    date_format: str = "auto",
+    all_day_hours: str | None = None,
+    zone: str,
+    now: datetime,
+) -> Tracked:
+    """Read a time-tracker export (``-``: standard input).
+
+    ``tracker`` names the export's tracker (``auto``: from its shape), ``encoding`` its text
+    encoding (default UTF-8), ``date_format`` how its CSV dates are written, and
+    ``all_day_hours`` what a day of an all-day calendar event counts (None: not counted);
+    running entries count up to ``now``, wall-clock times are in ``zone``."""
+    from zoneinfo import ZoneInfo
+
+    import smtime.actuals
+    from smtime.files import read_input, text_encoding
+    from smtime.formats import DateFormat, TrackerFormat
+
+    day_hours = None if all_day_hours is None else parse_day_hours(all_day_hours)
+    if encoding is not None:
+        text_encoding(encoding)
+    data, name = read_input(actuals)
+    export = smtime.actuals.load(
+        data,
+        TrackerFormat(tracker),
+        name,
+        now=now,
+        zone=ZoneInfo(zone),
+        encoding=encoding,
+        dates=DateFormat(date_format),
+        all_day_hours=day_hours,
+    )
+    return Tracked(export, None if str(actuals) == STDIN else actuals, name)
+
+
 class Compared(NamedTuple):
     """Time really spent set against the estimate, and the tracker file it was read from."""
 
@@ -395,47 +444,105 @@ def compared(
     profile: Path | None = None,
     lang: str | None = None,
 ) -> Compared:
-    """Read a time-tracker export (``-``: standard input) and compare it, per ISO week of
-    ``zone``, with the estimate of the scenario asked for (without contingency).
-
-    ``tracker`` names the export's tracker (``auto``: from its shape), ``encoding`` its text
-    encoding (default UTF-8), ``date_format`` how its CSV dates are written, and
-    ``all_day_hours`` what a day of an all-day calendar event counts (None: not counted).
+    """Read a time-tracker export (``-``: standard input; see ``tracked``) and compare it, per
+    ISO week of ``zone``, with the estimate of the scenario asked for (without contingency).
     ``mapping`` holds ``TAG=FAMILY`` items."""
     from zoneinfo import ZoneInfo
 
-    import smtime.actuals
     from smtime.compare import compare
-    from smtime.files import read_input, text_encoding
-    from smtime.formats import DateFormat, TrackerFormat
 
     tags = dict(smtime.options.pairs(mapping, "--map"))
-    day_hours = None if all_day_hours is None else parse_day_hours(all_day_hours)
-    if encoding is not None:
-        text_encoding(encoding)
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
-    stdin = str(actuals) == STDIN
-    data, name = read_input(actuals)
-    entries = smtime.actuals.load(
-        data,
-        TrackerFormat(tracker),
-        name,
-        now=now,
-        zone=ZoneInfo(zone),
+    export = tracked(
+        actuals,
+        tracker=tracker,
         encoding=encoding,
-        dates=DateFormat(date_format),
-        all_day_hours=day_hours,
+        date_format=date_format,
+        all_day_hours=all_day_hours,
+        zone=zone,
+        now=now,
     )
     scenario = request.combined.scenario._replace(contingency=None)
     result = estimate_inputs(request.inputs, scenario)
     comparison = compare(
-        entries,
+        export.export.entries,
         estimate=result,
         catalogue=request.inputs.catalogue,
         mapping=tags,
         zone=ZoneInfo(zone),
     )
-    return Compared(request, comparison, scenario, None if stdin else actuals)
+    return Compared(request, comparison, scenario, export.source)
+
+
+class Calibrated(NamedTuple):
+    """A catalogue calibrated by tracked time: the base catalogue and the calibration."""
+
+    base: Catalogue
+    calibration: Calibration
+    language: str
+    files: list[Path]
+
+    def paths(self) -> list[Path]:
+        return self.files
+
+
+def calibrated(
+    actuals: Path,
+    *,
+    tracker: str = "auto",
+    encoding: str | None = None,
+    date_format: str = "auto",
+    all_day_hours: str | None = None,
+    mapping: Sequence[str] = (),
+    quantiles: str = "20,80",
+    min_weeks: int = 4,
+    zone: str,
+    now: datetime,
+    catalogue: Path | None = None,
+    lang: str | None = None,
+) -> Calibrated:
+    """Read a time-tracker export (see ``tracked``) and calibrate the catalogue by its complete
+    ISO weeks in ``zone`` (``smtime.calibration``): ``quantiles`` such as ``20,80``, at least
+    ``min_weeks`` weeks. ``mapping`` holds ``TAG=FAMILY`` items."""
+    from zoneinfo import ZoneInfo
+
+    from smtime import calibration
+    from smtime.errors import InvalidFileError, Problem
+
+    tags = dict(smtime.options.pairs(mapping, "--map"))
+    chosen = calibration.parse_quantiles(quantiles)
+    if min_weeks < 2:
+        raise UsageError(f"--min-weeks: {min_weeks} is too few: percentiles need 2 weeks or more")
+    inputs = read(catalogue)
+    export = tracked(
+        actuals,
+        tracker=tracker,
+        encoding=encoding,
+        date_format=date_format,
+        all_day_hours=all_day_hours,
+        zone=zone,
+        now=now,
+    )
+    try:
+        result = calibration.calibrate(
+            export.export.entries,
+            catalogue=inputs.catalogue,
+            mapping=tags,
+            zone=ZoneInfo(zone),
+            now=now,
+            quantiles=chosen,
+            min_weeks=min_weeks,
+            source=export.source.name if export.source is not None else export.name,
+            tracker=str(export.export.tracker),
+        )
+    except calibration.TooFewWeeks as exc:
+        raise InvalidFileError(export.name, [Problem(export.name, exc.message)]) from None
+    return Calibrated(
+        base=inputs.catalogue,
+        calibration=result,
+        language=language(lang),
+        files=inputs.paths() + ([] if export.source is None else [export.source]),
+    )
 
 
 def parse_day_hours(text: str) -> float:

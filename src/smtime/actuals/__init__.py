@@ -27,6 +27,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "MAX_INTERVAL_HOURS",
+    "Export",
     "detect",
     "load",
     "read",
@@ -67,6 +68,13 @@ _TEXT_REPORTS = (
 )
 
 
+class Export(NamedTuple):
+    """The entries of an export, and the tracker that made it (told from its shape)."""
+
+    tracker: TrackerFormat
+    entries: list[Entry]
+
+
 class Found(NamedTuple):
     """What a file was found to be: a tracker and how to read it, or why it is none."""
 
@@ -94,7 +102,7 @@ def load(
     encoding: str | None = None,
     dates: DateFormat = DateFormat.AUTO,
     all_day_hours: float | None = None,
-) -> list[Entry]:
+) -> Export:
     """The entries of an export's bytes, in ``encoding`` (default UTF-8): see ``read``."""
     from smtime.files import decode
 
@@ -115,7 +123,7 @@ def read(
     zone: tzinfo | None = None,
     dates: DateFormat = DateFormat.AUTO,
     all_day_hours: float | None = None,
-) -> list[Entry]:
+) -> Export:
     """The entries of an export of ``tracker`` (``auto``: the tracker its shape says).
 
     Running entries count up to ``now``; wall-clock times are in ``zone`` (default: that of
@@ -129,7 +137,7 @@ def read(
         raise InvalidFileError(name, [Problem(name, _mismatch(tracker, found), "", 1)])
     if found.tracker is None:
         raise InvalidFileError(name, [Problem(name, found.why, "", 1)])
-    return found.read(reading)
+    return Export(found.tracker, found.read(reading))
 
 
 def _found(text: str, name: str) -> Found:

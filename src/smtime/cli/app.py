@@ -159,6 +159,7 @@ COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
     (app, "report", commands.report_command),
     (app, "plan", commands.plan_command),
     (app, "compare", commands.compare_command),
+    (app, "calibrate", commands.calibrate_command),
     (app, "breakdown", commands.breakdown_command),
     (app, "batch", commands.batch_command),
     (catalogue_app, "validate", commands.catalogue_validate_command),

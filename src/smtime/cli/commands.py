@@ -14,6 +14,7 @@ from smtime import request
 from smtime.cli import renderers
 from smtime.cli.options import (
     BATCH_FORMAT,
+    CALIBRATE_FORMAT,
     CHOICE,
     PER_PROFILE,
     PLAN_FORMAT,
@@ -36,6 +37,7 @@ from smtime.cli.options import (
     JobsOption,
     MapOption,
     MinBlockOption,
+    MinWeeksOption,
     NowOption,
     Output,
     OutputDirOption,
@@ -46,6 +48,8 @@ from smtime.cli.options import (
     ProfileArgument,
     ProfilesArgument,
     ProfilesFormatOption,
+    QuantilesOption,
+    SaveOption,
     StarterLangOption,
     StartOption,
     TaskOption,
@@ -230,6 +234,61 @@ def compare_command(
         lang=out.lang,
     )
     renderers.write("compare", out.format, answer, out.output)
+
+
+@output_options(CALIBRATE_FORMAT, defaults=WITHOUT_PROFILE)
+def calibrate_command(
+    actuals: ActualsArgument,
+    *,
+    tracker: TrackerOption = TrackerFormat.AUTO,
+    map_: MapOption = None,
+    quantiles: QuantilesOption = "20,80",
+    min_weeks: MinWeeksOption = 4,
+    save: SaveOption = None,
+    encoding: EncodingOption = None,
+    date_format: DateFormatOption = DateFormat.AUTO,
+    all_day_hours: AllDayHoursOption = None,
+    tz: CompareZoneOption = None,
+    now: NowOption = None,
+    out: Output,
+) -> None:
+    """Learn a catalogue's ranges from the weeks already tracked.
+
+    Each family's low and high become percentiles of its weekly hours over the complete ISO
+    weeks of the export (a week without its time counts as 0 h), to the quarter hour. The
+    families keep the catalogue's ids, labels and actions; a family with no tracked time keeps
+    its range. Shows the base and calibrated ranges side by side, with the spread of the real
+    weekly totals; --save (or --format yaml) writes the calibrated catalogue.
+
+    Examples:
+
+    \b
+      timew export | smtime calibrate - --save ours.yaml
+      smtime calibrate toggl.csv --quantiles 10,90 --map "Newsletter=blogging"
+      smtime calibrate watson.json --format yaml --output ours.yaml
+      smtime estimate --catalogue ours.yaml --hypothesis mid
+    """
+    if save is not None and out.output is not None and save.resolve() == out.output.resolve():
+        raise UsageError("--save and --output name the same file: give --format yaml instead")
+    zone = request.parse_zone(tz)
+    moment = request.parse_moment(now, zone)
+    answer = request.calibrated(
+        actuals,
+        tracker=tracker,
+        encoding=encoding,
+        date_format=date_format,
+        all_day_hours=all_day_hours,
+        mapping=map_ or (),
+        quantiles=quantiles,
+        min_weeks=min_weeks,
+        zone=zone,
+        now=moment,
+        catalogue=out.catalogue,
+        lang=out.lang,
+    )
+    if save is not None:
+        renderers.write("calibrate", "yaml", answer, save)
+    renderers.write("calibrate", out.format, answer, out.output)
 
 
 @output_options(defaults=WITHOUT_PROFILE)

@@ -23,7 +23,7 @@ import typer
 
 from smtime import __version__, domain, formats
 from smtime.cli import completion
-from smtime.cli.renderers import PROG, DataFormat, HledgerUnit, PlanFormat
+from smtime.cli.renderers import PROG, CalibrateFormat, DataFormat, HledgerUnit, PlanFormat
 from smtime.core import refused_name
 from smtime.domain import Bound, Hypothesis, OutOfBounds, Period, read_number
 from smtime.i18n import Language
@@ -192,6 +192,12 @@ def format_option(kind: type[StrEnum], default: StrEnum, help: str = "Output for
 
 DATA_FORMAT = format_option(DataFormat, DataFormat.TABLE)
 PLAN_FORMAT = format_option(PlanFormat, PlanFormat.TABLE)
+CALIBRATE_FORMAT = format_option(
+    CalibrateFormat,
+    CalibrateFormat.TABLE,
+    help="table, json, markdown: the base and calibrated ranges side by side; yaml: the "
+    "calibrated catalogue.",
+)
 BATCH_FORMAT = format_option(
     formats.OutputFormat,
     formats.OutputFormat.JSONL,
@@ -580,6 +586,34 @@ CompareZoneOption = Annotated[
         "--tz",
         help="Time zone that decides the ISO week of each entry, and of the times an export "
         "writes without one [default: the system's].",
+        show_default=False,
+    ),
+]
+QuantilesOption = Annotated[
+    str,
+    typer.Option(
+        "--quantiles",
+        "-q",
+        metavar="LOW,HIGH",
+        help="The percentiles of each family's weekly hours taken as its low and high: two "
+        "whole numbers from 0 to 100.",
+    ),
+]
+MinWeeksOption = Annotated[
+    int,
+    typer.Option(
+        "--min-weeks",
+        metavar="WEEKS",
+        help="The fewest complete ISO weeks to calibrate from (at least 2).",
+    ),
+]
+SaveOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--save",
+        "-s",
+        metavar="FILE",
+        help="Also write the calibrated catalogue (YAML) to FILE, whatever --format shows.",
         show_default=False,
     ),
 ]

@@ -42,6 +42,15 @@ class PlanFormat(StrEnum):
     BEANCOUNT = "beancount"
 
 
+class CalibrateFormat(StrEnum):
+    """Output formats of ``calibrate``: the side-by-side view, or the calibrated catalogue."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    YAML = "yaml"
+
+
 class HledgerUnit(StrEnum):
     """How hledger amounts are written."""
 
@@ -205,31 +214,35 @@ def _warned(writer: Writer) -> Writer:
 
 def _compare_table(answer: request.Compared) -> Any:
     from smtime.render import compare
+    from smtime.render.notes import labels_of
 
-    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    labels = labels_of(answer.request.inputs.catalogue, answer.language)
     return compare.compare_table(answer.comparison, labels, answer.language)
 
 
 def _compare_json(answer: request.Compared) -> str:
     from smtime.render import compare
     from smtime.render.json import dumps, scenario_data
+    from smtime.render.notes import labels_of
 
-    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    labels = labels_of(answer.request.inputs.catalogue, answer.language)
     scenario = scenario_data(answer.scenario)
     return dumps(compare.compare_data(answer.comparison, labels, scenario))
 
 
 def _compare_csv(answer: request.Compared) -> str:
     from smtime.render import compare
+    from smtime.render.notes import labels_of
 
-    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    labels = labels_of(answer.request.inputs.catalogue, answer.language)
     return compare.compare_csv(answer.comparison, labels)
 
 
 def _compare_markdown(answer: request.Compared) -> str:
     from smtime.render import compare
+    from smtime.render.notes import labels_of
 
-    labels = compare.labels_of(answer.request.inputs.catalogue, answer.language)
+    labels = labels_of(answer.request.inputs.catalogue, answer.language)
     return compare.compare_markdown(answer.comparison, labels, answer.language)
 
 
@@ -257,6 +270,31 @@ def _breakdown_markdown(answer: request.BrokenDown) -> str:
     return breakdown_markdown(answer.result, answer.language)
 
 
+def _calibrate_table(answer: request.Calibrated) -> Any:
+    from smtime.render.calibration import calibration_table
+
+    return calibration_table(answer.calibration, answer.base, answer.language)
+
+
+def _calibrate_json(answer: request.Calibrated) -> str:
+    from smtime.render.calibration import calibration_data
+    from smtime.render.json import dumps
+
+    return dumps(calibration_data(answer.calibration, answer.base, answer.language))
+
+
+def _calibrate_markdown(answer: request.Calibrated) -> str:
+    from smtime.render.calibration import calibration_markdown
+
+    return calibration_markdown(answer.calibration, answer.base, answer.language)
+
+
+def _calibrate_yaml(answer: request.Calibrated) -> str:
+    from smtime.render.calibration import catalogue_yaml
+
+    return catalogue_yaml(answer.calibration, answer.base)
+
+
 WRITERS: dict[tuple[str, str], Writer] = {
     ("tasks", "table"): _tasks_table,
     ("tasks", "json"): _tasks_json,
@@ -278,6 +316,10 @@ WRITERS: dict[tuple[str, str], Writer] = {
     ("compare", "json"): _compare_json,
     ("compare", "csv"): _compare_csv,
     ("compare", "markdown"): _compare_markdown,
+    ("calibrate", "table"): _calibrate_table,
+    ("calibrate", "json"): _calibrate_json,
+    ("calibrate", "markdown"): _calibrate_markdown,
+    ("calibrate", "yaml"): _calibrate_yaml,
     ("breakdown", "table"): _breakdown_table,
     ("breakdown", "json"): _breakdown_json,
     ("breakdown", "csv"): _breakdown_csv,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smtime.compare import Comparison, FamilyWeek, Week
-from smtime.i18n import localize, marked, translate, translate_plural
+from smtime.i18n import marked, translate, translate_plural
 from smtime.render.csv import table as csv_table
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import decimal, number
@@ -233,8 +233,3 @@ def compare_markdown(result: Comparison, labels: dict[str, str], lang: str) -> s
         out.append("")
     out.append(markdown_text(summary_line(result, lang)))
     return "\n".join(out) + "\n"
-
-
-def labels_of(catalogue: Any, lang: str) -> dict[str, str]:
-    """Each family's label in ``lang``."""
-    return {f.id: localize(f.label, lang) for f in catalogue.families}

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from smtime.domain import Catalogue
 
 
+def labels_of(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    """Each family's label in ``lang``, by id."""
+    return {f.id: localize(f.label, lang) for f in catalogue.families}
+
+
 LINE_NAMES = {
     LineKind.SUBTOTAL: marked("Subtotal"),
     LineKind.CONTINGENCY: marked("Unplanned work"),

@@ -1,0 +1,291 @@
+"""A catalogue's ranges learnt from tracked time. Pure: no I/O.
+
+The rule (docs/calibrate.md):
+
+1. Each entry goes to a family as ``compare`` maps it (``--map``, then ids, aliases and
+   labels), and its hours to the ISO weeks it spans, in the time zone given.
+2. Only complete weeks count. The weeks run from the first tracked day to the last; the first
+   is complete when tracking began on its Monday, the last when tracking went on to its Friday
+   or later and the week is over. Partial weeks are left out, and said so.
+3. Over the complete weeks, a family's weekly hours (0 in a week without its time) give its
+   low and high: two percentiles (``--quantiles``, 20 and 80 by default; linear between the
+   closest ranks, as ``statistics.quantiles(method="inclusive")``, Excel's PERCENTILE.INC),
+   rounded to the nearest quarter hour, halves up. Hours per unit for a family multiplied by
+   drivers: the weekly hours divided by the drivers' default quantities.
+4. A family with no time in the complete weeks keeps the base catalogue's range and is not
+   calibrated. Fewer complete weeks than ``--min-weeks`` (4) is refused.
+5. The spread of the real weekly totals (the families' hours added up, week by week) is given
+   as its 10th, 50th and 90th percentiles.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from smtime.compare import mapper, split
+from smtime.domain import (
+    Catalogue,
+    Entry,
+    Figures,
+    Source,
+    catalogue_range,
+    default_quantities,
+    multiplier,
+)
+from smtime.errors import SmtimeError, UsageError
+
+QUANTILES = (20, 80)
+"""The percentiles of a family's weekly hours taken as its low and high, by default."""
+STEP = 0.25
+"""Calibrated hours are rounded to this step: a quarter of an hour."""
+MIN_WEEKS = 4
+"""The fewest complete weeks a calibration accepts, by default."""
+SPREAD = (10, 50, 90)
+"""The percentiles of the real weekly totals shown beside the ranges."""
+FRIDAY = 4
+
+
+class TooFewWeeks(SmtimeError):
+    """An export with fewer complete weeks than a calibration needs (exit code 65)."""
+
+
+class FamilyCalibration(NamedTuple):
+    """One family: its base range, its calibrated one (None: not calibrated), the hours
+    tracked for it over the complete weeks and the number of those weeks with its time."""
+
+    id: str
+    base: Figures
+    calibrated: Figures | None
+    hours: float
+    weeks: int
+
+    @property
+    def range(self) -> Figures:
+        """The range the calibrated catalogue gives the family."""
+        return self.base if self.calibrated is None else self.calibrated
+
+
+class Calibration(NamedTuple):
+    """What the complete weeks of an export say about each family, and their totals."""
+
+    families: tuple[FamilyCalibration, ...]
+    weeks: tuple[str, ...]
+    """The complete ISO weeks, in order."""
+    partial: tuple[str, ...]
+    """The partial weeks left out (the first and last, when they are partial)."""
+    empty: int
+    """Complete weeks without any time for a family."""
+    first: date
+    last: date
+    """The first and last tracked days."""
+    quantiles: tuple[int, int]
+    base_total: Figures
+    total: Figures
+    """The catalogue's whole weekly range, before and after."""
+    spread: tuple[float, float, float]
+    """The 10th, 50th and 90th percentiles of the complete weeks' totals."""
+    unmapped: dict[str, float]
+    """Hours of the complete weeks that map to no family, by the names they were logged under."""
+    left_out: float
+    """Hours of the partial weeks."""
+    source: str
+    """The export, by the name it was given (``-``: standard input)."""
+    tracker: str
+    """The tracker that wrote it."""
+
+
+def parse_quantiles(text: str) -> tuple[int, int]:
+    """``20,80`` → (20, 80): two whole percentiles from 0 to 100, the first below the second."""
+    parts = [part.strip().removesuffix("%").strip() for part in text.split(",")]
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise UsageError(
+            f"--quantiles: {text!r} is not two whole percentiles such as 20,80 (low,high)"
+        )
+    low, high = int(parts[0]), int(parts[1])
+    if not 0 <= low < high <= 100:
+        raise UsageError(
+            f"--quantiles: {text!r}: the low percentile must be below the high one, "
+            "both from 0 to 100"
+        )
+    return low, high
+
+
+def percentile(values: Sequence[float], p: int) -> float:
+    """The ``p``-th percentile of ``values``: linear between the closest ranks (0: the least,
+    100: the greatest)."""
+    ordered = sorted(values)
+    if p == 0 or len(ordered) == 1:
+        return ordered[0]
+    if p == 100:
+        return ordered[-1]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[p - 1]
+
+
+def to_step(hours: float, step: float = STEP) -> float:
+    """``hours`` rounded to the nearest ``step``, halves up (1.125 → 1.25 for a quarter hour).
+    The quotient is first rounded to 9 decimals, so that sums of seconds land on their half."""
+    return math.floor(round(hours / step, 9) + 0.5) * step
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _day(moment: datetime, zone: Any) -> date:
+    """The local day of ``moment`` (naive times are local already)."""
+    return (moment.astimezone(zone) if moment.tzinfo else moment).date()
+
+
+def _last_day(entry: Entry, zone: Any) -> date:
+    """The last day ``entry`` covers: an interval ending at midnight ends the day before."""
+    if entry.end is None or entry.end <= entry.start:
+        return _day(entry.start, zone)
+    return _day(entry.end - timedelta(microseconds=1), zone)
+
+
+def calibrate(
+    entries: Iterable[Entry],
+    *,
+    catalogue: Catalogue,
+    mapping: Mapping[str, str],
+    zone: Any,
+    now: datetime,
+    quantiles: tuple[int, int] = QUANTILES,
+    min_weeks: int = MIN_WEEKS,
+    source: str = "-",
+    tracker: str = "",
+) -> Calibration:
+    """The calibration of ``catalogue`` by the complete weeks of ``entries`` (see the module's
+    rule). Raises ``TooFewWeeks`` when there are fewer than ``min_weeks`` complete weeks."""
+    family_of = mapper(catalogue, mapping)
+    hours: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    unmapped: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    first: date | None = None
+    last: date | None = None
+    for entry in entries:
+        family = family_of(entry.names)
+        start, end = _day(entry.start, zone), _last_day(entry, zone)
+        first = start if first is None else min(first, start)
+        last = end if last is None else max(last, end)
+        for week, part in split(entry, zone):
+            if family is not None:
+                hours[week][family] += part
+            else:
+                name = ", ".join(entry.names) if entry.names else "(no tag)"
+                unmapped[week][name] += part
+    if first is None or last is None:
+        raise TooFewWeeks("the export holds no tracked time: there is nothing to calibrate from")
+    weeks, partial = complete_weeks(first, last, _day(now, zone))
+    if len(weeks) < min_weeks:
+        raise TooFewWeeks(_too_few(weeks, partial, min_weeks))
+    quantities = default_quantities(catalogue)
+    families = []
+    for family in catalogue.families:
+        weekly = [hours[week].get(family.id, 0.0) for week in weeks]
+        base = Figures(family.low, family.high, None)
+        factor = multiplier(family, quantities)
+        learnt = None
+        if any(weekly) and factor > 0:
+            low, high = (to_step(percentile(weekly, p) / factor) for p in quantiles)
+            learnt = Figures(low, high, None)
+        families.append(
+            FamilyCalibration(
+                family.id, base, learnt, math.fsum(weekly), sum(1 for h in weekly if h)
+            )
+        )
+    totals = [math.fsum(hours[week].values()) for week in weeks]
+    low_p, mid_p, high_p = (percentile(totals, p) for p in SPREAD)
+    outside: dict[str, float] = defaultdict(float)
+    for week in weeks:
+        for name, part in unmapped[week].items():
+            outside[name] += part
+    left_out = math.fsum(
+        math.fsum(hours[week].values()) + math.fsum(unmapped[week].values()) for week in partial
+    )
+    return Calibration(
+        families=tuple(families),
+        weeks=weeks,
+        partial=partial,
+        empty=sum(1 for total in totals if total == 0),
+        first=first,
+        last=last,
+        quantiles=quantiles,
+        base_total=catalogue_range(catalogue, quantities),
+        total=catalogue_range(_ranged(catalogue, families), quantities),
+        spread=(low_p, mid_p, high_p),
+        unmapped=dict(sorted(outside.items(), key=lambda item: (-item[1], item[0]))),
+        left_out=left_out,
+        source=source,
+        tracker=tracker,
+    )
+
+
+def complete_weeks(first: date, last: date, today: date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ISO weeks from ``first`` to ``last`` (tracked days): the complete ones, and the
+    partial ones left out. The first week is complete when ``first`` is its Monday, the last
+    when ``last`` is its Friday or later and the week ended before ``today``."""
+    mondays = []
+    monday = _monday(first)
+    while monday <= last:
+        mondays.append(monday)
+        monday += timedelta(days=7)
+    complete, partial = [], []
+    for monday in mondays:
+        sunday = monday + timedelta(days=6)
+        starts_late = monday == mondays[0] and first != monday
+        ends_early = monday == mondays[-1] and last.weekday() < FRIDAY
+        if starts_late or ends_early or sunday >= today:
+            partial.append(_week(monday))
+        else:
+            complete.append(_week(monday))
+    return tuple(complete), tuple(partial)
+
+
+def _too_few(weeks: Sequence[str], partial: Sequence[str], needed: int) -> str:
+    """Why a calibration is refused: how many complete weeks there are, and which were left
+    out."""
+    if not weeks:
+        found = "no complete ISO week"
+    elif len(weeks) == 1:
+        found = f"1 complete ISO week ({weeks[0]})"
+    else:
+        found = f"{len(weeks)} complete ISO weeks ({weeks[0]} to {weeks[-1]})"
+    left = f"; left out as partial: {', '.join(partial)}" if partial else ""
+    return (
+        f"the export holds {found}{left}: calibrating needs at least {needed} "
+        "(--min-weeks sets how many)"
+    )
+
+
+def calibrated(catalogue: Catalogue, result: Calibration) -> Catalogue:
+    """``catalogue`` calibrated by ``result``: its families' calibrated ranges (the others
+    kept), a version that names the weeks (``calibrated-2026-W41-2026-W48``), and the tracked
+    time as its source."""
+    first, last = result.weeks[0], result.weeks[-1]
+    return _ranged(catalogue, result.families)._replace(
+        version=f"calibrated-{first}-{last}",
+        source=Source(f"Tracked time: {result.source}, {first} to {last}"),
+    )
+
+
+def _ranged(catalogue: Catalogue, families: Iterable[FamilyCalibration]) -> Catalogue:
+    """``catalogue`` with the calibrated ranges of ``families`` (the others kept)."""
+    ranges = {f.id: f.calibrated for f in families if f.calibrated is not None}
+    return catalogue._replace(
+        families=tuple(
+            family._replace(low=ranges[family.id].low, high=ranges[family.id].high)
+            if family.id in ranges
+            else family
+            for family in catalogue.families
+        )
+    )
