@@ -162,11 +162,12 @@ def calibrate(
     now: datetime,
     quantiles: tuple[int, int] = QUANTILES,
     min_weeks: int = MIN_WEEKS,
-    source: str = "-",
-    tracker: str = "",
+    source: str,
+    tracker: str,
 ) -> Calibration:
     """The calibration of ``catalogue`` by the complete weeks of ``entries`` (see the module's
-    rule). Raises ``TooFewWeeks`` when there are fewer than ``min_weeks`` complete weeks."""
+    rule), an export named ``source`` written by ``tracker``. Raises ``TooFewWeeks`` when
+    there are fewer than ``min_weeks`` complete weeks."""
     family_of = mapper(catalogue, mapping)
     hours: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     unmapped: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
