@@ -46,7 +46,7 @@ NOT_RUN = "not-run"
 STATUS = "echo $?"
 SEPARATORS = frozenset({"|", "||", "&&", ";", "&", "("})
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")
-RUNNABLE = frozenset({"smtime", "cat", "echo", "ls", "mkdir", "jq", "hledger"})
+RUNNABLE = frozenset({"smtime", "cat", "echo", "head", "ls", "mkdir", "jq", "hledger"})
 """The programs a block that is run may use; any other needs ``<!-- not-run -->``."""
 
 ENVIRONMENT = {
