@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from smtime.core import find_family
-from smtime.domain import Entry, Estimate, fold
+from smtime.domain import Entry, Estimate, Figures, add_up, fold
 from smtime.errors import UnknownFamilyError
 
 
@@ -53,15 +53,10 @@ class Week(NamedTuple):
 
     @property
     def total(self) -> FamilyWeek:
-        return FamilyWeek(
-            "total",
-            sum(f.actual for f in self.families),
-            sum(f.low for f in self.families),
-            sum(f.high for f in self.families),
-            None
-            if any(f.budget is None for f in self.families)
-            else sum(f.budget or 0.0 for f in self.families),
-        )
+        """Every family's actual hours, range and budget added up (``domain.add_up``)."""
+        budget = add_up([Figures(f.low, f.high, f.budget) for f in self.families])
+        actual = add_up([Figures(f.actual, f.actual, None) for f in self.families]).low
+        return FamilyWeek("total", actual, budget.low, budget.high, budget.hours)
 
 
 class Comparison(NamedTuple):
