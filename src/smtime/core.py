@@ -38,6 +38,7 @@ from smtime.domain import (
     fold,
     multiplier,
     read_number,
+    with_contingency,
 )
 from smtime.errors import UnknownFamilyError, UsageError
 
@@ -234,7 +235,7 @@ def cover(
     for family_id in order:
         row = by_id[family_id]
         hours = row.low if row.hours is None else row.hours
-        need = hours + hours * share
+        need = with_contingency(Figures(hours, hours, None), share)[1].low
         allotted = min(need, left)
         left -= allotted
         allotments.append(Allotment(row.family, need, allotted))
@@ -274,11 +275,10 @@ def totals(
     """The estimate made of ``rows``: their subtotal, the contingency line and the total (the
     one place where an estimate's lines are added up)."""
     subtotal = add_up([r.weekly for r in rows])
-    contingency = None
+    contingency, total = None, subtotal
     if scenario.contingency is not None:
         share = checked(CONTINGENCY.check, scenario.contingency, "contingency") / 100
-        contingency = subtotal.scaled(share)
-    total = subtotal if contingency is None else add_up([subtotal, contingency])
+        contingency, total = with_contingency(subtotal, share)
     return Estimate(scenario, rows, subtotal, contingency, total, drivers)
 
 

@@ -592,6 +592,13 @@ def add_up(lines: "list[Figures]") -> Figures:
     )
 
 
+def with_contingency(figures: Figures, share: float) -> tuple[Figures, Figures]:
+    """The contingency of ``figures`` at ``share`` (0.1 for 10 %), and the two added up: the
+    rule of an estimate's contingency line, and of each family's part of it."""
+    contingency = figures.scaled(share)
+    return contingency, add_up([figures, contingency])
+
+
 class FamilyEstimate(NamedTuple):
     """One family's weekly figures and how its chosen hours were set."""
 
