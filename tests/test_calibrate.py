@@ -271,6 +271,8 @@ def test_an_export_of_one_partial_week_is_refused(smtime: Smtime, tmp_path: Path
         (("--quantiles", "20"), "is not two whole percentiles such as 20,80"),
         (("--quantiles", "20,101"), "both from 0 to 100"),
         (("--quantiles", "12.5,80"), "is not two whole percentiles"),
+        (("--quantiles", "\u00b2,80"), "is not two whole percentiles"),
+        (("--quantiles", "1" * 5000 + ",80"), "is not two whole percentiles"),
         (("--min-weeks", "1"), "--min-weeks: 1 is too few"),
         (("--map", "newsletter=nothing"), "unknown family 'nothing'"),
     ],
