@@ -21,6 +21,7 @@ The rule (docs/calibrate.md):
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,14 +100,19 @@ class Calibration(NamedTuple):
     """The tracker that wrote it."""
 
 
+_WHOLE = re.compile(r"0*([0-9]{1,3})")
+"""A whole percentile as typed: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
+refuses), leading zeros aside."""
+
+
 def parse_quantiles(text: str) -> tuple[int, int]:
     """``20,80`` → (20, 80): two whole percentiles from 0 to 100, the first below the second."""
-    parts = [part.strip().removesuffix("%").strip() for part in text.split(",")]
-    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+    parts = [_WHOLE.fullmatch(part.strip().removesuffix("%").strip()) for part in text.split(",")]
+    if len(parts) != 2 or not all(parts):
         raise UsageError(
             f"--quantiles: {text!r} is not two whole percentiles such as 20,80 (low,high)"
         )
-    low, high = int(parts[0]), int(parts[1])
+    low, high = (int(part[1]) for part in parts if part)
     if not 0 <= low < high <= 100:
         raise UsageError(
             f"--quantiles: {text!r}: the low percentile must be below the high one, "
