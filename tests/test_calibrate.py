@@ -451,3 +451,28 @@ def test_written_yaml_reads_back_through_the_catalogue_loader(tmp_path: Path) ->
     ours = load(path)
     assert ours == calibration.calibrated(base, result)
     assert next(f for f in ours.families if f.id == "veille")[2:4] == (2, 2)
+
+
+def test_control_characters_of_names_stay_visible_in_the_table(
+    smtime: Smtime, tmp_path: Path
+) -> None:
+    """Tags of the export and labels of the catalogue reach the notes under the table with
+    their control characters as escapes, never as raw terminal sequences."""
+    import json
+
+    entries = json.loads(WEEKS.read_text())
+    for entry in entries:
+        if entry.get("tags") == ["newsletter"]:
+            entry["tags"] = ["\x1b[2J\x1b]0;pwned\x07"]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(entries))
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        MINIMAL.replace("{fr: Bêta, en: Beta}", '"\\e]8;;https://x.invalid\\e\\\\B"')
+    )
+    run = smtime("calibrate", str(export), *FIXED, "-c", str(catalogue), "-m", "veille=alpha")
+    assert run.exit_code == 0, run.stderr
+    assert "\x1b" not in run.stdout
+    flat = "".join(run.stdout.split())
+    assert "\\x1b[2J\\x1b]0;pwned\\x07" in flat
+    assert "\\x1b]8;;https://x.invalid\\x1b\\B" in flat
