@@ -348,7 +348,6 @@ def calibration_table(result: Calibration, base: Catalogue, lang: str) -> Fitted
     """The base and calibrated ranges side by side, the total, then the notes. Narrow
     terminals: the tracked hours give way first, then the weeks with time."""
     from rich.console import Group
-    from rich.text import Text
 
     from smtime.render.table import Column, Fitted, clean, fitted_table
 
@@ -365,7 +364,7 @@ def calibration_table(result: Calibration, base: Catalogue, lang: str) -> Fitted
         ]
         table = fitted_table(columns, width, title=title(result, lang), title_justify="left")
         table.rows[len(rows) - 2].end_section = True
-        return Group(table, *(Text(line) for line in notes(result, base, lang)))
+        return Group(table, *(clean(line) for line in notes(result, base, lang)))
 
     return Fitted(build, len(rows))
 
