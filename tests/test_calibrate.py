@@ -476,3 +476,17 @@ def test_control_characters_of_names_stay_visible_in_the_table(
     flat = "".join(run.stdout.split())
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in flat
     assert "\\x1b]8;;https://x.invalid\\x1b\\B" in flat
+
+
+def test_save_to_standard_output_beside_the_view_is_refused(smtime: Smtime, tmp_path: Path) -> None:
+    """--save - while the view also goes to standard output would mix YAML and the view in
+    one stream: refused; with the view in a file (--output), the catalogue goes to stdout."""
+    run = smtime("calibrate", str(WEEKS), *FIXED, "--save", "-", "-f", "json")
+    assert run.exit_code == 2
+    assert "--save -" in run.stderr
+    assert run.stdout == ""
+    view = tmp_path / "view.json"
+    run = smtime("calibrate", str(WEEKS), *FIXED, "--save", "-", "-f", "json", "-o", str(view))
+    assert run.exit_code == 0, run.stderr
+    assert yaml.safe_load(run.stdout)["version"] == "calibrated-2026-W41-2026-W46"
+    assert json_of(Run(0, view.read_text(), ""), "calibration")["weeks"]["empty"] == 0
