@@ -270,6 +270,10 @@ def calibrate_command(
     """
     if save is not None and out.output is not None and save.resolve() == out.output.resolve():
         raise UsageError("--save and --output name the same file: give --format yaml instead")
+    if save is not None and str(save) == "-" and out.output is None:
+        raise UsageError(
+            "--save -: the view goes to standard output too: give --format yaml instead"
+        )
     zone = request.parse_zone(tz)
     moment = request.parse_moment(now, zone)
     answer = request.calibrated(
