@@ -429,6 +429,26 @@ def test_any_label_survives_the_written_catalogue(labels: list[str]) -> None:
     assert _catalogue(text) == catalogue
 
 
+@pytest.mark.parametrize("escaped", ["Veille\\Nbis", "\\N", "a\\N", "a\\Lb"])
+def test_next_line_survives_the_written_catalogue(
+    smtime: Smtime, tmp_path: Path, escaped: str
+) -> None:
+    """U+0085 (NEL), which PyYAML folds into a space inside single quotes, reads back as
+    itself in a label and in the export's name."""
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        MINIMAL.replace("label: {fr: Bêta, en: Beta}", f'label: "{escaped}"'), encoding="utf-8"
+    )
+    export = tmp_path / "a\x85b.json"
+    export.write_bytes(WEEKS.read_bytes())
+    out = tmp_path / "ours.yaml"
+    run = smtime("calibrate", str(export), *FIXED, "-c", str(base), "--save", str(out))
+    assert run.exit_code == 0, run.stderr
+    before, after = load(base), load(out)
+    assert after.families[1].label == before.families[1].label
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["calibration"]["source"] == export.name
+
+
 def test_written_yaml_reads_back_through_the_catalogue_loader(tmp_path: Path) -> None:
     """catalogue_yaml's output is a valid catalogue file with the calibrated ranges."""
     entries = [
