@@ -151,8 +151,24 @@ def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
     ]
     data = catalogue_data(calibrated(base, result))
     data["calibration"] = provenance(result)
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(lines) + body
+
+
+def _dumper() -> Any:
+    """PyYAML's safe dumper, with text holding U+0085 (NEL) in double quotes, where it is
+    written ``\\N``: PyYAML writes it raw in single quotes, and reads it back as a space."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = '"' if "\x85" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def _hours(values: Figures) -> str:
