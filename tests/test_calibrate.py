@@ -375,6 +375,30 @@ def test_hours_per_unit_of_a_driver(smtime: Smtime, tmp_path: Path) -> None:
     assert estimate["total"]["hours"] == 4 + 1.5
 
 
+def test_hours_per_unit_are_not_rounded_away(smtime: Smtime, tmp_path: Path) -> None:
+    """With a driver's default of 1,000, 30 to 33 h a week of posting are some 0.03 h a unit:
+    the weekly hours are rounded to the quarter hour before the division, not the hours per
+    unit after it (which made them 0), so that the estimate at the defaults gives back the
+    weekly percentiles, 30.5 and 32.5 h."""
+    catalogue = tmp_path / "driven.yaml"
+    catalogue.write_text(DRIVEN.replace("default: 2", "default: 1000"))
+    export = tmp_path / "export.csv"
+    days = [date(2026, 10, 5) + timedelta(weeks=w) for w in range(4)]
+    export.write_text(
+        "date,task,hours\n"
+        + "".join(
+            f"{d},posting,{30 + w}\n{d + timedelta(days=4)},replies,1.5\n"
+            for w, d in enumerate(days)
+        )
+    )
+    out = tmp_path / "ours.yaml"
+    run = smtime("calibrate", str(export), "-c", str(catalogue), *FIXED, "--save", str(out))
+    assert run.exit_code == 0, run.stderr
+    low = smtime("estimate", "-c", str(out), "-H", "low", "-f", "json").json()
+    high = smtime("estimate", "-c", str(out), "-H", "high", "-f", "json").json()
+    assert (low["total"]["hours"], high["total"]["hours"]) == (30.5 + 1.5, 32.5 + 1.5)
+
+
 @pytest.mark.parametrize("lang", ["fr", "en", "es"])
 @pytest.mark.parametrize("width", [60, 80, 120])
 def test_the_view_fits_and_is_in_the_language(smtime: Smtime, lang: str, width: int) -> None:
