@@ -11,7 +11,8 @@ The rule (docs/calibrate.md):
    low and high: two percentiles (``--quantiles``, 20 and 80 by default; linear between the
    closest ranks, as ``statistics.quantiles(method="inclusive")``, Excel's PERCENTILE.INC),
    rounded to the nearest quarter hour, halves up. Hours per unit for a family multiplied by
-   drivers: the weekly hours divided by the drivers' default quantities.
+   drivers: those quarter hours divided by the drivers' default quantities (dividing first
+   and rounding the hours per unit would turn 30 h over 1,000 units into 0).
 4. A family with no time in the complete weeks keeps the base catalogue's range and is not
    calibrated. Fewer complete weeks than ``--min-weeks`` (4) is refused.
 5. The spread of the real weekly totals (the families' hours added up, week by week) is given
@@ -203,7 +204,7 @@ def calibrate(
         factor = multiplier(family, quantities)
         learnt = None
         if any(weekly) and factor > 0:
-            low, high = (to_step(percentile(weekly, p) / factor) for p in quantiles)
+            low, high = (to_step(percentile(weekly, p)) / factor for p in quantiles)
             learnt = Figures(low, high, None)
         families.append(
             FamilyCalibration(
