@@ -399,6 +399,46 @@ def test_hours_per_unit_are_not_rounded_away(smtime: Smtime, tmp_path: Path) -> 
     assert (low["total"]["hours"], high["total"]["hours"]) == (30.5 + 1.5, 32.5 + 1.5)
 
 
+def _driven_export(tmp_path: Path) -> Path:
+    export = tmp_path / "export.csv"
+    days = [date(2026, 10, 5) + timedelta(weeks=w) for w in range(4)]
+    export.write_text(
+        "date,task,hours\n"
+        + "".join(f"{d},posting,30\n{d + timedelta(days=4)},replies,1.5\n" for d in days)
+    )
+    return export
+
+
+def test_a_driver_default_of_zero_is_not_said_to_be_no_time(smtime: Smtime, tmp_path: Path) -> None:
+    """A family whose driver defaults to 0 has 120 h tracked but no hours per unit to learn:
+    the view and the catalogue's comments must not say it had no time tracked."""
+    catalogue = tmp_path / "driven.yaml"
+    catalogue.write_text(DRIVEN.replace("default: 2", "default: 0"))
+    export = _driven_export(tmp_path)
+    run = smtime("calibrate", str(export), "-c", str(catalogue), *FIXED)
+    assert run.exit_code == 0, run.stderr
+    assert "(no time tracked): Posting" not in " ".join(run.stdout.split())
+    written = smtime("calibrate", str(export), "-c", str(catalogue), *FIXED, "-f", "yaml")
+    posting = next(line for line in written.stdout.splitlines() if line.startswith("#   posting"))
+    assert "no time tracked" not in posting
+
+
+def test_hours_per_unit_beyond_the_catalogue_bound(smtime: Smtime, tmp_path: Path) -> None:
+    """A driver's default of 0.00001 makes 30 h a week 3,000,000 h a unit, beyond the
+    1,000,000 a catalogue holds: calibrate must not write a catalogue that fails
+    'catalogue validate' (it may refuse, or keep the family's range, and say why)."""
+    catalogue = tmp_path / "driven.yaml"
+    catalogue.write_text(DRIVEN.replace("default: 2", "default: 0.00001"))
+    out = tmp_path / "ours.yaml"
+    run = smtime(
+        "calibrate", str(_driven_export(tmp_path)), "-c", str(catalogue), *FIXED, "-s", str(out)
+    )
+    assert run.exit_code in (0, 65), run.stderr
+    if run.exit_code == 0:
+        checked = smtime("catalogue", "validate", str(out))
+        assert checked.exit_code == 0, checked.stderr
+
+
 @pytest.mark.parametrize("lang", ["fr", "en", "es"])
 @pytest.mark.parametrize("width", [60, 80, 120])
 def test_the_view_fits_and_is_in_the_language(smtime: Smtime, lang: str, width: int) -> None:
