@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from smtime.compare import mapper, split
+from smtime.compare import mapper, split, week_name
 from smtime.domain import (
     Catalogue,
     Entry,
@@ -143,11 +143,6 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _day(moment: datetime, zone: Any) -> date:
     """The local day of ``moment`` (naive times are local already)."""
     return (moment.astimezone(zone) if moment.tzinfo else moment).date()
@@ -253,9 +248,9 @@ def complete_weeks(first: date, last: date, today: date) -> tuple[tuple[str, ...
         starts_late = monday == mondays[0] and first != monday
         ends_early = monday == mondays[-1] and last.weekday() < FRIDAY
         if starts_late or ends_early or sunday >= today:
-            partial.append(_week(monday))
+            partial.append(week_name(monday))
         else:
-            complete.append(_week(monday))
+            complete.append(week_name(monday))
     return tuple(complete), tuple(partial)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from smtime.core import find_family
@@ -147,8 +147,9 @@ def _local(moment: datetime, zone: Any) -> datetime:
     return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def _week_name(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
+def week_name(day: date) -> str:
+    """``2026-W49``: the ISO week of ``day`` (a date, or a date and time as it stands)."""
+    year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -163,14 +164,14 @@ def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
         return [(week_of(entry.start, zone), entry.hours)]
     start, end = _local(entry.start, zone), _local(entry.end, zone)
     if entry.hours <= 0 or end <= start:
-        return [(_week_name(start), entry.hours)]
+        return [(week_name(start), entry.hours)]
     parts: list[tuple[str, float]] = []
     here = start
     while here < end:
         monday = here.date() - timedelta(days=here.weekday()) + timedelta(days=7)
         boundary = datetime.combine(monday, time(), tzinfo=zone)
         stop = min(boundary, end)
-        parts.append((_week_name(here), (stop.timestamp() - here.timestamp()) / 3600))
+        parts.append((week_name(here), (stop.timestamp() - here.timestamp()) / 3600))
         here = stop
     total = sum(hours for _, hours in parts)
     if total > 0 and abs(total - entry.hours) > 1e-9:  # naive Toggl times over a DST change
@@ -180,6 +181,4 @@ def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
 
 def week_of(moment: datetime, zone: Any) -> str:
     """``2026-W49``: the ISO week of ``moment`` in ``zone`` (naive times are taken as local)."""
-    local = moment.astimezone(zone) if moment.tzinfo else moment
-    year, week, _ = local.isocalendar()
-    return f"{year}-W{week:02d}"
+    return week_name(moment.astimezone(zone) if moment.tzinfo else moment)
