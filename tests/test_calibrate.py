@@ -574,3 +574,12 @@ def test_save_to_standard_output_beside_the_view_is_refused(smtime: Smtime, tmp_
     assert run.exit_code == 0, run.stderr
     assert yaml.safe_load(run.stdout)["version"] == "calibrated-2026-W41-2026-W46"
     assert json_of(Run(0, view.read_text(), ""), "calibration")["weeks"]["empty"] == 0
+
+
+def test_the_note_names_any_percentile_in_good_english(smtime: Smtime) -> None:
+    """The note under the table says 1st and 22nd, as the catalogue's comments do, not 1th
+    and 22th."""
+    run = smtime("calibrate", str(WEEKS), *FIXED, "-q", "1,22", "-f", "markdown")
+    assert run.exit_code == 0, run.stderr
+    assert "1th" not in run.stdout
+    assert "22th" not in run.stdout
