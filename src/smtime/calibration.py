@@ -22,7 +22,6 @@ The rule (docs/calibrate.md):
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,9 +30,12 @@ from typing import Any, NamedTuple
 
 from smtime.compare import mapper, split, week_name
 from smtime.domain import (
+    BUDGET_HOURS,
+    PERCENTILE,
     Catalogue,
     Entry,
     Figures,
+    OutOfBounds,
     Source,
     catalogue_range,
     default_quantities,
@@ -56,15 +58,25 @@ class TooFewWeeks(SmtimeError):
     """An export with fewer complete weeks than a calibration needs (exit code 65)."""
 
 
+NO_TIME = "no-time"
+"""Why a family is not calibrated: no time was tracked for it in the complete weeks."""
+NO_UNITS = "no-units"
+"""Why a family is not calibrated: its drivers' default quantities come to 0 units."""
+BEYOND_BOUND = "beyond-bound"
+"""Why a family is not calibrated: its hours per unit would be beyond a catalogue's bound."""
+
+
 class FamilyCalibration(NamedTuple):
-    """One family: its base range, its calibrated one (None: not calibrated), the hours
-    tracked for it over the complete weeks and the number of those weeks with its time."""
+    """One family: its base range, its calibrated one (None: not calibrated, ``reason``
+    says why), the hours tracked for it over the complete weeks and the number of those
+    weeks with its time."""
 
     id: str
     base: Figures
     calibrated: Figures | None
     hours: float
     weeks: int
+    reason: str | None = None
 
     @property
     def range(self) -> Figures:
@@ -79,9 +91,10 @@ class Calibration(NamedTuple):
     weeks: tuple[str, ...]
     """The complete ISO weeks, in order."""
     partial: tuple[str, ...]
-    """The partial weeks left out (the first and last, when they are partial)."""
+    """The weeks left out: the first and last, when they are partial, and the weeks not over
+    at ``now``."""
     empty: int
-    """Complete weeks without any time for a family."""
+    """Complete weeks without time for any family."""
     first: date
     last: date
     """The first and last tracked days."""
@@ -101,24 +114,30 @@ class Calibration(NamedTuple):
     """The tracker that wrote it."""
 
 
-_WHOLE = re.compile(r"0*([0-9]{1,3})")
 """A whole percentile as typed: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
 refuses), leading zeros aside."""
 
 
 def parse_quantiles(text: str) -> tuple[int, int]:
-    """``20,80`` → (20, 80): two whole percentiles from 0 to 100, the first below the second."""
-    parts = [_WHOLE.fullmatch(part.strip().removesuffix("%").strip()) for part in text.split(",")]
-    if len(parts) != 2 or not all(parts):
+    """``20,80`` → (20, 80): two whole percentiles from 0 to 100 (``domain.PERCENTILE``, read
+    as people type them: ``20 %``), the first below the second."""
+    parts = text.split(",")
+    if len(parts) != 2:
         raise UsageError(
             f"--quantiles: {text!r} is not two whole percentiles such as 20,80 (low,high)"
         )
-    low, high = (int(part[1]) for part in parts if part)
-    if not 0 <= low < high <= 100:
-        raise UsageError(
-            f"--quantiles: {text!r}: the low percentile must be below the high one, "
-            "both from 0 to 100"
-        )
+    values = []
+    for part in parts:
+        try:
+            value = PERCENTILE.read(part, "--quantiles")
+        except OutOfBounds as exc:
+            raise UsageError(str(exc)) from None
+        if not value.is_integer():
+            raise UsageError(f"--quantiles: {part.strip()!r} is not a whole percentile")
+        values.append(int(value))
+    low, high = values
+    if low >= high:
+        raise UsageError(f"--quantiles: {text!r}: the low percentile must be below the high one")
     return low, high
 
 
@@ -177,9 +196,10 @@ def calibrate(
     last: date | None = None
     for entry in entries:
         family = family_of(entry.names)
-        start, end = _day(entry.start, zone), _last_day(entry, zone)
-        first = start if first is None else min(first, start)
-        last = end if last is None else max(last, end)
+        if entry.hours > 0:  # an empty entry does not make a week complete
+            start, end = _day(entry.start, zone), _last_day(entry, zone)
+            first = start if first is None else min(first, start)
+            last = end if last is None else max(last, end)
         for week, part in split(entry, zone):
             if family is not None:
                 hours[week][family] += part
@@ -197,14 +217,13 @@ def calibrate(
         weekly = [hours[week].get(family.id, 0.0) for week in weeks]
         base = Figures(family.low, family.high, None)
         factor = multiplier(family, quantities)
-        learnt = None
-        if any(weekly) and factor > 0:
-            low, high = (to_step(percentile(weekly, p)) / factor for p in quantiles)
-            learnt = Figures(low, high, None)
+        learnt: Figures | None = None
+        reason: str | None = NO_TIME
+        if any(weekly):
+            learnt, reason = _learnt(weekly, quantiles, factor)
+        tracked = math.fsum(weekly)
         families.append(
-            FamilyCalibration(
-                family.id, base, learnt, math.fsum(weekly), sum(1 for h in weekly if h)
-            )
+            FamilyCalibration(family.id, base, learnt, tracked, sum(1 for h in weekly if h), reason)
         )
     totals = [math.fsum(hours[week].values()) for week in weeks]
     low_p, mid_p, high_p = (percentile(totals, p) for p in SPREAD)
@@ -231,6 +250,19 @@ def calibrate(
         source=source,
         tracker=tracker,
     )
+
+
+def _learnt(
+    weekly: Sequence[float], quantiles: tuple[int, int], factor: float
+) -> tuple[Figures | None, str | None]:
+    """A family's range from its weekly hours: the percentiles to the quarter hour, divided
+    by its drivers' ``factor`` (hours per unit); or None and why not."""
+    if factor <= 0:
+        return None, NO_UNITS
+    low, high = (to_step(percentile(weekly, p)) / factor for p in quantiles)
+    if not BUDGET_HOURS.holds(high):
+        return None, BEYOND_BOUND
+    return Figures(low, high, None), None
 
 
 def complete_weeks(first: date, last: date, today: date) -> tuple[tuple[str, ...], tuple[str, ...]]:

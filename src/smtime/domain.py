@@ -64,10 +64,14 @@ class Bound(NamedTuple):
         """``value`` as a float within the bound: a number, or text as people type it
         (``read_number``); ``OutOfBounds`` saying why not, after ``what: `` when given."""
         if isinstance(value, str):
+            typed = value.strip()
             try:
-                value = read_number(value, self)
+                value = read_number(typed, self)
             except OutOfBounds as exc:
                 raise OutOfBounds(f"{what}: {exc}" if what else str(exc)) from None
+            if not math.isfinite(value):  # digits beyond any float: say them, cut short
+                shown = typed if len(typed) <= 20 else typed[:20] + "…"
+                raise OutOfBounds(f"{what or self.what} must be {self.accepted}, not {shown}")
         return self.check(value, what)
 
 
@@ -121,6 +125,7 @@ WEEK_HOURS = 168.0
 """Hours in a week."""
 
 LEVEL = Bound(0.0, 1.0, "level", "a number from 0 (low) to 1 (high)")
+PERCENTILE = Bound(0.0, 100.0, "percentile", "a whole number from 0 to 100", percent=True)
 CONTINGENCY = Bound(0.0, 1000.0, "contingency", "a percentage from 0 to 1000", percent=True)
 RATE = Bound(0.0, 1e12, "the hourly rate", "a number from 0 to 1,000,000,000,000")
 """Costs stay finite numbers whatever the period and contingency."""

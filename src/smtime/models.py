@@ -165,7 +165,7 @@ class SourceSchema(_Model):
 
 IsoWeek = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-W(?:0[1-9]|[1-4][0-9]|5[0-3])\z")]
 """An ISO week, such as 2026-W49."""
-Percentile = Annotated[int, Field(strict=True, ge=0, le=100)]
+Percentile = Annotated[int, Field(strict=True, ge=domain.PERCENTILE.low, le=domain.PERCENTILE.high)]
 
 
 class CalibrationSchema(_Model):

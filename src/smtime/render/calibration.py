@@ -6,9 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smtime import __version__
-from smtime.calibration import SPREAD, STEP, Calibration, FamilyCalibration, calibrated
+from smtime.calibration import (
+    BEYOND_BOUND,
+    NO_TIME,
+    NO_UNITS,
+    SPREAD,
+    STEP,
+    Calibration,
+    FamilyCalibration,
+    calibrated,
+)
 from smtime.domain import ANY_LANGUAGE, Catalogue, Figures, Localized
-from smtime.i18n import translate, translate_plural
+from smtime.i18n import marked, translate, translate_plural
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.notes import labels_of
 from smtime.render.numbers import decimal, number, span
@@ -29,6 +38,12 @@ def _text(value: Localized) -> Any:
     if set(value) == {ANY_LANGUAGE}:
         return value[ANY_LANGUAGE]
     return dict(value)
+
+
+def _exact(hours: float) -> int | float:
+    """Hours as a catalogue keeps them: whole numbers without a fraction, others to the last
+    digit (hours per unit such as 10.166666666666666 give back the tracked hours exactly)."""
+    return int(hours) if hours.is_integer() else hours
 
 
 def _maybe(key: str, value: Any) -> dict[str, Any]:
@@ -78,8 +93,8 @@ def catalogue_data(catalogue: Catalogue) -> dict[str, Any]:
             {
                 "id": family.id,
                 "label": _text(family.label),
-                "low": number(family.low),
-                "high": number(family.high),
+                "low": _exact(family.low),
+                "high": _exact(family.high),
                 **_maybe("aliases", list(family.aliases) or None),
                 **_maybe("per", list(family.per) or None),
                 "rhythm": family.rhythm.value,
@@ -118,7 +133,6 @@ def _comment(text: str) -> str:
 def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
     """The catalogue ``base`` calibrated by ``result``, as a YAML file: a header of comments
     that says where its ranges come from, then the catalogue with its ``calibration`` block."""
-    import yaml
 
     low, high = result.quantiles
     width = max(len(f.id) for f in result.families)
@@ -127,8 +141,10 @@ def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
         f"# Written by smtime {__version__} from the {result.tracker} export "
         f"{_comment(result.source)}:",
         f"# {_weeks_en(result)}.",
-        f"# low and high: the {_ordinal(low)} and {_ordinal(high)} percentiles of each family's",
-        "# weekly hours over those weeks (0 in a week without its time), to the quarter hour.",
+        f"# low and high: P{low} and P{high}, the {_ordinal(low)} and {_ordinal(high)} "
+        "percentiles of each",
+        "# family's weekly hours over those weeks (0 in a week without its time), to the quarter",
+        "# hour.",
         f"# Base catalogue: {_comment(base.source.title)}, version {_comment(base.version)}; its",
         "# ids, labels, actions, rhythms and priorities are kept.",
         "#",
@@ -136,7 +152,7 @@ def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
     for family in result.families:
         before = f"{_hours(family.base)} h"
         if family.calibrated is None:
-            after = "kept: not calibrated, no time tracked"
+            after = f"kept: not calibrated, {WHY_EN[family.reason or NO_TIME]}"
         else:
             after = (
                 f"calibrated {_hours(family.calibrated)} h, "
@@ -151,8 +167,22 @@ def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
     ]
     data = catalogue_data(calibrated(base, result))
     data["calibration"] = provenance(result)
-    body = yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
-    return "\n".join(lines) + body
+    return "\n".join(lines) + catalogue_text(data)
+
+
+WHY_EN = {
+    NO_TIME: "no time tracked",
+    NO_UNITS: "its drivers' default quantities come to 0 units",
+    BEYOND_BOUND: "its hours per unit would exceed 1,000,000 a week",
+}
+"""Why a family is not calibrated, in the comments of the catalogue written."""
+
+
+def catalogue_text(data: dict[str, Any]) -> str:
+    """Catalogue data as YAML text that reads back the same (keys in their order)."""
+    import yaml
+
+    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
 
 
 def _dumper() -> Any:
@@ -214,6 +244,7 @@ def calibration_data(result: Calibration, base: Catalogue, lang: str) -> dict[st
                 "label": labels[f.id],
                 "base": _range(f.base),
                 "calibrated": _range(f.calibrated),
+                "reason": f.reason,
                 "tracked_hours": number(f.hours),
                 "weeks_with_time": f.weeks,
             }
@@ -257,6 +288,22 @@ def title(result: Calibration, lang: str) -> str:
     )
 
 
+WHY_NOT = {
+    NO_TIME: marked(
+        "Not calibrated (no time tracked): {families}; the base catalogue's range is kept."
+    ),
+    NO_UNITS: marked(
+        "Not calibrated (their drivers' default quantities come to 0 units): {families}; "
+        "the base catalogue's range is kept."
+    ),
+    BEYOND_BOUND: marked(
+        "Not calibrated (their hours per unit would exceed 1,000,000 a week): {families}; "
+        "the base catalogue's range is kept."
+    ),
+}
+"""The note under the view for the families not calibrated, by the reason."""
+
+
 def notes(result: Calibration, base: Catalogue, lang: str) -> list[str]:
     """The lines under the table: the spread of real weeks, the rule, what was left out."""
     p10, p50, p90 = (decimal(value, lang) for value in result.spread)
@@ -270,8 +317,7 @@ def notes(result: Calibration, base: Catalogue, lang: str) -> list[str]:
             p90=p90,
         ),
         translate(
-            "Low and high: the {low}th and {high}th percentiles of each family's weekly hours, "
-            "to the quarter hour.",
+            "Low and high: P{low} and P{high} of each family's weekly hours, to the quarter hour.",
             lang,
             low=low,
             high=high,
@@ -289,24 +335,18 @@ def notes(result: Calibration, base: Catalogue, lang: str) -> list[str]:
     if result.empty:
         lines.append(
             translate_plural(
-                "{count} complete week without any tracked time counts as 0 h.",
-                "{count} complete weeks without any tracked time count as 0 h.",
+                "{count} complete week without time for any family counts as 0 h.",
+                "{count} complete weeks without time for any family count as 0 h.",
                 result.empty,
                 lang,
                 count=result.empty,
             )
         )
-    kept = [f.id for f in result.families if f.calibrated is None]
-    if kept:
-        labels = labels_of(base, lang)
-        names = ", ".join(labels[family] for family in kept)
-        lines.append(
-            translate(
-                "Not calibrated (no time tracked): {families}; the base catalogue's range is kept.",
-                lang,
-                families=names,
-            )
-        )
+    labels = labels_of(base, lang)
+    for reason, message in WHY_NOT.items():
+        kept = [labels[f.id] for f in result.families if f.reason == reason]
+        if kept:
+            lines.append(translate(message, lang, families=", ".join(kept)))
     if result.unmapped:
         shown = list(result.unmapped.items())[:UNMAPPED_SHOWN]
         named = ", ".join(f"{name} ({decimal(hours, lang)} h)" for name, hours in shown)
