@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from smtime.compare import mapper, split, week_name
+from smtime.compare import local, mapper, split, week_name
 from smtime.domain import (
     BUDGET_HOURS,
     PERCENTILE,
@@ -163,8 +163,8 @@ def _monday(day: date) -> date:
 
 
 def _day(moment: datetime, zone: Any) -> date:
-    """The local day of ``moment`` (naive times are local already)."""
-    return (moment.astimezone(zone) if moment.tzinfo else moment).date()
+    """The day of ``moment`` in ``zone`` (``compare.local``)."""
+    return local(moment, zone).date()
 
 
 def _last_day(entry: Entry, zone: Any) -> date:

@@ -142,8 +142,9 @@ def _match(level: float | None) -> str | None:
     ]
 
 
-def _local(moment: datetime, zone: Any) -> datetime:
-    """``moment`` in ``zone``; a naive time is taken as a wall-clock time there."""
+def local(moment: datetime, zone: Any) -> datetime:
+    """``moment`` in ``zone``; a naive time is taken as a wall-clock time there (the one
+    reading of an export's times for weeks and days)."""
     return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
@@ -162,7 +163,7 @@ def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
     """
     if entry.end is None:
         return [(week_of(entry.start, zone), entry.hours)]
-    start, end = _local(entry.start, zone), _local(entry.end, zone)
+    start, end = local(entry.start, zone), local(entry.end, zone)
     if entry.hours <= 0 or end <= start:
         return [(week_name(start), entry.hours)]
     parts: list[tuple[str, float]] = []
@@ -181,4 +182,4 @@ def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
 
 def week_of(moment: datetime, zone: Any) -> str:
     """``2026-W49``: the ISO week of ``moment`` in ``zone`` (naive times are taken as local)."""
-    return week_name(moment.astimezone(zone) if moment.tzinfo else moment)
+    return week_name(local(moment, zone))
