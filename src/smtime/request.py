@@ -271,6 +271,10 @@ class Planned(NamedTuple):
     def language(self) -> str:
         return self.request.language
 
+    def account_or(self, default: str) -> str:
+        """The budget's account (--account), else the format's own ``default``."""
+        return default if self.account is None else self.account
+
     def paths(self) -> list[Path]:
         found = self.request.inputs.paths()
         return found + ([] if self.previous_path is None else [self.previous_path])

@@ -164,7 +164,7 @@ def _plan_hledger(answer: request.Planned) -> str:
     return plan_hledger(
         answer.plan,
         lang=answer.language,
-        account=DEFAULT_ACCOUNT if answer.account is None else answer.account,
+        account=answer.account_or(DEFAULT_ACCOUNT),
         unit=answer.unit,
         start=answer.start,
         name=answer.name,
@@ -178,7 +178,7 @@ def _plan_ledger(answer: request.Planned) -> str:
     return plan_ledger(
         answer.plan,
         lang=answer.language,
-        account=DEFAULT_ACCOUNT if answer.account is None else answer.account,
+        account=answer.account_or(DEFAULT_ACCOUNT),
         start=answer.start,
         name=answer.name,
     )
@@ -191,7 +191,7 @@ def _plan_beancount(answer: request.Planned) -> str:
     return plan_beancount(
         answer.plan,
         lang=answer.language,
-        account=DEFAULT_ACCOUNT if answer.account is None else answer.account,
+        account=answer.account_or(DEFAULT_ACCOUNT),
         start=answer.start or next_monday(),
         name=answer.name,
     )
