@@ -66,6 +66,47 @@ def money(value: float | None, currency: str, lang: str) -> str:
     return str(format_currency(value, currency, locale=LOCALES.get(lang, "en_GB")))
 
 
+def money_format(currency: str, lang: str) -> str:
+    """The number format of a spreadsheet cell (Excel's format codes, which LibreOffice reads
+    too) that shows an amount in ``currency`` as ``money`` writes it for ``lang``.
+
+    It is made of Babel's standard currency pattern for the language's locale (``LOCALES``):
+    the text before and after the number, its sign ``¤`` replaced by the currency's symbol
+    in that locale, quoted as literal text; the number grouped by thousands, with the
+    currency's own decimals (two for EUR, none for JPY). ``fr``/EUR gives
+    ``#,##0.00"\u00a0€"`` (``1 234,50 €``), ``en``/USD ``"US$"#,##0.00``, ``es``/JPY
+    ``#,##0"\u00a0JPY"``. The separators a spreadsheet shows (``,`` or ``.``, thousands or
+    decimals) are those of the viewer's locale, as for every number it shows."""
+    from babel import Locale
+    from babel.numbers import get_currency_precision, get_currency_symbol
+
+    locale = LOCALES.get(lang, LOCALES["en"])
+    pattern = Locale.parse(locale).currency_formats["standard"]
+    symbol = get_currency_symbol(currency, locale)
+    digits = int(get_currency_precision(currency))
+    amount = "#,##0" + ("." + "0" * digits if digits else "")
+    before, after = (part[0].replace("¤", symbol) for part in (pattern.prefix, pattern.suffix))
+    return _literal(before) + amount + _literal(after)
+
+
+def percent_format(lang: str, digits: int = 1) -> str:
+    """The number format of a spreadsheet cell that holds a fraction and shows it as
+    ``percent`` writes it: ``0.0%`` (en), ``0.0"\u202f"%`` (fr), ``0.0"\u00a0"%`` (es)."""
+    sign = _PERCENT_SIGN.get(lang, "%")
+    number = "0" + ("." + "0" * digits if digits else "")
+    return number + _literal(sign[:-1]) + "%"
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text in a number format: quoted (each character escaped with a
+    backslash when it holds a quote); nothing for no text."""
+    if not text:
+        return ""
+    if '"' in text:
+        return "".join("\\" + char for char in text)
+    return f'"{text}"'
+
+
 def span(values: Figures | None, fmt: Callable[[float], Any], sep: str = "–") -> str:
     """The chosen value when there is one, else ``low–high``; empty for None."""
     if values is None:

@@ -115,6 +115,22 @@ def long_date(day: date, lang: str) -> str:
     return str(format_date(day, format="long", locale=LOCALES.get(lang, LOCALES["en"])))
 
 
+def report_title(title: str | None, lang: str) -> str:
+    """The report's title: ``title``, else a generic one in ``lang``."""
+    return title or translate("Social media time budget", lang)
+
+
+def date_line(today: date, lang: str) -> str:
+    """``Prepared on 30 November 2026``."""
+    return translate("Prepared on {date}", lang, date=long_date(today, lang))
+
+
+def source_line(catalogue: Catalogue, lang: str) -> str:
+    """The catalogue's title and its source: ``Title — Source: …``."""
+    source = translate("Source: {source}", lang, source=catalogue.source.title)
+    return f"{localize(catalogue.title, lang)} — {source}"
+
+
 def _shown(value: Any) -> Any:
     """Every text the template prints, with control and bidi characters made visible."""
     return plain(value) if isinstance(value, str) else value
@@ -179,12 +195,9 @@ def report_html(
         template.render(
             lang=lang,
             version=__version__,
-            title=one_line(title or translate("Social media time budget", lang)),
-            date_line=translate("Prepared on {date}", lang, date=long_date(today, lang)),
-            source_line=one_line(
-                f"{localize(catalogue.title, lang)} — "
-                + translate("Source: {source}", lang, source=catalogue.source.title)
-            ),
+            title=one_line(report_title(title, lang)),
+            date_line=date_line(today, lang),
+            source_line=one_line(source_line(catalogue, lang)),
             assumptions=[
                 one_line(a) for a in assumption_lines(result, assumptions, catalogue, lang)
             ],
