@@ -5,6 +5,7 @@
 - Anything else that exists (a character or block device such as ``/dev/null``, a FIFO, a
   socket, ``/dev/stdout``) is opened and written in place: never renamed over.
 - A file this process reads (see ``smtime.files``) is never written: exit 73.
+- Binary data (a spreadsheet) is never written to a terminal: a usage error (exit 2).
 - A failed write to standard output (``/dev/full``, closed) is an ``OutputError`` too; a
   closed pipe stays a ``BrokenPipeError`` (exit 141).
 """
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from smtime.errors import OutputError
+from smtime.errors import OutputError, UsageError
 from smtime.files import being_read
 
 
@@ -30,6 +31,44 @@ def emit(text: str, target: Path | None, *, inputs: Iterable[Path] = ()) -> None
     """Write ``text`` to stdout (``target`` None or ``-``) or to ``target``, atomically."""
     with opened(target, inputs=inputs) as handle:
         handle.write(text)
+
+
+def emit_bytes(data: bytes, target: Path | None, *, what: str, inputs: Iterable[Path] = ()) -> None:
+    """Write ``data`` (``what``: an .xlsx spreadsheet) as ``emit`` writes text, to the bytes
+    under the text handle; never to a terminal (``refuse_terminal``), whether standard
+    output or a device named as ``target`` (``/dev/tty``)."""
+    refuse_terminal(target, what)
+    with opened(target, inputs=inputs) as handle:
+        if handle.isatty():
+            raise _terminal(target, what)
+        buffer = getattr(handle, "buffer", None)
+        if buffer is None:
+            raise OutputError(f"cannot write {what} to {target or 'standard output'}: not binary")
+        handle.flush()
+        buffer.write(data)
+        buffer.flush()
+
+
+def refuse_terminal(target: Path | None, what: str) -> None:
+    """A ``UsageError`` when ``target`` is standard output (None or ``-``) and a terminal:
+    binary data (``what``) is not for a terminal, which it could drive; checked before the
+    data is made."""
+    if target is not None and str(target) != "-":
+        return
+    try:
+        terminal = sys.stdout is not None and sys.stdout.isatty()
+    except (ValueError, OSError):  # closed: the write reports it
+        terminal = False
+    if terminal:
+        raise _terminal(None, what)
+
+
+def _terminal(target: Path | None, what: str) -> UsageError:
+    where = "" if target is None or str(target) == "-" else f"{target}: "
+    return UsageError(
+        f"{where}will not write {what} to a terminal: "
+        "give --output FILE, or redirect standard output to a file"
+    )
 
 
 def stdout() -> TextIO:
