@@ -297,8 +297,8 @@ def test_main_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> Non
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err == (
-        "smtime: --format: 'xml' is not one of table, json, csv, markdown"
-        " (see 'smtime estimate --help')\n"
+        "smtime: --format: 'xml' is not one of table, json, csv, markdown, xlsx:"
+        " did you mean 'xlsx'? (see 'smtime estimate --help')\n"
     )
 
 
@@ -316,14 +316,18 @@ def test_main_without_arguments_prints_help(capsys: pytest.CaptureFixture[str]) 
 
 def test_every_format_has_one_writer() -> None:
     """The renderer table holds a writer for every format each command offers, and no other."""
-    from smtime.cli.renderers import WRITERS, CalibrateFormat, DataFormat, PlanFormat
+    from smtime.cli.renderers import (
+        WRITERS,
+        CalibrateFormat,
+        DataFormat,
+        EstimateFormat,
+        PlanFormat,
+        ReportFormat,
+    )
 
-    offered = {
-        (view, f.value)
-        for view in ("tasks", "estimate", "compare", "breakdown")
-        for f in DataFormat
-    }
-    offered |= {("plan", f.value) for f in PlanFormat} | {("report", "html")}
+    offered = {(view, f.value) for view in ("tasks", "compare", "breakdown") for f in DataFormat}
+    offered |= {("estimate", f.value) for f in EstimateFormat}
+    offered |= {("plan", f.value) for f in PlanFormat} | {("report", f.value) for f in ReportFormat}
     offered |= {("calibrate", f.value) for f in CalibrateFormat}
     assert set(WRITERS) == offered
 

@@ -373,7 +373,7 @@ def test_batch_refuses_an_ambiguous_number_on_its_line(smtime: Smtime, tmp_path:
         ),
         (
             ["estimate", "--format", "yml"],
-            "smtime: --format: 'yml' is not one of table, json, csv, markdown "
+            "smtime: --format: 'yml' is not one of table, json, csv, markdown, xlsx "
             "(see 'smtime estimate --help')\n",
         ),
         (
@@ -395,9 +395,13 @@ def test_batch_refuses_an_ambiguous_number_on_its_line(smtime: Smtime, tmp_path:
             "smtime: --lang: 'de' is not one of fr, en, es (see 'smtime tasks --help')\n",
         ),
         (
-            ["report", "--format", "html"],
-            "smtime: 'smtime report' writes HTML only and takes no --format "
-            "(see 'smtime report --help')\n",
+            ["report", "--format", "pdf"],
+            "smtime: --format: 'pdf' is not one of html, xlsx (see 'smtime report --help')\n",
+        ),
+        (
+            ["tasks", "--format", "xlsx"],
+            "smtime: --format: 'xlsx' is not one of table, json, csv, markdown "
+            "(see 'smtime tasks --help')\n",
         ),
         (
             ["estimate", "--hypotesis", "low"],
@@ -419,12 +423,13 @@ def test_usage_errors_in_plain_words(
     assert one_line(args, capsys) == message
 
 
-def test_report_format_suggests_nothing_wrong(smtime: Smtime) -> None:
-    """report --format html no longer suggests --rate."""
-    run = smtime("report", "--format", "html")
+def test_unknown_format_option_suggests_nothing_wrong(smtime: Smtime) -> None:
+    """A command without --format says so, and suggests none of its other options (Click
+    would offer --catalogue)."""
+    run = smtime("catalogue", "validate", "--format", "json")
     assert run.exit_code == 2
-    assert "writes HTML only" in run.stderr
-    assert "--rate" not in run.stderr
+    assert "'smtime catalogue validate' has no option --format" in run.stderr
+    assert "did you mean" not in run.stderr
 
 
 @pytest.mark.parametrize(

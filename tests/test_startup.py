@@ -20,7 +20,9 @@ PROBE = """\
 import sys
 from smtime.cli import main
 code = main(sys.argv[1:])
-heavy = ("rich", "yaml", "smtime.models", "smtime.safeyaml", "babel", "smtime.cli.shells")
+heavy = (
+    "rich", "yaml", "smtime.models", "smtime.safeyaml", "babel", "smtime.cli.shells", "xlsxwriter"
+)
 print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
 sys.exit(code)
 """
@@ -43,7 +45,8 @@ def test_json_path_never_imports_rich(tmp_path: Path) -> None:
 
 def test_warm_json_path_imports_no_parser_or_models(tmp_path: Path) -> None:
     """Once the catalogue is cached, estimate --format json needs no YAML nor pydantic models,
-    nor the completion formats (smtime.cli.shells), which only a completion request loads."""
+    nor the completion formats (smtime.cli.shells), which only a completion request loads,
+    nor the spreadsheet writer (xlsxwriter)."""
     _probe(tmp_path, "estimate", "--format", "json")
     out, second = _probe(tmp_path, "estimate", "-H", "low", "--format", "json")
     assert second == ""

@@ -132,19 +132,15 @@ class Command(TyperCommand):
 
 
 def unknown_option(option: str, ctx: Any) -> str:
-    """Why ``option`` is refused by the command of ``ctx``: the nearest of its options, or
-    the formats it writes when it takes no ``--format``."""
-    from smtime.cli.renderers import WRITERS
-    from smtime.core import closest, either
+    """Why ``option`` is refused by the command of ``ctx``: the nearest of its options, if
+    one is near."""
+    from smtime.core import closest
 
     command = ctx.command_path
     own = [name for param in ctx.command.params for name in param.opts if name.startswith("--")]
     close = closest(option.lstrip("-"), [name[2:] for name in own], cutoff=0.7)
     if close is not None:
         return f"'{command}' has no option {option}: did you mean --{close}?"
-    written = [fmt.upper() for view, fmt in WRITERS if view == ctx.command.name]
-    if option in ("--format", "-f") and len(written) == 1:
-        return f"'{command}' writes {either(written)} only and takes no {option}"
     return f"'{command}' has no option {option}"
 
 

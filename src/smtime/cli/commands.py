@@ -16,9 +16,11 @@ from smtime.cli.options import (
     BATCH_FORMAT,
     CALIBRATE_FORMAT,
     CHOICE,
+    ESTIMATE_FORMAT,
     PER_PROFILE,
     PLAN_FORMAT,
     PLANNED,
+    REPORT_FORMAT,
     WITH_PROFILE,
     WITHOUT_PROFILE,
     AccountOption,
@@ -76,7 +78,7 @@ def tasks_command(*, out: Output) -> None:
 
 
 @scenario_options()
-@output_options(defaults=WITH_PROFILE)
+@output_options(ESTIMATE_FORMAT, defaults=WITH_PROFILE)
 def estimate_command(*, asked: Asked, profile: Path | None, out: Output) -> None:
     """Estimate the hours of every family and the total, with staff and cost.
 
@@ -87,31 +89,34 @@ def estimate_command(*, asked: Asked, profile: Path | None, out: Output) -> None
       smtime estimate -H low --set blogging=high --set curation=1.5h --contingency 10
       smtime estimate -H mid --period month --rate 55 --currency EUR --lang fr
       smtime estimate --profile acme.yaml --format markdown --output acme.md
+      smtime estimate --profile acme.yaml --format xlsx --output acme.xlsx
     """
     answer = request.estimated(asked, catalogue=out.catalogue, profile=profile, lang=out.lang)
     renderers.write("estimate", out.format, answer, out.output)
 
 
 @scenario_options()
-@output_options(None, defaults=WITH_PROFILE)
+@output_options(REPORT_FORMAT, defaults=WITH_PROFILE)
 def report_command(
     *, asked: Asked, profile: Path | None, title: TitleOption = None, out: Output
 ) -> None:
-    """Write a self-contained HTML report for a client: assumptions, table, chart, actions.
+    """Write a report for a client: assumptions, table, chart, actions.
 
-    The page has no external resources (inline CSS and SVG), prints on A4, and escapes every
-    text from the catalogue and profile.
+    As HTML, the page has no external resources (inline CSS and SVG), prints on A4, and
+    escapes every text from the catalogue and profile. As xlsx, a workbook: the estimate
+    with its totals as formulas, then a sheet of the assumptions and actions.
 
     Examples:
 
     \b
       smtime report -H mid --rate 55 --contingency 10 --title "ACME — social media" -o acme.html
       smtime report --profile acme.yaml --output acme.html
+      smtime report --profile acme.yaml --format xlsx --output acme.xlsx
     """
     answer = request.estimated(
         asked, catalogue=out.catalogue, profile=profile, lang=out.lang, title=title
     )
-    renderers.write("report", "html", answer, out.output)
+    renderers.write("report", out.format, answer, out.output)
 
 
 @scenario_options(*PLANNED, without="the low hypothesis")

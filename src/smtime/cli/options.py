@@ -23,7 +23,15 @@ import typer
 
 from smtime import __version__, domain, formats
 from smtime.cli import completion
-from smtime.cli.renderers import PROG, CalibrateFormat, DataFormat, HledgerUnit, PlanFormat
+from smtime.cli.renderers import (
+    PROG,
+    CalibrateFormat,
+    DataFormat,
+    EstimateFormat,
+    HledgerUnit,
+    PlanFormat,
+    ReportFormat,
+)
 from smtime.core import refused_name
 from smtime.domain import Bound, Hypothesis, OutOfBounds, Period, read_number
 from smtime.i18n import Language
@@ -191,6 +199,13 @@ def format_option(kind: type[StrEnum], default: StrEnum, help: str = "Output for
 
 
 DATA_FORMAT = format_option(DataFormat, DataFormat.TABLE)
+SPREADSHEET = "xlsx: a spreadsheet whose totals are formulas, to --output or a redirection."
+ESTIMATE_FORMAT = format_option(
+    EstimateFormat, EstimateFormat.TABLE, help=f"Output format; {SPREADSHEET}"
+)
+REPORT_FORMAT = format_option(
+    ReportFormat, ReportFormat.HTML, help=f"html: a web page to print or send; {SPREADSHEET}"
+)
 PLAN_FORMAT = format_option(PlanFormat, PlanFormat.TABLE)
 CALIBRATE_FORMAT = format_option(
     CalibrateFormat,

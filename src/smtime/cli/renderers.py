@@ -30,6 +30,28 @@ class DataFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+class EstimateFormat(StrEnum):
+    """Output formats of ``estimate``: those of the data commands, and a spreadsheet."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    XLSX = "xlsx"
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``report``: a web page, or a spreadsheet."""
+
+    HTML = "html"
+    XLSX = "xlsx"
+
+
+BINARY = {"xlsx": "an .xlsx spreadsheet"}
+"""The formats written as bytes, not text, and what each writes (for the refusal to write
+one to a terminal)."""
+
+
 class PlanFormat(StrEnum):
     """Output formats of ``plan``."""
 
@@ -113,6 +135,20 @@ def _estimate_markdown(answer: request.Estimated) -> str:
     from smtime.render.markdown import estimate_markdown
 
     return estimate_markdown(answer.result, answer.assumptions, answer.catalogue, answer.language)
+
+
+def _estimate_xlsx(answer: request.Estimated) -> bytes:
+    from smtime.render.xlsx import estimate_xlsx
+
+    return estimate_xlsx(answer.result, answer.assumptions, answer.language)
+
+
+def _report_xlsx(answer: request.Estimated) -> bytes:
+    from smtime.render.xlsx import report_xlsx
+
+    return report_xlsx(
+        answer.result, answer.assumptions, answer.catalogue, answer.language, title=answer.title
+    )
 
 
 def _report_html(answer: request.Estimated) -> str:
@@ -304,7 +340,9 @@ WRITERS: dict[tuple[str, str], Writer] = {
     ("estimate", "json"): _estimate_json,
     ("estimate", "csv"): _estimate_csv,
     ("estimate", "markdown"): _estimate_markdown,
+    ("estimate", "xlsx"): _estimate_xlsx,
     ("report", "html"): _report_html,
+    ("report", "xlsx"): _report_xlsx,
     ("plan", "table"): _plan_table,
     ("plan", "json"): _plan_json,
     ("plan", "markdown"): _warned(_plan_markdown),
@@ -329,9 +367,17 @@ WRITERS: dict[tuple[str, str], Writer] = {
 
 def write(view: str, fmt: str, answer: Any, output: Path | None) -> None:
     """Render ``answer`` as ``view`` in ``fmt`` and write it: a table on the terminal (or as
-    plain text to ``output``), text to stdout or atomically to ``output``, never over one of
-    the files the answer was read from."""
+    plain text to ``output``), text to stdout or atomically to ``output``, a binary format
+    (``BINARY``) likewise but never to a terminal; never over one of the files the answer
+    was read from."""
+    import smtime.output
+
+    if fmt in BINARY:
+        smtime.output.refuse_terminal(output, BINARY[fmt])
     shown = WRITERS[(view, fmt)](answer)
+    if isinstance(shown, bytes):
+        smtime.output.emit_bytes(shown, output, what=BINARY[fmt], inputs=answer.paths())
+        return
     if isinstance(shown, str):
         emit_text(shown, output, answer.paths())
         return
