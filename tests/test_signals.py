@@ -165,3 +165,59 @@ def _group(pgid: int) -> list[int]:
             except ProcessLookupError:
                 pass
     return found
+
+
+DROPPED = """\
+import os, signal, sys
+from pathlib import Path
+from smtime.output import atomic
+from smtime.signals import Terminated, install
+
+install()
+
+
+class Finaliser:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10_000):  # the handler runs in here: Python drops its exception
+            pass
+
+
+try:
+    with atomic(Path(sys.argv[1])) as out:
+        out.write("half a file")
+        Finaliser()
+        out.write(" and the rest")
+    print("committed")
+except Terminated as exc:
+    print("terminated", exc.signum)
+"""
+
+
+def test_a_signal_dropped_by_a_finaliser_still_stops_the_write(tmp_path: Path) -> None:
+    """SIGTERM while a finaliser runs: Python drops its exception and the program goes on;
+    the file must still not be committed (signals.check before the rename), and the dropped
+    exception is not reported as a traceback."""
+    target = tmp_path / "out.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", DROPPED, str(target)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout == f"terminated {int(signal.SIGTERM)}\n"
+    assert done.stderr == ""  # no report of the dropped exception, no traceback
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_run_that_received_a_signal_ends_with_its_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A signal received, its exception dropped, the command done: the run still ends with
+    128 + the signal's number, not 0."""
+    import smtime.signals
+
+    monkeypatch.setattr(smtime.signals, "RECEIVED", [int(signal.SIGHUP)])
+    assert main(["tasks", "--format", "json"]) == 129
+    capsys.readouterr()

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from smtime import signals
 from smtime.errors import OutputError, UsageError
 from smtime.files import being_read
 
@@ -209,6 +210,7 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
             os.fsync(handle.fileno())
         # Again: a file read while this one was written (a batch reads catalogues as it goes).
         refuse_inputs(target)
+        signals.check()  # a signal whose exception a finaliser dropped: nothing is committed
         os.chmod(temporary, _mode_for(real))
         os.replace(temporary, real)
     except OSError as exc:

@@ -10,6 +10,7 @@ for any other error, and the CLI then exits with 128 + the signal's number (143 
 from __future__ import annotations
 
 import signal
+import sys
 from types import FrameType
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
@@ -28,11 +29,32 @@ class Terminated(BaseException):
         return 128 + self.signum
 
 
+RECEIVED: list[int] = []
+"""The signal received, once one was: remembered because Python drops an exception raised
+while it runs a finaliser (``__del__``, a weak reference's callback), where the signal may
+land; ``check`` raises it again before anything is committed."""
+
+
 def _raise(signum: int, frame: FrameType | None) -> None:
     # Later signals while unwinding are ignored: the clean-up runs once, to its end.
     for handled in HANDLED:
         signal.signal(handled, signal.SIG_IGN)
+    RECEIVED.append(signum)
     raise Terminated(signum)
+
+
+def check() -> None:
+    """Raise ``Terminated`` again when a signal was received (and its exception dropped)."""
+    if RECEIVED:
+        raise Terminated(RECEIVED[0])
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Python's report of an exception it had to drop, except ``Terminated``: that one is
+    remembered (``RECEIVED``), and a person should see no traceback for it."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, Terminated):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def install() -> None:
@@ -40,6 +62,7 @@ def install() -> None:
 
     A signal that the parent set to be ignored (``nohup``) stays ignored.
     """
+    sys.unraisablehook = _unraisable
     for signum in HANDLED:
         try:
             if signal.getsignal(signum) is signal.SIG_IGN:

@@ -18,7 +18,7 @@ from smtime.cli.options import VersionOption
 from smtime.cli.renderers import PROG
 from smtime.domain import OutOfBounds
 from smtime.errors import ExitCode, InvalidFileError, SmtimeError
-from smtime.signals import Terminated, install
+from smtime.signals import Terminated, check, install
 
 SETTINGS: dict[str, Any] = {
     "name": PROG,
@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         with stdout_errors():  # also what Click writes itself: --help, --version
             result = command.main(args=args, prog_name=PROG, standalone_mode=False)
             flush_stdout()
+        check()  # a signal whose exception a finaliser dropped still ends the run as one
     except SystemExit as exc:
         # Typer ends a run whose stdout pipe closed (while it wrote the help, say) with exit
         # 1, after wrapping stdout; the run ends as every closed pipe does here
