@@ -13,8 +13,9 @@ The rule (docs/calibrate.md):
    rounded to the nearest quarter hour, halves up. Hours per unit for a family multiplied by
    drivers: those quarter hours divided by the drivers' default quantities (dividing first
    and rounding the hours per unit would turn 30 h over 1,000 units into 0).
-4. A family with no time in the complete weeks keeps the base catalogue's range and is not
-   calibrated. Fewer complete weeks than ``--min-weeks`` (4) is refused.
+4. A family not calibrated keeps the base catalogue's range, with the reason: no time in the
+   complete weeks, drivers whose default quantities come to 0 units, or hours per unit beyond
+   a catalogue's bound. Fewer complete weeks than ``--min-weeks`` (4) is refused.
 5. The spread of the real weekly totals (the families' hours added up, week by week) is given
    as its 10th, 50th and 90th percentiles.
 """
@@ -52,6 +53,7 @@ MIN_WEEKS = 4
 SPREAD = (10, 50, 90)
 """The percentiles of the real weekly totals shown beside the ranges."""
 FRIDAY = 4
+"""``date.weekday()`` of a Friday: tracking that reaches it completes the last week."""
 
 
 class TooFewWeeks(SmtimeError):
