@@ -296,6 +296,18 @@ def test_labels_and_layout_in_each_language(smtime: Smtime, tmp_path: Path, lang
     assert [s.tx.v for s in chart.series] == [translate("Low", lang), translate("High", lang)]
 
 
+def test_fixed_hours_take_only_what_smtime_accepts(smtime: Smtime, tmp_path: Path) -> None:
+    """A family's fixed hours, a shaded cell a client may change, take only the weekly hours
+    --set accepts (0 to 1,000,000), as the levels and the assumptions take only theirs."""
+    path = write_xlsx(smtime, tmp_path / "e.xlsx", *SCENARIOS["level, sets, month, USD"])
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    checks = {str(check.sqref): check for check in sheet.data_validations.dataValidation}
+    fixed = checks[f"{WEEKLY}5"]  # curation=1.5h
+    assert fixed.type == "decimal"
+    assert fixed.operator in (None, "between")  # between: the default, left out of the file
+    assert (float(fixed.formula1), float(fixed.formula2)) == (0, 1_000_000)
+
+
 def test_without_a_rate_costs_are_empty_but_a_rate_can_be_typed(
     smtime: Smtime, tmp_path: Path
 ) -> None:
@@ -665,3 +677,24 @@ def test_assumptions_changed_in_the_spreadsheet(smtime: Smtime, tmp_path: Path) 
         books.append(edited(written, tmp_path / f"{lang}-edited.xlsx", changes))
     for rows in recalculated(tmp_path, books).values():
         assert_figures(rows, expected)
+
+
+@needs_libreoffice
+def test_weeks_per_year_cleared_is_an_error_not_zero(smtime: Smtime, tmp_path: Path) -> None:
+    """A client who clears the weeks per year of a monthly budget gets an error (#N/A) in the
+    hours over the period and the costs, never hours and costs of 0; a weekly budget, which
+    does not depend on them, keeps its figures."""
+    base = ("-H", "mid", "--rate", "55", "--contingency", "10")
+    month = write_xlsx(smtime, tmp_path / "month.xlsx", *base, "--period", "month", "-l", "fr")
+    week = write_xlsx(smtime, tmp_path / "week.xlsx", *base)
+    books = [
+        edited(month, tmp_path / "month-edited.xlsx", {"WeeksPerYear": None}),
+        edited(week, tmp_path / "week-edited.xlsx", {"WeeksPerYear": None}),
+    ]
+    sheets = recalculated(tmp_path, books)
+    data = estimate_json(smtime, *base)
+    for row in sheets[books[0]][1 : len(data["tasks"]) + 4]:
+        hours, fte, cost = row[5:8]
+        assert (hours, cost) == ("#N/A", "#N/A"), row
+        assert float(fte) > 0, row
+    assert_figures(sheets[books[1]], data)
