@@ -33,6 +33,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smtime.domain import (
+    BUDGET_HOURS,
     CONTINGENCY,
     FULL_TIME_HOURS,
     LEVEL,
@@ -355,6 +356,7 @@ def _family_cells(sheet: Sheet, row: int, family: FamilyEstimate, assumptions: A
     if choice is not None and choice.hours is not None:
         sheet.number(row, LEVEL_CELL, None, formats.general)  # no level: the hours are fixed
         sheet.number(row, WEEKLY, family.hours, formats.fixed_hours)
+        _bounded(sheet, row, row, WEEKLY, BUDGET_HOURS)  # as --set takes hours
     else:
         if family.overridden and choice is not None:
             sheet.number(row, LEVEL_CELL, choice.level, formats.level)
