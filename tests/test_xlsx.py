@@ -262,8 +262,8 @@ def test_only_the_intended_cells_are_formulas(smtime: Smtime, tmp_path: Path) ->
     assert sheet.value("B10") == "=B9*Contingency"
     assert sheet.value("E11") == '=IF(ISNUMBER(E9),E9+E10,"")'
     assert sheet.value(sheet.named("WeeksInPeriod")) == (
-        '=IF(Period="week",1,IF(Period="month",WeeksPerYear/12,'
-        'IF(Period="year",WeeksPerYear,NA())))'
+        '=IF(Period="week",1,IF(NOT(ISNUMBER(WeeksPerYear)),NA(),'
+        'IF(Period="month",WeeksPerYear/12,IF(Period="year",WeeksPerYear,NA()))))'
     )
 
 

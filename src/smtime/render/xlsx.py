@@ -461,9 +461,11 @@ def _settings(
     share = (result.scenario.contingency or 0.0) / 100
     period, per_year = NAMES["period"], NAMES["weeks_per_year"]
     week, month, year = (formula_text(periods[p]) for p in (Period.WEEK, Period.MONTH, Period.YEAR))
-    weeks = (  # Assumptions.weeks; a period that is none of the three is an error (#N/A)
-        f"=IF({period}={week},1,IF({period}={month},{per_year}/12,"
-        f"IF({period}={year},{per_year},NA())))"
+    # Assumptions.weeks; a period that is none of the three, and a month or a year without
+    # weeks per year (a cleared cell, which a spreadsheet reads as 0), are errors (#N/A)
+    weeks = (
+        f"=IF({period}={week},1,IF(NOT(ISNUMBER({per_year})),NA(),"
+        f"IF({period}={month},{per_year}/12,IF({period}={year},{per_year},NA()))))"
     )
     for offset, (key, name) in enumerate(SETTINGS):
         row = rows.settings + offset
