@@ -228,7 +228,7 @@ def cover(
     capacity = estimate.scenario.capacity
     if capacity is None:
         return None
-    share = (estimate.scenario.contingency or 0.0) / 100
+    share = estimate.scenario.share
     by_id = {row.family.id: row for row in rows}
     left = capacity.hours
     allotments = []
@@ -277,8 +277,8 @@ def totals(
     subtotal = add_up([r.weekly for r in rows])
     contingency, total = None, subtotal
     if scenario.contingency is not None:
-        share = checked(CONTINGENCY.check, scenario.contingency, "contingency") / 100
-        contingency, total = with_contingency(subtotal, share)
+        checked(CONTINGENCY.check, scenario.contingency, "contingency")
+        contingency, total = with_contingency(subtotal, scenario.share)
     return Estimate(scenario, rows, subtotal, contingency, total, drivers)
 
 

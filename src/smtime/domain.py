@@ -498,6 +498,11 @@ class Scenario(NamedTuple):
         return self.default.hypothesis if self.default else None
 
     @property
+    def share(self) -> float:
+        """The contingency as a share of the subtotal (0.1 for 10 %); 0 without one."""
+        return (self.contingency or 0.0) / 100
+
+    @property
     def level(self) -> float | None:
         """The default level, if a scenario was chosen."""
         return self.default.level if self.default else None

@@ -458,7 +458,7 @@ def _settings(
     formats = sheet.formats
     sheet.text(rows.settings - 1, LABEL, words["assumptions"], formats.strong)
     periods = {period: translate(PERIOD_NAMES[period], lang) for period in Period}
-    share = (result.scenario.contingency or 0.0) / 100
+    share = result.scenario.share
     period, per_year = NAMES["period"], NAMES["weeks_per_year"]
     week, month, year = (formula_text(periods[p]) for p in (Period.WEEK, Period.MONTH, Period.YEAR))
     # Assumptions.weeks; a period that is none of the three, and a month or a year without
