@@ -145,8 +145,10 @@ def formula_text(text: str) -> str:
 
 
 def _a1(row: int, column: int) -> str:
-    """A cell's reference (``B7``) from its 0-based row and column (fewer than 26 columns)."""
-    return f"{chr(ord('A') + column)}{row + 1}"
+    """A cell's reference (``B7``) from its 0-based row and column."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return str(xl_rowcol_to_cell(row, column))
 
 
 class Rows(NamedTuple):
@@ -245,8 +247,10 @@ class Sheet:
 
     def reference(self, row: int, column: int) -> str:
         """The absolute reference of a cell of this sheet, for a defined name."""
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
         quoted = "'" + self.name.replace("'", "''") + "'"
-        return f"={quoted}!${chr(ord('A') + column)}${row + 1}"
+        return f"={quoted}!{xl_rowcol_to_cell(row, column, row_abs=True, col_abs=True)}"
 
 
 def _sheet_name(name: str) -> str:
@@ -521,7 +525,7 @@ def _fit_numbers(sheet: Sheet, result: Estimate, assumptions: Assumptions, lang:
     high = result.total.high
     hours, fte, cost = assumptions.per_week(high)
     for column, value in ((LOW, high), (HIGH, high), (WEEKLY, high), (PERIOD_HOURS, hours)):
-        sheet.fit(column, f"{value:,.2f}")
+        sheet.fit(column, f"{value:,.2f}")  # as the cells' number format shows it
     sheet.fit(FTE, f"{fte:,.2f}")
     if cost is not None:
         sheet.fit(COST, money(cost, assumptions.currency, lang))
