@@ -370,51 +370,63 @@ def team_planned(
     return TeamPlanned(request, share_out(lines, people), scenario, name, start, zone, team)
 
 
+class ExportOptions(NamedTuple):
+    """How to read a time-tracker export (what ``compare`` and ``calibrate`` share): its
+    tracker (``auto``: from its shape), text encoding (None: UTF-8), date format (of a CSV),
+    the hours a day of an all-day calendar event counts (None: not counted), ``TAG=FAMILY``
+    items, the time zone of its weeks (None: the system's) and the moment running entries
+    count up to (ISO 8601; None: now)."""
+
+    tracker: str = "auto"
+    encoding: str | None = None
+    date_format: str = "auto"
+    all_day_hours: str | None = None
+    mapping: Sequence[str] = ()
+    tz: str | None = None
+    now: str | None = None
+
+
 class Tracked(NamedTuple):
-    """A time-tracker export as read: its entries and tracker, and the file (None: stdin)."""
+    """A time-tracker export as read: its entries and tracker, the file (None: stdin) and
+    the name it is reported under; the time zone, the moment and the mapping it was read
+    with."""
 
     export: Export
     source: Path | None
     name: str
+    zone: str
+    now: datetime
+    mapping: dict[str, str]
 
 
-def tracked(
-    actuals: Path,
-    *,
-    tracker: str = "auto",
-    encoding: str | None = None,
-    date_format: str = "auto",
-    all_day_hours: str | None = None,
-    zone: str,
-    now: datetime,
-) -> Tracked:
-    """Read a time-tracker export (``-``: standard input).
-
-    ``tracker`` names the export's tracker (``auto``: from its shape), ``encoding`` its text
-    encoding (default UTF-8), ``date_format`` how its CSV dates are written, and
-    ``all_day_hours`` what a day of an all-day calendar event counts (None: not counted);
-    running entries count up to ``now``, wall-clock times are in ``zone``."""
+def tracked(actuals: Path, options: ExportOptions) -> Tracked:
+    """Read a time-tracker export (``-``: standard input) as ``options`` say; every option is
+    checked before the file is read."""
     from zoneinfo import ZoneInfo
 
     import smtime.actuals
     from smtime.files import read_input, text_encoding
     from smtime.formats import DateFormat, TrackerFormat
 
-    day_hours = None if all_day_hours is None else parse_day_hours(all_day_hours)
-    if encoding is not None:
-        text_encoding(encoding)
+    zone = parse_zone(options.tz)
+    now = parse_moment(options.now, zone)
+    mapping = dict(smtime.options.pairs(options.mapping, "--map"))
+    day_hours = None if options.all_day_hours is None else parse_day_hours(options.all_day_hours)
+    if options.encoding is not None:
+        text_encoding(options.encoding)
     data, name = read_input(actuals)
     export = smtime.actuals.load(
         data,
-        TrackerFormat(tracker),
+        TrackerFormat(options.tracker),
         name,
         now=now,
         zone=ZoneInfo(zone),
-        encoding=encoding,
-        dates=DateFormat(date_format),
+        encoding=options.encoding,
+        dates=DateFormat(options.date_format),
         all_day_hours=day_hours,
     )
-    return Tracked(export, None if str(actuals) == STDIN else actuals, name)
+    source = None if str(actuals) == STDIN else actuals
+    return Tracked(export, source, name, zone, now, mapping)
 
 
 class Compared(NamedTuple):
@@ -436,44 +448,29 @@ class Compared(NamedTuple):
 def compared(
     asked: Asked,
     actuals: Path,
+    options: ExportOptions,
     *,
-    tracker: str = "auto",
-    encoding: str | None = None,
-    date_format: str = "auto",
-    all_day_hours: str | None = None,
-    mapping: Sequence[str] = (),
-    zone: str,
-    now: datetime,
     catalogue: Path | None = None,
     profile: Path | None = None,
     lang: str | None = None,
 ) -> Compared:
     """Read a time-tracker export (``-``: standard input; see ``tracked``) and compare it, per
-    ISO week of ``zone``, with the estimate of the scenario asked for (without contingency).
-    ``mapping`` holds ``TAG=FAMILY`` items."""
+    ISO week of its time zone, with the estimate of the scenario asked for (without
+    contingency)."""
     from zoneinfo import ZoneInfo
 
     from smtime.compare import compare
 
-    tags = dict(smtime.options.pairs(mapping, "--map"))
+    export = tracked(actuals, options)
     request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
-    export = tracked(
-        actuals,
-        tracker=tracker,
-        encoding=encoding,
-        date_format=date_format,
-        all_day_hours=all_day_hours,
-        zone=zone,
-        now=now,
-    )
     scenario = request.combined.scenario._replace(contingency=None)
     result = estimate_inputs(request.inputs, scenario)
     comparison = compare(
         export.export.entries,
         estimate=result,
         catalogue=request.inputs.catalogue,
-        mapping=tags,
-        zone=ZoneInfo(zone),
+        mapping=export.mapping,
+        zone=ZoneInfo(export.zone),
     )
     return Compared(request, comparison, scenario, export.source)
 
@@ -492,48 +489,33 @@ class Calibrated(NamedTuple):
 
 def calibrated(
     actuals: Path,
+    options: ExportOptions,
     *,
-    tracker: str = "auto",
-    encoding: str | None = None,
-    date_format: str = "auto",
-    all_day_hours: str | None = None,
-    mapping: Sequence[str] = (),
     quantiles: str = "20,80",
     min_weeks: int = 4,
-    zone: str,
-    now: datetime,
     catalogue: Path | None = None,
     lang: str | None = None,
 ) -> Calibrated:
     """Read a time-tracker export (see ``tracked``) and calibrate the catalogue by its complete
-    ISO weeks in ``zone`` (``smtime.calibration``): ``quantiles`` such as ``20,80``, at least
-    ``min_weeks`` weeks. ``mapping`` holds ``TAG=FAMILY`` items."""
+    ISO weeks (``smtime.calibration``): ``quantiles`` such as ``20,80``, at least
+    ``min_weeks`` weeks."""
     from zoneinfo import ZoneInfo
 
     from smtime import calibration
     from smtime.errors import InvalidFileError, Problem
 
-    tags = dict(smtime.options.pairs(mapping, "--map"))
     chosen = calibration.parse_quantiles(quantiles)
     if min_weeks < 2:
         raise UsageError(f"--min-weeks: {min_weeks} is too few: percentiles need 2 weeks or more")
+    export = tracked(actuals, options)
     inputs = read(catalogue)
-    export = tracked(
-        actuals,
-        tracker=tracker,
-        encoding=encoding,
-        date_format=date_format,
-        all_day_hours=all_day_hours,
-        zone=zone,
-        now=now,
-    )
     try:
         result = calibration.calibrate(
             export.export.entries,
             catalogue=inputs.catalogue,
-            mapping=tags,
-            zone=ZoneInfo(zone),
-            now=now,
+            mapping=export.mapping,
+            zone=ZoneInfo(export.zone),
+            now=export.now,
             quantiles=chosen,
             min_weeks=min_weeks,
             source=export.source.name if export.source is not None else export.name,

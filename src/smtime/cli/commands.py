@@ -25,22 +25,16 @@ from smtime.cli.options import (
     WITHOUT_PROFILE,
     AccountOption,
     ActualsArgument,
-    AllDayHoursOption,
     CatalogueArgument,
     CatalogueOption,
-    CompareZoneOption,
-    DateFormatOption,
     DaysOption,
     DriverOption,
-    EncodingOption,
     EndOption,
     FromOption,
     HledgerUnitOption,
     JobsOption,
-    MapOption,
     MinBlockOption,
     MinWeeksOption,
-    NowOption,
     Output,
     OutputDirOption,
     OutputOption,
@@ -57,14 +51,15 @@ from smtime.cli.options import (
     TaskOption,
     TeamOption,
     TitleOption,
-    TrackerOption,
+    export_options,
     output_options,
     scenario_options,
 )
 from smtime.cli.renderers import HledgerUnit, PlanFormat
 from smtime.errors import ExitCode, UsageError
-from smtime.formats import DateFormat, InputFormat, TrackerFormat
+from smtime.formats import InputFormat
 from smtime.options import Asked
+from smtime.request import ExportOptions
 
 
 @output_options(defaults=WITHOUT_PROFILE)
@@ -193,18 +188,13 @@ def plan_command(
 
 @scenario_options(*CHOICE)
 @output_options(defaults=WITH_PROFILE)
+@export_options()
 def compare_command(
     actuals: ActualsArgument,
     *,
-    tracker: TrackerOption = TrackerFormat.AUTO,
-    map_: MapOption = None,
-    encoding: EncodingOption = None,
-    date_format: DateFormatOption = DateFormat.AUTO,
-    all_day_hours: AllDayHoursOption = None,
+    export: ExportOptions,
     asked: Asked,
     profile: Path | None,
-    tz: CompareZoneOption = None,
-    now: NowOption = None,
     out: Output,
 ) -> None:
     """Set the time really spent against the budget, per ISO week and per family.
@@ -222,39 +212,21 @@ def compare_command(
       smtime compare clockify.csv --date-format mdy --encoding cp1252
       smtime compare frames.json --format json | jq .summary
     """
-    zone = request.parse_zone(tz)
-    moment = request.parse_moment(now, zone)
     answer = request.compared(
-        asked,
-        actuals,
-        tracker=tracker,
-        encoding=encoding,
-        date_format=date_format,
-        all_day_hours=all_day_hours,
-        mapping=map_ or (),
-        zone=zone,
-        now=moment,
-        catalogue=out.catalogue,
-        profile=profile,
-        lang=out.lang,
+        asked, actuals, export, catalogue=out.catalogue, profile=profile, lang=out.lang
     )
     renderers.write("compare", out.format, answer, out.output)
 
 
 @output_options(CALIBRATE_FORMAT, defaults=WITHOUT_PROFILE)
+@export_options()
 def calibrate_command(
     actuals: ActualsArgument,
     *,
-    tracker: TrackerOption = TrackerFormat.AUTO,
-    map_: MapOption = None,
     quantiles: QuantilesOption = "20,80",
     min_weeks: MinWeeksOption = 4,
     save: SaveOption = None,
-    encoding: EncodingOption = None,
-    date_format: DateFormatOption = DateFormat.AUTO,
-    all_day_hours: AllDayHoursOption = None,
-    tz: CompareZoneOption = None,
-    now: NowOption = None,
+    export: ExportOptions,
     out: Output,
 ) -> None:
     """Learn a catalogue's ranges from the weeks already tracked.
@@ -279,19 +251,11 @@ def calibrate_command(
         raise UsageError(
             "--save -: the view goes to standard output too: give --format yaml instead"
         )
-    zone = request.parse_zone(tz)
-    moment = request.parse_moment(now, zone)
     answer = request.calibrated(
         actuals,
-        tracker=tracker,
-        encoding=encoding,
-        date_format=date_format,
-        all_day_hours=all_day_hours,
-        mapping=map_ or (),
+        export,
         quantiles=quantiles,
         min_weeks=min_weeks,
-        zone=zone,
-        now=moment,
         catalogue=out.catalogue,
         lang=out.lang,
     )

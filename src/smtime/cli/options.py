@@ -599,6 +599,7 @@ CompareZoneOption = Annotated[
     str | None,
     typer.Option(
         "--tz",
+        metavar="ZONE",
         help="Time zone that decides the ISO week of each entry, and of the times an export "
         "writes without one [default: the system's].",
         show_default=False,
@@ -785,3 +786,35 @@ def output_options(
         }
 
     return _grouped("out", declared, build)
+
+
+def export_options() -> Callable[[Command], Command]:
+    """Put the options of reading a time-tracker export (``--tracker``, ``--map``,
+    ``--encoding``, ``--date-format``, ``--all-day-hours``, ``--tz``, ``--now``) in place of
+    the command's ``export`` parameter; it receives one ``request.ExportOptions``."""
+    from smtime.request import ExportOptions
+
+    declared = [
+        Declared("tracker", TrackerOption, formats.TrackerFormat.AUTO),
+        Declared("map_", MapOption),
+        Declared("encoding", EncodingOption),
+        Declared("date_format", DateFormatOption, formats.DateFormat.AUTO),
+        Declared("all_day_hours", AllDayHoursOption),
+        Declared("tz", CompareZoneOption),
+        Declared("now", NowOption),
+    ]
+
+    def build(values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "export": ExportOptions(
+                tracker=str(values["tracker"]),
+                encoding=values["encoding"],
+                date_format=str(values["date_format"]),
+                all_day_hours=values["all_day_hours"],
+                mapping=tuple(values["map_"] or ()),
+                tz=values["tz"],
+                now=values["now"],
+            )
+        }
+
+    return _grouped("export", declared, build)
