@@ -140,6 +140,29 @@ def test_labels_cannot_inject_escapes_into_a_colour_terminal(smtime: Smtime) -> 
     assert "\x1b[31mred" not in run.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_labels_cannot_inject_escapes_into_a_plan_warning(smtime: Smtime, fmt: str) -> None:
+    """A label named in the warning of a plan that does not fit is shown with its escapes
+    made visible, on stderr and in the table."""
+    run = smtime(
+        "plan",
+        "--catalogue",
+        str(HOSTILE / "control_chars.yaml"),
+        "-H",
+        "high",
+        "--days",
+        "mon",
+        "--end",
+        "10:00",
+        "--format",
+        fmt,
+    )
+    assert run.exit_code == 0, run.stderr
+    assert "not placed" in run.stdout + run.stderr
+    assert "\x1b" not in run.stdout + run.stderr
+    assert "\\x1b[31mred" in run.stdout + run.stderr
+
+
 def test_billion_laughs_uses_bounded_memory() -> None:
     """Expanding a billion-laughs document stops early, with little memory used."""
     text = (HOSTILE / "billion_laughs.yaml").read_text()

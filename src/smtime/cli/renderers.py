@@ -240,12 +240,19 @@ def _warned(writer: Writer) -> Writer:
     def write(answer: request.Planned) -> Any:
         from smtime.render.plan import warning
 
-        note = warning(answer.plan, answer.language)
-        if note:
-            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        _warn(warning(answer.plan, answer.language))
         return writer(answer)
 
     return write
+
+
+def _warn(note: str | None) -> None:
+    """``note``, when there is one, as a warning on stderr, control characters made visible
+    (``terminal.visible``)."""
+    if note:
+        from smtime.terminal import visible
+
+        sys.stderr.write(visible(f"{PROG}: warning: {note}") + "\n")
 
 
 def _compare_table(answer: request.Compared) -> Any:
@@ -425,8 +432,7 @@ def write_team(
     note = rendered.team_warning(answer.team, answer.language)
     if fmt == PlanFormat.ICS and output_dir is not None:  # check_team_output asks for both
         _write_calendars(answer, output_dir)
-        if note:
-            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        _warn(note)
         return
     if fmt == PlanFormat.JSON:
         from smtime.render.json import dumps, scenario_data
@@ -436,8 +442,7 @@ def write_team(
         emit_text(text, output, answer.paths())
         return
     if fmt == PlanFormat.MARKDOWN:
-        if note:
-            sys.stderr.write(f"{PROG}: warning: {note}\n")
+        _warn(note)
         emit_text(rendered.team_markdown(answer.team, answer.language), output, answer.paths())
         return
     from smtime.render import table

@@ -102,7 +102,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
 
     labels = _labels(plan, lang)
     title = title or translate("Weekly plan", lang)
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=clean(title, style="table.title"), title_justify="left", show_lines=False)
     columns = _columns(plan)
     for day in plan.window.days:
         table.add_column(day_name(day, lang))
@@ -120,7 +120,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
     note = warning(plan, lang) if warn else None
     parts: list[Any] = [table]
     if note:
-        parts.append(Text(note, style="bold red"))
+        parts.append(clean(note, style="bold red"))
     return Group(*parts)
 
 
@@ -177,7 +177,8 @@ def team_warning(team: TeamPlan, lang: str) -> str | None:
 def team_table(team: TeamPlan, lang: str) -> Group:
     """Each person's week, then what did not fit."""
     from rich.console import Group
-    from rich.text import Text
+
+    from smtime.render.table import clean
 
     parts: list[Any] = [
         plan_table(plan, lang, person_title(person, plan, lang), warn=False)
@@ -185,7 +186,7 @@ def team_table(team: TeamPlan, lang: str) -> Group:
     ]
     note = team_warning(team, lang)
     if note:
-        parts.append(Text(note, style="bold red"))
+        parts.append(clean(note, style="bold red"))
     return Group(*parts)
 
 

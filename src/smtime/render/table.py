@@ -28,9 +28,10 @@ MAX_ROWS = 2000
 ``--format csv``, ``json`` or ``markdown`` write any number of rows."""
 
 
-def clean(text: str) -> Text:
-    """Catalogue text as a rich ``Text``: control characters made visible, markup literal."""
-    return Text(plain(text))
+def clean(text: str, style: str = "") -> Text:
+    """Catalogue text as a rich ``Text`` in ``style``: control characters made visible, markup
+    literal."""
+    return Text(plain(text), style=style)
 
 
 def row_count(renderable: object) -> int:
