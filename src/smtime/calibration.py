@@ -43,6 +43,7 @@ from smtime.domain import (
     multiplier,
 )
 from smtime.errors import SmtimeError, UsageError
+from smtime.plan import monday_of
 
 QUANTILES = (20, 80)
 """The percentiles of a family's weekly hours taken as its low and high, by default."""
@@ -160,10 +161,6 @@ def to_step(hours: float, step: float = STEP) -> float:
     return math.floor(round(hours / step, 9) + 0.5) * step
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _day(moment: datetime, zone: Any) -> date:
     """The day of ``moment`` in ``zone`` (``compare.local``)."""
     return local(moment, zone).date()
@@ -272,7 +269,7 @@ def complete_weeks(first: date, last: date, today: date) -> tuple[tuple[str, ...
     partial ones left out. The first week is complete when ``first`` is its Monday, the last
     when ``last`` is its Friday or later and the week ended before ``today``."""
     mondays = []
-    monday = _monday(first)
+    monday = monday_of(first)
     while monday <= last:
         mondays.append(monday)
         monday += timedelta(days=7)

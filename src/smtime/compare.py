@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from smtime.core import find_family
 from smtime.domain import Entry, Estimate, Figures, add_up, fold
 from smtime.errors import UnknownFamilyError
+from smtime.plan import monday_of
 
 
 class FamilyWeek(NamedTuple):
@@ -169,7 +170,7 @@ def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
     parts: list[tuple[str, float]] = []
     here = start
     while here < end:
-        monday = here.date() - timedelta(days=here.weekday()) + timedelta(days=7)
+        monday = monday_of(here.date()) + timedelta(days=7)
         boundary = datetime.combine(monday, time(), tzinfo=zone)
         stop = min(boundary, end)
         parts.append((week_name(here), (stop.timestamp() - here.timestamp()) / 3600))

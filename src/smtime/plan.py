@@ -108,7 +108,8 @@ def budget_of(lines: Iterable[Line]) -> float:
 
 
 def monday_of(day: date) -> date:
-    """The Monday of ``day``'s ISO week: where a plan that starts on ``day`` starts."""
+    """The Monday of ``day``'s ISO week: where a plan that starts on ``day`` starts, and where
+    tracked time is cut into weeks (``compare.split``, ``calibration.complete_weeks``)."""
     return day - timedelta(days=day.weekday())
 
 

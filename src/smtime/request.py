@@ -203,8 +203,9 @@ def next_monday(today: date | None = None) -> date:
     """The Monday after ``today`` (default: the real today): where a calendar starts."""
     from datetime import date, timedelta
 
-    today = today or date.today()
-    return today + timedelta(days=7 - today.weekday())
+    from smtime.plan import monday_of
+
+    return monday_of(today or date.today()) + timedelta(days=7)
 
 
 def parse_zone(name: str | None) -> str:
