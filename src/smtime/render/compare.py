@@ -8,7 +8,7 @@ from smtime.compare import Comparison, FamilyWeek, Week
 from smtime.i18n import marked, translate, translate_plural
 from smtime.render.csv import table as csv_table
 from smtime.render.escape import markdown_cell, markdown_text
-from smtime.render.numbers import decimal, number
+from smtime.render.numbers import decimal, maybe_number, number
 
 if TYPE_CHECKING:
     from smtime.render.table import Fitted
@@ -16,18 +16,14 @@ if TYPE_CHECKING:
 COLUMNS = ("week", "id", "label", "actual", "low", "high", "budget", "status", "level")
 
 
-def _maybe(value: float | None) -> int | float | None:
-    return None if value is None else number(value)
-
-
 def _row(row: FamilyWeek) -> dict[str, Any]:
     return {
         "actual": number(row.actual),
         "low": number(row.low),
         "high": number(row.high),
-        "budget": _maybe(row.budget),
+        "budget": maybe_number(row.budget),
         "status": row.status,
-        "level": _maybe(row.level),
+        "level": maybe_number(row.level),
     }
 
 
@@ -56,7 +52,7 @@ def compare_data(
             "weeks": len(result.weeks),
             "actual_hours": number(sum(w.total.actual for w in result.weeks)),
             "unmapped_hours": number(sum(sum(w.unmapped.values()) for w in result.weeks)),
-            "level": _maybe(result.level),
+            "level": maybe_number(result.level),
             "match": result.match,
         },
     }

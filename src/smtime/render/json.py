@@ -20,7 +20,7 @@ from smtime.domain import (
     scaled_ranges,
 )
 from smtime.i18n import localize, translate
-from smtime.render.numbers import number
+from smtime.render.numbers import maybe_number, number
 from smtime.terminal import json_visible
 
 if TYPE_CHECKING:
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 UNIT = "hours"
 MEMO_SIZE = 1024
 """Ranges and choices kept at most by their memos (least recently used go first)."""
-
-
-def _maybe(value: float | None) -> int | float | None:
-    return None if value is None else number(value)
 
 
 def action_labels(family: Family, lang: str) -> list[str]:
@@ -50,8 +46,8 @@ def _choice_data(choice: Choice, overridden: bool) -> dict[str, Any]:
     return {
         "source": "set" if overridden else "default",
         "hypothesis": choice.hypothesis.value if choice.hypothesis else None,
-        "level": _maybe(None if choice.hours is not None else choice.level),
-        "fixed_hours": _maybe(choice.hours),
+        "level": maybe_number(None if choice.hours is not None else choice.level),
+        "fixed_hours": maybe_number(choice.hours),
     }
 
 
@@ -72,7 +68,7 @@ def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
         hours = fte_hours = cost_hours = None
     else:
         chosen, chosen_fte, chosen_cost = assumptions.per_week(weekly.hours)
-        hours, fte_hours, cost_hours = number(chosen), number(chosen_fte), _maybe(chosen_cost)
+        hours, fte_hours, cost_hours = number(chosen), number(chosen_fte), maybe_number(chosen_cost)
     return {
         "low": low,
         "high": high,
@@ -105,7 +101,7 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     """The hypothesis and level that open an estimate, plan or compare object."""
     return {
         "hypothesis": scenario.hypothesis.value if scenario.hypothesis else None,
-        "level": _maybe(scenario.level),
+        "level": maybe_number(scenario.level),
     }
 
 
@@ -149,7 +145,7 @@ def settings_data(assumptions: Assumptions) -> dict[str, Any]:
         "weeks_per_year": number(assumptions.weeks_per_year),
         "weeks_per_period": number(assumptions.weeks),
         "full_time_hours": number(assumptions.full_time_hours),
-        "rate": _maybe(assumptions.rate),
+        "rate": maybe_number(assumptions.rate),
         "currency": assumptions.currency if assumptions.rate is not None else None,
     }
 
@@ -163,7 +159,7 @@ def selection_data(
     """The rest of the ``assumptions`` object: the contingency, the drivers' quantities, the
     families kept (``rows``, in order) and the catalogue."""
     return {
-        "contingency": _maybe(scenario.contingency),
+        "contingency": maybe_number(scenario.contingency),
         "drivers": {name: number(q) for name, q in drivers.items()},
         "only": [r.family.id for r in rows] if scenario.only else None,
         "exclude": list(scenario.exclude),
@@ -221,7 +217,7 @@ def coverage_data(coverage: Coverage, assumptions: Assumptions, lang: str) -> di
     return {
         "hours_per_week": number(capacity.hours),
         "people": capacity.people,
-        "hours_per_person": _maybe(capacity.per_person),
+        "hours_per_person": maybe_number(capacity.per_person),
         "available": hours(capacity.hours),
         "needed": hours(coverage.need),
         "coverage": number(coverage.share),

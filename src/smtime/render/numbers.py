@@ -30,6 +30,11 @@ def number(value: float) -> int | float:
     )
 
 
+def maybe_number(value: float | None) -> int | float | None:
+    """``number``, or None (JSON's null) for no value."""
+    return None if value is None else number(value)
+
+
 _SEPARATORS = {"fr": ("\u202f", ","), "es": (".", ","), "en": (",", ".")}
 _PERCENT_SIGN = {"fr": "\u202f%", "es": "\u00a0%", "en": "%"}
 LOCALES = {"fr": "fr_FR", "es": "es_ES", "en": "en_GB"}
