@@ -245,3 +245,9 @@ def test_profile_values_refused_with_a_message(
     run = smtime("estimate", "--profile", str(profile))
     assert run.exit_code == 65, run.stderr
     assert message in run.stderr
+
+
+def test_costs_have_a_currency_only_with_a_rate() -> None:
+    """Without a rate there is no cost, so no currency to state (JSON null, an empty CSV cell)."""
+    assert domain.Assumptions(currency="JPY").cost_currency is None
+    assert domain.Assumptions(rate=55.0, currency="JPY").cost_currency == "JPY"

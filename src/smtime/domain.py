@@ -527,6 +527,11 @@ class Assumptions(NamedTuple):
         return self
 
     @property
+    def cost_currency(self) -> str | None:
+        """The currency costs are in: None without a rate, when there is no cost."""
+        return None if self.rate is None else self.currency
+
+    @property
     def weeks(self) -> float:
         """Weeks in the period: 1, a twelfth of the year, or the year."""
         if self.period is Period.YEAR:

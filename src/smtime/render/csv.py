@@ -69,7 +69,7 @@ def estimate_csv(result: Estimate, assumptions: Assumptions, lang: str) -> str:
 
 def estimate_rows(result: Estimate, assumptions: Assumptions, lang: str) -> list[list[Any]]:
     """The rows of ``estimate_csv``, without the header."""
-    currency = assumptions.currency if assumptions.rate is not None else None
+    currency = assumptions.cost_currency
     period = assumptions.period.value
     coverage = result.coverage
     allotted: dict[str, tuple[float, str]] = {}

@@ -111,7 +111,7 @@ def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
         **scenario_data(scenario),
         "period": assumptions.period.value,
         "unit": UNIT,
-        "currency": assumptions.currency if assumptions.rate is not None else None,
+        "currency": assumptions.cost_currency,
     }
 
 
@@ -146,7 +146,7 @@ def settings_data(assumptions: Assumptions) -> dict[str, Any]:
         "weeks_per_period": number(assumptions.weeks),
         "full_time_hours": number(assumptions.full_time_hours),
         "rate": maybe_number(assumptions.rate),
-        "currency": assumptions.currency if assumptions.rate is not None else None,
+        "currency": assumptions.cost_currency,
     }
 
 
