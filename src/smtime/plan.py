@@ -101,6 +101,11 @@ class Plan(NamedTuple):
         """The weekly hours the plan was asked to place."""
         return budget_of(self.lines)
 
+    @property
+    def planned_minutes(self) -> int:
+        """The weekly minutes the plan placed."""
+        return sum(self.planned.values())
+
 
 def budget_of(lines: Iterable[Line]) -> float:
     """The weekly hours of ``lines`` (a plan's, or a team's)."""

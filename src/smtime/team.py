@@ -58,6 +58,11 @@ class TeamPlan(NamedTuple):
         return budget_of(self.lines)
 
     @property
+    def planned_minutes(self) -> int:
+        """The weekly minutes placed in the team's calendars."""
+        return sum(plan.planned_minutes for _, plan in self.people)
+
+    @property
     def unplaced(self) -> dict[str, float]:
         """Hours of each line not in anyone's calendar: given to no one, or given to someone
         whose window could not hold them."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from smtime.i18n import localize, translate
-from smtime.plan import DAY_NAMES, Plan, clock
+from smtime.plan import DAY_NAMES, Line, Plan, clock
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import LOCALES, decimal, number
 from smtime.team import Person, TeamPlan
@@ -14,8 +15,9 @@ if TYPE_CHECKING:
     from rich.console import Group
 
 
-def _labels(plan: Plan, lang: str) -> dict[str, str]:
-    return {line.key: localize(line.label, lang) for line in plan.lines}
+def _labels(lines: Iterable[Line], lang: str) -> dict[str, str]:
+    """Each line's label in ``lang``, by its key."""
+    return {line.key: localize(line.label, lang) for line in lines}
 
 
 def day_name(day: int, lang: str) -> str:
@@ -29,7 +31,7 @@ def day_name(day: int, lang: str) -> str:
 
 def plan_data(plan: Plan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]:
     """The ``plan`` object."""
-    labels = _labels(plan, lang)
+    labels = _labels(plan.lines, lang)
     window = plan.window
     return {
         **scenario,
@@ -41,7 +43,7 @@ def plan_data(plan: Plan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]
         },
         "capacity_hours": number(plan.capacity / 60),
         "budget_hours": number(plan.budget),
-        "planned_hours": number(sum(plan.planned.values()) / 60),
+        "planned_hours": number(plan.planned_minutes / 60),
         "fits": plan.fits,
         "families": [
             {
@@ -80,7 +82,7 @@ def warning(plan: Plan, lang: str) -> str | None:
     if plan.fits:
         return None
     hours = {key: minutes / 60 for key, minutes in plan.unplaced.items() if minutes}
-    missing = _not_placed(hours, _labels(plan, lang), lang)
+    missing = _not_placed(hours, _labels(plan.lines, lang), lang)
     return translate(
         "the budget of {budget} hours does not fit in the window of {capacity} hours a week; "
         "not placed: {missing}",
@@ -100,7 +102,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
 
     from smtime.render.table import clean
 
-    labels = _labels(plan, lang)
+    labels = _labels(plan.lines, lang)
     title = title or translate("Weekly plan", lang)
     table = Table(title=clean(title, style="table.title"), title_justify="left", show_lines=False)
     columns = _columns(plan)
@@ -126,7 +128,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
 
 def plan_markdown(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> str:
     """Days as columns, blocks as rows, in a GitHub-flavoured table."""
-    labels = _labels(plan, lang)
+    labels = _labels(plan.lines, lang)
     columns = _columns(plan)
     header = [day_name(d, lang) for d in plan.window.days]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
@@ -147,7 +149,7 @@ def plan_markdown(plan: Plan, lang: str, title: str | None = None, *, warn: bool
 
 def person_title(person: Person, plan: Plan, lang: str) -> str:
     """``Weekly plan — Alice (12 h)``."""
-    hours = decimal(sum(plan.planned.values()) / 60, lang)
+    hours = decimal(plan.planned_minutes / 60, lang)
     return translate("Weekly plan — {name} ({hours} h)", lang, name=person.name, hours=hours)
 
 
@@ -164,7 +166,7 @@ def team_warning(team: TeamPlan, lang: str) -> str | None:
     missing = team.unplaced
     if not missing:
         return None
-    labels = {line.key: localize(line.label, lang) for line in team.lines}
+    labels = _labels(team.lines, lang)
     listed = _not_placed(missing, labels, lang)
     return translate(
         "the team cannot hold the whole budget of {budget} hours; not placed: {missing}",
@@ -202,11 +204,10 @@ def team_markdown(team: TeamPlan, lang: str) -> str:
 
 def team_data(team: TeamPlan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]:
     """The ``team`` object: each person's plan, and the hours in no one's calendar."""
-    planned = sum(sum(plan.planned.values()) for _, plan in team.people) / 60
     return {
         **scenario,
         "budget_hours": number(team.budget),
-        "planned_hours": number(planned),
+        "planned_hours": number(team.planned_minutes / 60),
         "fits": team.fits,
         "people": [
             {
