@@ -116,9 +116,10 @@ class Calibration(NamedTuple):
     tracker: str
     """The tracker that wrote it."""
 
-
-"""A whole percentile as typed: ASCII digits (``str.isdigit`` also takes ``²``, which ``int``
-refuses), leading zeros aside."""
+    @property
+    def unmapped_hours(self) -> float:
+        """Hours of the complete weeks that map to no family, all names together."""
+        return sum(self.unmapped.values())
 
 
 def parse_quantiles(text: str) -> tuple[int, int]:

@@ -118,7 +118,7 @@ def provenance(result: Calibration) -> dict[str, Any]:
         "quantiles": list(result.quantiles),
         "step": STEP,
         "smtime": __version__,
-        "unmapped_hours": number(sum(result.unmapped.values())),
+        "unmapped_hours": number(result.unmapped_hours),
         "not_calibrated": [f.id for f in result.families if f.calibrated is None],
     }
 
@@ -159,10 +159,10 @@ def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
                 f"from {family.weeks} of {len(result.weeks)} weeks with time"
             )
         lines.append(f"#   {family.id:<{width}}  base {before:<12} {after}")
-    unmapped = sum(result.unmapped.values())
+    unmapped = number(result.unmapped_hours)
     lines += [
         "#",
-        f"# Time that mapped to no family: {number(unmapped)} h (--map TAG=FAMILY maps it).",
+        f"# Time that mapped to no family: {unmapped} h (--map TAG=FAMILY maps it).",
         "",
     ]
     data = catalogue_data(calibrated(base, result))
@@ -258,7 +258,7 @@ def calibration_data(result: Calibration, base: Catalogue, lang: str) -> dict[st
             },
         },
         "unmapped": {
-            "hours": number(sum(result.unmapped.values())),
+            "hours": number(result.unmapped_hours),
             "names": {name: number(hours) for name, hours in result.unmapped.items()},
         },
         "left_out_hours": number(result.left_out),
@@ -356,7 +356,7 @@ def notes(result: Calibration, base: Catalogue, lang: str) -> list[str]:
             translate(
                 "Mapped to no family: {hours} h ({names}); --map TAG=FAMILY maps it.",
                 lang,
-                hours=decimal(sum(result.unmapped.values()), lang),
+                hours=decimal(result.unmapped_hours, lang),
                 names=named,
             )
         )
