@@ -211,12 +211,12 @@ def _drain(problems: list[Record]) -> list[Record]:
 def _check_header(header: list[str], name: str) -> None:
     unknown = [column for column in header if column not in CSV_COLUMNS]
     if unknown:
-        import difflib
+        from smtime.core import closest
 
         hints = []
         for column in unknown:
-            close = difflib.get_close_matches(column, CSV_COLUMNS, n=1)
-            hints.append(f"{column!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            close = closest(column, CSV_COLUMNS)
+            hints.append(f"{column!r}" + (f" (did you mean {close!r}?)" if close else ""))
         message = f"unknown column {', '.join(hints)}; columns: {', '.join(CSV_COLUMNS)}"
         raise InvalidFileError(name, [Problem(name, message, "", 1)])
 
