@@ -272,6 +272,11 @@ class Planned(NamedTuple):
     def language(self) -> str:
         return self.request.language
 
+    @property
+    def first_day(self) -> date:
+        """The Monday the plan starts on: ``--from``'s, else next Monday."""
+        return self.start or next_monday()
+
     def account_or(self, default: str) -> str:
         """The budget's account (--account), else the format's own ``default``."""
         return default if self.account is None else self.account
@@ -344,6 +349,16 @@ class TeamPlanned(NamedTuple):
     @property
     def language(self) -> str:
         return self.request.language
+
+    @property
+    def first_day(self) -> date:
+        """The Monday the calendars start on: ``--from``'s, else next Monday."""
+        return self.start or next_monday()
+
+    @property
+    def calendar_zone(self) -> str:
+        """The calendars' time zone: ``--tz``, else the system's."""
+        return self.zone or parse_zone(None)
 
     def paths(self) -> list[Path]:
         return [*self.request.inputs.paths(), self.team_path]

@@ -17,6 +17,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from smtime.plan import Line, Plan, Window, budget_of, make_plan
@@ -111,3 +112,22 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
         for person, share in zip(people, shares, strict=True)
     )
     return TeamPlan(tuple(lines), plans, unassigned)
+
+
+def file_stems(names: Sequence[str]) -> list[str]:
+    """A file name stem for each of ``names``, safe on every system and unique among them:
+    ASCII letters and digits joined by ``-``, lower case (``José Núñez`` → ``jose-nunez``;
+    ``person`` when nothing is left; a ``-`` more for a stem already taken)."""
+    import re
+    import unicodedata
+
+    used: set[str] = set()
+    stems = []
+    for name in names:
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "person"
+        while stem in used:
+            stem += "-"
+        used.add(stem)
+        stems.append(stem)
+    return stems

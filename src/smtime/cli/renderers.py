@@ -180,10 +180,9 @@ def _plan_markdown(answer: request.Planned) -> str:
 
 def _plan_ics(answer: request.Planned) -> str:
     from smtime.render.ics import plan_ics
-    from smtime.request import next_monday
 
     assert answer.zone is not None
-    start = answer.start or next_monday()
+    start = answer.first_day
     return plan_ics(
         answer.plan,
         lang=answer.language,
@@ -222,13 +221,12 @@ def _plan_ledger(answer: request.Planned) -> str:
 
 def _plan_beancount(answer: request.Planned) -> str:
     from smtime.render.beancount import DEFAULT_ACCOUNT, plan_beancount
-    from smtime.request import next_monday
 
     return plan_beancount(
         answer.plan,
         lang=answer.language,
         account=answer.account_or(DEFAULT_ACCOUNT),
-        start=answer.start or next_monday(),
+        start=answer.first_day,
         name=answer.name,
     )
 
@@ -455,25 +453,16 @@ def write_team(
 
 
 def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
-    """One calendar per person, ``<name>.ics`` (a file name made safe), in ``folder``."""
-    import re
-    import unicodedata
-
-    from smtime import request
+    """One calendar per person, ``<name>.ics`` (``team.file_stems``), in ``folder``."""
     from smtime.errors import OutputError
     from smtime.render.ics import plan_ics
+    from smtime.team import file_stems
 
     if not folder.is_dir():
         raise OutputError(f"{folder}: --output-dir must be an existing folder")
-    zone = answer.zone or request.parse_zone(None)
-    start = answer.start or request.next_monday()
-    used: set[str] = set()
-    for person, plan in answer.team.people:
-        plain = unicodedata.normalize("NFKD", person.name).encode("ascii", "ignore").decode()
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "person"
-        while stem in used:
-            stem += "-"
-        used.add(stem)
+    zone, start = answer.calendar_zone, answer.first_day
+    stems = file_stems([person.name for person, _ in answer.team.people])
+    for (person, plan), stem in zip(answer.team.people, stems, strict=True):
         name = f"{answer.name} — {person.name}"
         text = plan_ics(plan, lang=answer.language, start=start, zone=zone, name=name)
         emit_text(text, folder / f"{stem}.ics", answer.paths())
