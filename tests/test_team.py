@@ -235,3 +235,19 @@ def test_the_table_shows_each_persons_week(smtime: Smtime, tmp_path: Path) -> No
     assert run.exit_code == 0, run.stderr
     for name in ("Alice", "Bob", "Chloé"):
         assert f"Weekly plan — {name} (" in run.stdout
+
+
+def test_calendar_file_stems_are_safe_and_unique() -> None:
+    """Accents dropped, anything else but letters and digits joined by '-', lower case; a
+    name with nothing left is 'person'; a stem already taken gets one '-' more."""
+    from smtime.team import file_stems
+
+    names = ["José Núñez", "jose nunez", "../../etc/passwd", "李雷", "李雷", "A\x1b[31mB"]
+    assert file_stems(names) == [
+        "jose-nunez",
+        "jose-nunez-",
+        "etc-passwd",
+        "person",
+        "person-",
+        "a-31mb",
+    ]
