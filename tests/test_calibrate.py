@@ -542,7 +542,7 @@ def test_written_yaml_reads_back_through_the_catalogue_loader(tmp_path: Path) ->
     path = tmp_path / "ours.yaml"
     path.write_text(catalogue_yaml(result, base), encoding="utf-8")
     ours = load(path)
-    assert ours == calibration.calibrated(base, result)
+    assert ours == calibration.apply_to(base, result)
     assert next(f for f in ours.families if f.id == "veille")[2:4] == (2, 2)
 
 

@@ -302,7 +302,7 @@ def _too_few(weeks: Sequence[str], partial: Sequence[str], needed: int) -> str:
     )
 
 
-def calibrated(catalogue: Catalogue, result: Calibration) -> Catalogue:
+def apply_to(catalogue: Catalogue, result: Calibration) -> Catalogue:
     """``catalogue`` calibrated by ``result``: its families' calibrated ranges (the others
     kept), a version that names the weeks (``calibrated-2026-W41-2026-W48``), and the tracked
     time as its source."""

@@ -106,7 +106,7 @@ class Request(NamedTuple):
     language: str
 
 
-def prepare(
+def prepared(
     asked: Asked,
     *,
     catalogue: Path | None = None,
@@ -172,7 +172,7 @@ def estimated(
     title: str | None = None,
 ) -> Estimated:
     """Estimate the scenario asked for; the title is ``title``, else the profile's name."""
-    request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
+    request = prepared(asked, catalogue=catalogue, profile=profile, lang=lang)
     result = estimate_inputs(request.inputs, request.combined.scenario)
     return Estimated(request, result, title or request.inputs.profile_name())
 
@@ -328,7 +328,7 @@ def _plan_lines(
     from smtime import plan
     from smtime.i18n import Language, translate
 
-    request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
+    request = prepared(asked, catalogue=catalogue, profile=profile, lang=lang)
     scenario = planned_scenario(request.combined.scenario)
     result = estimate_inputs(request.inputs, scenario)
     unplanned = {code.value: translate("Unplanned work", code.value) for code in Language}
@@ -478,7 +478,7 @@ def compared(
     from smtime.compare import compare
 
     export = tracked(actuals, options)
-    request = prepare(asked, catalogue=catalogue, profile=profile, lang=lang)
+    request = prepared(asked, catalogue=catalogue, profile=profile, lang=lang)
     scenario = request.combined.scenario._replace(contingency=None)
     result = estimate_inputs(request.inputs, scenario)
     comparison = compare(

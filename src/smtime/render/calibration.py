@@ -14,7 +14,7 @@ from smtime.calibration import (
     STEP,
     Calibration,
     FamilyCalibration,
-    calibrated,
+    apply_to,
 )
 from smtime.domain import ANY_LANGUAGE, Catalogue, Figures, Localized
 from smtime.i18n import marked, translate, translate_plural
@@ -165,7 +165,7 @@ def catalogue_yaml(result: Calibration, base: Catalogue) -> str:
         f"# Time that mapped to no family: {unmapped} h (--map TAG=FAMILY maps it).",
         "",
     ]
-    data = catalogue_data(calibrated(base, result))
+    data = catalogue_data(apply_to(base, result))
     data["calibration"] = provenance(result)
     return "\n".join(lines) + catalogue_text(data)
 
