@@ -77,7 +77,7 @@ def _unknown_names(
         return []
     return [
         document.problem(where, message, key=is_key)
-        for where, message, is_key in name_problems(data, known)
+        for where, message, is_key in unknown_name_problems(data, known)
     ]
 
 
@@ -90,7 +90,7 @@ def starter(filename: str, lang: str, period: str) -> str:
     return template.read_text(encoding="utf-8").format(filename=filename, lang=lang, period=period)
 
 
-def name_problems(
+def unknown_name_problems(
     data: Mapping[str, Any], catalogue: Catalogue
 ) -> list[tuple[tuple[str | int, ...], str, bool]]:
     """(path, message, at the key?) for every family or driver that ``catalogue`` lacks, among
@@ -130,7 +130,7 @@ def check_names(loaded: LoadedProfile, catalogue: Catalogue) -> None:
     """Every family and driver the profile names exists in ``catalogue``."""
     problems = [
         loaded.problem(path, message, key=is_key)
-        for path, message, is_key in name_problems(dict(loaded.profile), catalogue)
+        for path, message, is_key in unknown_name_problems(dict(loaded.profile), catalogue)
     ]
     if problems:
         raise InvalidFileError(loaded.document.name, problems)

@@ -114,7 +114,7 @@ def date_order(cells: Iterable[tuple[int, str]], asked: DateFormat) -> DateForma
 _TIME = re.compile(r"(\d{1,2}):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:\s*([AaPp])\.?[Mm]\.?)?")
 
 
-def clock(text: str, what: str = "time") -> time:
+def time_of_day(text: str, what: str = "time") -> time:
     """The time of day a cell holds, 24-hour or 12-hour (AM/PM); else a ``ValueError``."""
     found = _TIME.fullmatch(text.strip())
     hour = int(found[1]) if found else -1

@@ -88,7 +88,9 @@ class Sheet(NamedTuple):
 
 def _toggl(row: Row, order: DateFormat, reading: Reading) -> Entry:
     start = cells.wall(
-        cells.day(row.get("start date"), order, "Start date"), _clock(row, "start time"), reading
+        cells.day(row.get("start date"), order, "Start date"),
+        _time_of_day(row, "start time"),
+        reading,
     )
     names = row.names("project", "task", "tags", "description", "client")
     ended = any(row.get(c) for c in ("end date", "end time", "stop date", "stop time"))
@@ -104,13 +106,15 @@ def _clockify(row: Row, order: DateFormat, reading: Reading) -> Entry | None:
     if row.get("type").lower() == "break":
         return None
     start = cells.wall(
-        cells.day(row.get("start date"), order, "Start Date"), _clock(row, "start time"), reading
+        cells.day(row.get("start date"), order, "Start Date"),
+        _time_of_day(row, "start time"),
+        reading,
     )
     names = row.names("project", "task", "tags", "description", "client")
     if not row.get("end time"):  # a timer still running
         return timed(start, None, names, reading)
     end_day = row.get("end date") or row.get("start date")
-    end = cells.wall(cells.day(end_day, order, "End Date"), _clock(row, "end time"), reading)
+    end = cells.wall(cells.day(end_day, order, "End Date"), _time_of_day(row, "end time"), reading)
     duration = row.get("duration (h)") or row.get("duration (decimal)")
     hours = cells.hours(duration, "Duration") if duration else None
     return timed(start, end, names, reading, hours=hours)
@@ -124,13 +128,13 @@ def _harvest(row: Row, order: DateFormat, reading: Reading) -> Entry:
 
 def _kimai(row: Row, order: DateFormat, reading: Reading) -> Entry:
     when = cells.day(row.get("date"), order, "Date")
-    start = cells.wall(when, _clock(row, "from"), reading)
+    start = cells.wall(when, _time_of_day(row, "from"), reading)
     names = row.names("project", "activity", "tags", "description", "customer")
     if not row.get("to"):  # a timer still running
         return timed(start, None, names, reading)
-    end = cells.wall(when, _clock(row, "to"), reading)
+    end = cells.wall(when, _time_of_day(row, "to"), reading)
     if end < start:  # past midnight
-        end = cells.wall(when + timedelta(days=1), _clock(row, "to"), reading)
+        end = cells.wall(when + timedelta(days=1), _time_of_day(row, "to"), reading)
     span = (end.timestamp() - start.timestamp()) / 3600
     duration = row.get("duration")
     hours = None
@@ -154,9 +158,9 @@ def _plain(row: Row, order: DateFormat, reading: Reading) -> Entry:
     return day_total(when, cells.hours(row.get("hours")), [task] if task else [], reading)
 
 
-def _clock(row: Row, column: str) -> time | None:
+def _time_of_day(row: Row, column: str) -> time | None:
     value = row.get(column)
-    return cells.clock(value, column.capitalize()) if value else None
+    return cells.time_of_day(value, column.capitalize()) if value else None
 
 
 SHEETS = (

@@ -127,9 +127,9 @@ def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
     file's; ``Refused`` for the names the catalogue lacks."""
     from smtime.core import prepare
     from smtime.options import Asked, scenario_of
-    from smtime.profile import name_problems
+    from smtime.profile import unknown_name_problems
 
-    problems = name_problems(dict(profile), catalogue)
+    problems = unknown_name_problems(dict(profile), catalogue)
     if problems:
         raise Refused(problems)
     scenario = scenario_of(Asked(), profile)._replace(default=None)
@@ -301,7 +301,7 @@ class Estimator:
     def unknown_names(self, data: Any, found: Located) -> Located:
         """The families and drivers that a profile the model refused names and its catalogue
         lacks, as ``basis`` would find them; none when its catalogue cannot be told or read."""
-        from smtime.profile import name_problems
+        from smtime.profile import unknown_name_problems
 
         if not isinstance(data, dict) or any(p[0][:1] == ("catalogue",) for p in found):
             return []
@@ -310,7 +310,7 @@ class Estimator:
             catalogue = self.catalogue(given if isinstance(given, str) else None)
         except Bad:
             return []
-        return name_problems(data, catalogue)
+        return unknown_name_problems(data, catalogue)
 
     def basis(self, profile: ProfileSchema) -> Basis:
         """The basis of ``profile``, made once for every profile that asks for the same
