@@ -207,6 +207,38 @@ def test_standard_output_full_or_closed_exits_73(fmt: str) -> None:
     assert closed == "smtime: cannot write to standard output: it is closed\n 73\n"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("catalogue", "validate"),
+        ("profile", "validate", str(Path(__file__).parents[1] / "docs/examples/acme.yaml")),
+        (),
+        ("catalogue",),
+        ("profile",),
+    ],
+)
+def test_every_command_reports_a_closed_standard_output(args: tuple[str, ...]) -> None:
+    """>&- is exit 73 with one message for every command, the validators and a group's help
+    too: never an internal error or a traceback."""
+    closed = _shell('"$@" 2>&1 >&- | cat; echo " ${PIPESTATUS[0]}"', *args)
+    assert closed == "smtime: cannot write to standard output: it is closed\n 73\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("estimate", "--format", "xml"), 2),
+        (("estimate", "--catalogue", "/nonexistent.yaml"), 66),
+        (("catalogue", "validate", str(Path(__file__).parent / "hostile/bad_id.yaml")), 65),
+        (("estimate", "--set", "nope=high"), 2),
+    ],
+)
+def test_a_closed_standard_error_keeps_the_exit_code(args: tuple[str, ...], code: int) -> None:
+    """2>&-: the message has nowhere to go, but the exit code is still the documented one."""
+    status = _shell('"$@" 2>&- > /dev/null; echo "$?"', *args)
+    assert status == f"{code}\n"
+
+
 # 3. Signals ---------------------------------------------------------------------------------
 
 

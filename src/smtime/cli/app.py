@@ -6,6 +6,7 @@ rich, yaml and pydantic are imported inside the functions that need them, so tha
 """
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -87,7 +88,12 @@ def ending(exc: BaseException) -> Ending:
     if isinstance(exc, typer.TyperException):
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
-            sys.stdout.write(ctx.get_help() + "\n")
+            from smtime.output import emit
+
+            try:
+                emit(ctx.get_help() + "\n", None)
+            except (SmtimeError, BrokenPipeError) as failed:  # >&-, > /dev/full, | head
+                return ending(failed)
             return Ending(int(ExitCode.OK), said=False)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         message = exc.format_message().strip().replace("\n", " ")
@@ -196,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     from smtime.output import flush_stdout, stdout_errors
 
     install()
+    if sys.stderr is None:  # 2>&-: messages have nowhere to go; the exit code still tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         command = get_command(_for_command(args))

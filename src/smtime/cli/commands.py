@@ -5,7 +5,6 @@ The functions are registered under their command names in ``smtime.cli.app``, wh
 their errors into messages and exit codes; the options are declared in ``smtime.cli.options``.
 """
 
-import sys
 from pathlib import Path
 
 import typer
@@ -319,7 +318,7 @@ def catalogue_validate_command(
 
     Example: smtime catalogue validate my-catalogue.yaml
     """
-    sys.stdout.write(request.catalogue_summary(path or catalogue) + "\n")
+    renderers.emit_text(request.catalogue_summary(path or catalogue) + "\n", None)
 
 
 def profile_init_command(
@@ -340,4 +339,4 @@ def profile_validate_command(path: ProfileArgument) -> None:
 
     Example: smtime profile validate acme.yaml
     """
-    sys.stdout.write(request.profile_summary(path) + "\n")
+    renderers.emit_text(request.profile_summary(path) + "\n", None)
