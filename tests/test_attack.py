@@ -239,6 +239,31 @@ def test_a_closed_standard_error_keeps_the_exit_code(args: tuple[str, ...], code
     assert status == f"{code}\n"
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("estimate", "-H", "mid", "--lang", "fr"),
+        ("estimate", "-f", "json", "--lang", "es"),
+        ("breakdown", "-t", "blogging"),
+        ("report",),
+        ("plan", "-f", "ics", "--tz", "UTC"),
+    ],
+)
+def test_standard_output_in_another_encoding(encoding: str, args: tuple[str, ...]) -> None:
+    """A locale (or PYTHONIOENCODING) that is not UTF-8 never makes an internal error: what
+    goes to a pipe or a file is UTF-8, as --output writes it."""
+    run = subprocess.run(
+        [*SMTIME, *args],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == b""
+    run.stdout.decode("utf-8")
+
+
 # 3. Signals ---------------------------------------------------------------------------------
 
 

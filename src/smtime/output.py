@@ -92,7 +92,28 @@ def stdout() -> TextIO:
             line_buffering=sys.stdout.line_buffering,
             write_through=True,
         )
+    _utf8(sys.stdout)
     return sys.stdout
+
+
+def _utf8(handle: TextIO) -> None:
+    """Standard output in another encoding than UTF-8 (a Latin-1 locale, ``PYTHONIOENCODING``)
+    would fail on the first character it lacks. Text for a pipe or a file is UTF-8, as
+    ``--output`` writes it; a terminal keeps its encoding, and what it lacks is written as
+    an escape, as Python writes it on stderr."""
+    import codecs
+
+    if not isinstance(handle, io.TextIOWrapper):
+        return
+    try:
+        if codecs.lookup(handle.encoding).name == "utf-8":
+            return
+        if handle.isatty():
+            handle.reconfigure(errors="backslashreplace")
+        else:
+            handle.reconfigure(encoding="utf-8", errors="strict")
+    except (LookupError, ValueError, OSError):  # closed, or an encoding Python lacks
+        return
 
 
 def stdout_failure(exc: OSError) -> OutputError:
