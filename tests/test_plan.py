@@ -91,6 +91,8 @@ def test_budget_that_does_not_fit_is_said(smtime: Smtime) -> None:
         (("--start", "25:00"), "not a time of day"),
         (("--min-block", "2"), "--min-block"),
         (("--format", "ics", "--tz", "Mars/Olympus"), "IANA time zone"),
+        (("--format", "ics", "--tz", "Europe"), "IANA time zone"),  # a folder of zones
+        (("--format", "ics", "--tz", "America/"), "IANA time zone"),
         (("--from", "next week"), "not a date"),
     ],
 )

@@ -221,7 +221,7 @@ def parse_zone(name: str | None) -> str:
             name = "UTC"
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (Europe)
         raise UsageError(f"--tz: {name!r} is not an IANA time zone such as Europe/Paris") from None
     return name
 
