@@ -133,3 +133,38 @@ def test_main_runs_subcommands_of_groups(capsys: pytest.CaptureFixture[str]) -> 
     assert "valid (7 families" in capsys.readouterr().out
     assert main(["profile", "init"]) == 0
     assert capsys.readouterr().out.startswith("# smtime profile")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["families"][0].update(label={"en": 5}),
+        lambda d: d["families"][0].update(id=5),
+        lambda d: d["families"][0].update(low="1"),
+        lambda d: d["families"][0].update(low=True),
+        lambda d: d["families"][0].update(aliases="abc"),
+        lambda d: d["families"][0].update(actions=[{"label": {"en": None}}]),
+        lambda d: d["families"][0].update(priority="first"),
+        lambda d: d["families"][0].update(priority=1.5),
+        lambda d: d["families"][0].update(per=[3]),
+        lambda d: d.update(title={"en": ["a list"]}),
+        lambda d: d.update(unit=5),
+        lambda d: d["source"].update(url=7),
+        lambda d: d.update(drivers={"n": {"label": {"en": "N"}, "default": "2"}}),
+    ],
+)
+def test_a_cache_entry_of_the_wrong_types_is_ignored(
+    write_catalogue: Callable[..., Path], damage: Callable[[dict[str, object]], None]
+) -> None:
+    """An entry whose values have the wrong types (an int for a label, text for hours or a
+    priority) is read as a miss: the catalogue is read again, never half-used."""
+    path = write_catalogue(MINIMAL)
+    content = path.read_bytes()
+    fresh = catalogue.load(path)
+    folder = cache.folder()
+    assert folder is not None
+    entry = folder / cache.key("catalogue", content)
+    envelope = json.loads(entry.read_text(encoding="utf-8"))
+    damage(envelope["data"])
+    entry.write_text(json.dumps(envelope), encoding="utf-8")
+    assert catalogue.load(path) == fresh

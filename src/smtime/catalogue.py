@@ -95,49 +95,77 @@ def _from_cache(data: Any) -> Catalogue | None:
 
 def _build(data: Any) -> Catalogue:
     """The domain catalogue of validated catalogue data (``CatalogueSchema.model_dump``, as
-    the cache also keeps it): the one way a file becomes a catalogue."""
+    the cache also keeps it): the one way a file becomes a catalogue. Every value must have
+    the type the model gives it (a ``TypeError`` otherwise): the cache holds plain JSON,
+    which the domain's checks (bounds, names) take as well typed."""
 
     def text(value: Any) -> Any:
-        return None if value is None else dict(value)
+        return None if value is None else _localized(value)
 
     def hypothesis(entry: Any) -> domain.HypothesisText:
-        return domain.HypothesisText(dict(entry["label"]), dict(entry["description"]))
+        return domain.HypothesisText(_localized(entry["label"]), _localized(entry["description"]))
 
     source = data["source"]
     return domain.Catalogue(
-        format=data["format"],
-        version=data["version"],
-        unit=data["unit"],
-        title=dict(data["title"]),
+        format=_typed(data["format"], str),
+        version=_typed(data["version"], str),
+        unit=_typed(data["unit"], str),
+        title=_localized(data["title"]),
         source=domain.Source(
-            source["title"],
-            source.get("author"),
-            source.get("url"),
-            source.get("language"),
+            _typed(source["title"], str),
+            _optional(source.get("author"), str),
+            _optional(source.get("url"), str),
+            _optional(source.get("language"), str),
             text(source.get("description")),
         ),
         hypotheses=domain.Hypotheses(
             hypothesis(data["hypotheses"]["low"]), hypothesis(data["hypotheses"]["high"])
         ),
         drivers={
-            name: domain.Driver(dict(d["label"]), float(d["default"]), text(d.get("description")))
+            _typed(name, str): domain.Driver(
+                _localized(d["label"]), _number(d["default"]), text(d.get("description"))
+            )
             for name, d in data.get("drivers", {}).items()
         },
         families=tuple(
             domain.Family(
-                f["id"],
-                dict(f["label"]),
-                float(f["low"]),
-                float(f["high"]),
-                tuple(domain.Action(dict(a["label"])) for a in f.get("actions", ())),
-                tuple(f.get("aliases", ())),
-                tuple(f.get("per", ())),
+                _typed(f["id"], str),
+                _localized(f["label"]),
+                _number(f["low"]),
+                _number(f["high"]),
+                tuple(domain.Action(_localized(a["label"])) for a in f.get("actions", ())),
+                _texts(f.get("aliases", ())),
+                _texts(f.get("per", ())),
                 domain.Rhythm(f.get("rhythm", "sessions")),
-                f.get("priority"),
+                _optional(f.get("priority"), int),
             )
             for f in data["families"]
         ),
     )
+
+
+def _typed(value: Any, kind: type | tuple[type, ...]) -> Any:
+    """``value``, when it is a ``kind`` (a bool is not a number); a ``TypeError`` otherwise."""
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(f"{value!r} is not of the type {kind!r}")
+    return value
+
+
+def _optional(value: Any, kind: type) -> Any:
+    return None if value is None else _typed(value, kind)
+
+
+def _number(value: Any) -> float:
+    return float(_typed(value, (int, float)))
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(_typed(item, str) for item in _typed(value, (list, tuple)))
+
+
+def _localized(value: Any) -> dict[str, str]:
+    """A text in each language: a mapping of language codes to text."""
+    return {_typed(code, str): _typed(text, str) for code, text in _typed(value, dict).items()}
 
 
 def validate(document: Any) -> Catalogue:
