@@ -119,6 +119,29 @@ def _events(path: Path) -> list[Any]:
     return list(calendar.walk("VEVENT"))
 
 
+@pytest.mark.parametrize("blocker", ["team file", "folder"])
+def test_a_calendar_that_cannot_be_written_stops_before_any_is(
+    smtime: Smtime, tmp_path: Path, blocker: str
+) -> None:
+    """When one person's calendar would overwrite the team file (a link planted under its
+    name) or is a folder, nothing is written: the folder is left as it was, not half
+    updated (alice.ics new, bob.ics old)."""
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    out = tmp_path / "calendars"
+    out.mkdir()
+    (out / "alice.ics").write_text("old")
+    if blocker == "team file":
+        (out / "bob.ics").symlink_to(team)
+    else:
+        (out / "bob.ics").mkdir()
+    run = smtime("plan", "-H", "mid", "--team", str(team), "-f", "ics", "--output-dir", str(out))
+    assert run.exit_code == 73
+    assert "bob.ics" in run.stderr
+    assert (out / "alice.ics").read_text() == "old"
+    assert team.read_text() == TEAM
+
+
 def test_one_calendar_per_person_that_khal_reads(smtime: Smtime, tmp_path: Path) -> None:
     """--team --format ics --output-dir writes one calendar per person; each holds exactly
     that person's planned hours, inside their window; khal imports each."""

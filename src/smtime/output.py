@@ -195,6 +195,33 @@ def refuse_inputs(target: Path, inputs: Iterable[Path] = ()) -> None:
         raise OutputError(f"{target}: refusing to overwrite {source_name}, which is being read")
 
 
+def check_target(target: Path, *, inputs: Iterable[Path] = ()) -> None:
+    """The refusals ``atomic`` makes before it writes anything (a file being read, a folder,
+    a folder that does not exist), for a command that writes several files and must refuse
+    before it writes the first."""
+    refuse_inputs(target, inputs)
+    info = _stat(target)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{target}: is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return  # a device, FIFO or socket: written in place
+    folder = _real(target).parent
+    if not folder.is_dir():
+        raise OutputError(f"{target}: no such folder: {folder}")
+
+
+def _stat(target: Path) -> os.stat_result | None:
+    try:
+        return os.stat(target)
+    except OSError:
+        return None
+
+
+def _real(target: Path) -> Path:
+    """The file a symbolic link points to (replaced, never the link), else ``target``."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
 @contextlib.contextmanager
 def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
     """A file to write that replaces ``target`` only once everything was written.
@@ -205,21 +232,14 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
     again before the rename (for files read meanwhile). A target that exists but is not a
     regular file (a device, a FIFO, a socket) is written in place instead.
     """
-    refuse_inputs(target, inputs)
-    try:
-        info = os.stat(target)
-    except OSError:
-        info = None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OutputError(f"{target}: is a directory")
+    check_target(target, inputs=inputs)
+    info = _stat(target)
     if info is not None and not stat.S_ISREG(info.st_mode):
         with _in_place(target) as handle:
             yield handle
         return
-    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    real = _real(target)
     folder = real.parent
-    if not folder.is_dir():
-        raise OutputError(f"{target}: no such folder: {folder}")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

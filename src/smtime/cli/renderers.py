@@ -455,6 +455,7 @@ def write_team(
 def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
     """One calendar per person, ``<name>.ics`` (``team.file_stems``), in ``folder``."""
     from smtime.errors import OutputError
+    from smtime.output import check_target
     from smtime.render.ics import plan_ics
     from smtime.team import file_stems
 
@@ -462,7 +463,13 @@ def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
         raise OutputError(f"{folder}: --output-dir must be an existing folder")
     zone, start = answer.calendar_zone, answer.first_day
     stems = file_stems([person.name for person, _ in answer.team.people])
+    calendars: list[tuple[Path, str]] = []
     for (person, plan), stem in zip(answer.team.people, stems, strict=True):
         name = f"{answer.name} — {person.name}"
         text = plan_ics(plan, lang=answer.language, start=start, zone=zone, name=name)
-        emit_text(text, folder / f"{stem}.ics", answer.paths())
+        calendars.append((folder / f"{stem}.ics", text))
+    # Every refusal before the first calendar is written: never a folder half updated.
+    for target, _ in calendars:
+        check_target(target, inputs=answer.paths())
+    for target, text in calendars:
+        emit_text(text, target, answer.paths())
