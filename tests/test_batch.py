@@ -314,6 +314,34 @@ def test_a_catalogue_that_cannot_be_read_is_reported_on_its_line(
     assert "broken.yaml:2:1: YAML syntax error" in run.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("~nobody-such-user/cat.yaml", "~nobody-such-user/cat.yaml: no such file"),
+        ("cat\u0000.yaml", "cat\\x00.yaml: no such file (a file name cannot hold a NUL byte)"),
+    ],
+)
+def test_a_catalogue_name_no_file_can_have_is_a_missing_file(
+    smtime: Smtime, tmp_path: Path, name: str, message: str
+) -> None:
+    """A catalogue under the home of a user who does not exist, or with a NUL byte in its
+    name, is a missing file on the profile's line, not an internal error; and so for a profile
+    file (exit 66)."""
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({"name": "x", "catalogue": name}) + "\n")
+    run = smtime("batch", str(path))
+    assert run.exit_code == 65
+    assert run.stderr.startswith(f"{path}:1: profile 'x': ")
+    assert run.stderr.endswith(f"{message}\n")
+    profile = tmp_path / "odd.yaml"
+    profile.write_text(f"name: x\ncatalogue: {json.dumps(name)}\n")
+    for args in (("estimate", "--profile", str(profile)), ("profile", "validate", str(profile))):
+        run = smtime(*args)
+        assert run.exit_code == 66
+        assert run.stderr.startswith("smtime: ")
+        assert run.stderr.endswith(f"{message}\n")
+
+
 def _dying_work(chunk: list[Any]) -> Any:
     import os
 

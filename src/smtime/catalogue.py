@@ -40,7 +40,10 @@ def bundled_path() -> Path:
 def named_path(name: str, folder: Path) -> Path:
     """A catalogue named in a file (a profile, a batch line): ``~`` expanded, a relative path
     read from ``folder``."""
-    given = Path(name).expanduser()
+    try:
+        given = Path(name).expanduser()
+    except RuntimeError:  # ~user of no one: a name like any other, which no file has
+        given = Path(name)
     return given if given.is_absolute() else folder / given
 
 

@@ -64,7 +64,7 @@ def open_input(path: Path, **options: Any) -> IO[Any]:
     """``path.open(**options)`` for a file read as a stream, remembered as being read."""
     try:
         handle: IO[Any] = path.open(**options)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise unreadable(str(path), exc) from None
     remember(handle, str(path))
     return handle
@@ -77,7 +77,7 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
         with path.open("rb") as handle:
             remember(handle, name)
             data = handle.read(limit + 1)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise unreadable(name, exc) from None
     return _bounded(data, name, limit)
 
@@ -116,8 +116,13 @@ def _bounded(data: bytes, name: str, limit: int) -> bytes:
     return data
 
 
-def unreadable(name: str, exc: OSError) -> InputError:
-    """The error to report for a file that could not be opened or read."""
+def unreadable(name: str, exc: OSError | ValueError) -> InputError:
+    """The error to report for a file that could not be opened or read (a ``ValueError``:
+    a name with a NUL byte, which no file can have)."""
+    if not isinstance(exc, OSError):
+        if "\0" in name:
+            return InputError(f"{name}: no such file (a file name cannot hold a NUL byte)")
+        return InputError(f"{name}: cannot read: {exc}")
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{name}: no such file")
     if isinstance(exc, IsADirectoryError):
