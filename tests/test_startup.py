@@ -168,3 +168,21 @@ def test_a_cache_entry_of_the_wrong_types_is_ignored(
     damage(envelope["data"])
     entry.write_text(json.dumps(envelope), encoding="utf-8")
     assert catalogue.load(path) == fresh
+
+
+def test_a_signal_while_the_cache_is_written_leaves_no_temporary_file(
+    write_catalogue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM or SIGHUP (``Terminated``, not an ``Exception``) landing between the cache
+    entry's temporary file and its rename ends the run, and the temporary file goes."""
+    from smtime.signals import Terminated
+
+    def interrupted(*_: object) -> None:
+        raise Terminated(15)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(Terminated):
+        catalogue.load(write_catalogue(MINIMAL))
+    folder = cache.folder()
+    assert folder is not None
+    assert list(folder.iterdir()) == []

@@ -110,7 +110,9 @@ def put(kind: str, content: bytes, data: Any) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, where / key(kind, content))
-    except Exception:  # a cache that cannot be written is only a slower start next time
+    except BaseException as exc:  # a cache that cannot be written is a slower start next time
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        if not isinstance(exc, Exception):  # a signal, Ctrl-C: the run ends, cleanly
+            raise
