@@ -134,3 +134,19 @@ def test_compare_and_tasks_tables_fit(smtime: Smtime, width: int, lang: str) -> 
     ids = _column(_cells(tasks.stdout), 0)
     for family in ("veille", "acquisition", "blogging", "curation", "communication"):
         assert family in ids
+
+
+@pytest.mark.parametrize("width", [20, 30, 40])
+def test_below_60_columns_a_number_cut_short_says_so(smtime: Smtime, width: int) -> None:
+    """Narrower than the tables are made for, a number that does not fit ends with "…",
+    never cropped into another number (2.5 shown as "2.", €1,045.00 as "€1,045.0")."""
+    run = smtime("estimate", "-H", "mid", "--rate", "55", env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    data = smtime("estimate", "-H", "mid", "--rate", "55", "-f", "json").json()
+    whole = {f"{t['hours']:g}" for t in data["tasks"]} | {f"{data['total']['hours']:g}"}
+    whole |= {f"€{t['cost']['hours']:,.2f}" for t in data["tasks"]}
+    whole.add(f"€{data['total']['cost']['hours']:,.2f}")
+    for row in _cells(run.stdout):
+        for cell in row[1:]:
+            if cell and (cell[0].isdigit() or cell[0] == "€"):
+                assert cell in whole or cell.endswith("…"), (width, cell)

@@ -132,7 +132,9 @@ def fitted_table(columns: list[Column], width: int, **options: Any) -> Table:
             justify=column.justify,  # type: ignore[arg-type]
             no_wrap=size is None,
             width=size,
-            overflow="fold",
+            # below the width tables are made for, a number cut short ends with "…", never
+            # cropped into another number (2.5 as "2.")
+            overflow="fold" if size is not None else "ellipsis",
         )
     for row in range(len(label.cells)):
         table.add_row(label.cells[row], *(c.cells[row] for c in kept))
