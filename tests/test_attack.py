@@ -818,3 +818,15 @@ def test_help_and_version_into_a_closed_pipe_exit_141(args: list[str]) -> None:
     # the reader (true) is gone long before Python has started and writes
     closed = _shell('exec 3>&1; ( "$@"; echo "rc=$?" >&3 ) | true', *args)
     assert "rc=141" in closed, closed
+
+
+@pytest.mark.parametrize("now", ["0001-01-01T00:00Z", "1969-12-31T23:59Z", "9999-12-31T00:00Z"])
+def test_now_outside_the_years_read_is_a_usage_error(smtime: Smtime, now: str) -> None:
+    """--now before 1970 (or past 9998) is refused as such, not as entries 'outside the
+    years 1970 to 2'."""
+    export = Path(__file__).parent / "trackers" / "timewarrior.json"
+    run = smtime("compare", str(export), "--now", now)
+    assert run.exit_code == 2
+    assert run.stderr.strip().endswith(
+        f"--now: '{now}' is outside the years 1970 to 9998 that are read"
+    )
