@@ -241,12 +241,10 @@ def parse_moment(now: str | None, zone: str) -> datetime:
         raise UsageError(
             f"--now: {now!r} is not a date and time such as 2026-11-30T18:00"
         ) from None
-    from smtime.actuals.entries import FIRST_YEAR, LAST_YEAR
+    from smtime.actuals.entries import FIRST_YEAR
 
-    if not FIRST_YEAR <= found.year <= LAST_YEAR:
-        raise UsageError(
-            f"--now: {now!r} is outside the years {FIRST_YEAR} to {LAST_YEAR} that are read"
-        )
+    if found.year < FIRST_YEAR:  # no entry could be read before it
+        raise UsageError(f"--now: {now!r} is before {FIRST_YEAR}, the first year that is read")
     return found if found.tzinfo else found.replace(tzinfo=where)
 
 
