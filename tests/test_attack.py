@@ -651,6 +651,21 @@ def test_huge_integers_in_a_profile_and_a_batch(tmp_path: Path, smtime: Smtime) 
     assert len(run.stderr) < 500
 
 
+@pytest.mark.parametrize("tracker", ["auto", "timewarrior", "watson"])
+def test_huge_integers_in_a_json_export(tmp_path: Path, smtime: Smtime, tracker: str) -> None:
+    """An integer over 4,300 digits in a JSON export is smtime's 'number too large', not
+    Python's advice on sys.set_int_max_str_digits."""
+    export = tmp_path / "timew.json"
+    export.write_text('[{"id": ' + "1" * 5000 + ', "start": "20261201T090000Z"}]')
+    run = smtime("compare", str(export), "-i", tracker)
+    assert run.exit_code == 65
+    assert run.stderr.strip().endswith(
+        "timew.json: number too large: an integer of 5,000 characters "
+        "(at most 4,300 digits are read)"
+    )
+    assert "set_int_max_str_digits" not in run.stderr
+
+
 # A second outside attack, on the new layout.
 
 

@@ -21,6 +21,19 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 STDIN_NAME = "<stdin>"
 
+MAX_INT_DIGITS = 4300
+"""The most digits an integer of a file may have (Python's own limit on turning text into an
+integer, which would otherwise fail with its own words)."""
+
+
+def integer_too_long(text: str) -> str:
+    """Why an integer of more than ``MAX_INT_DIGITS`` digits is not read."""
+    return (
+        f"number too large: an integer of {len(text):,} characters "
+        f"(at most {MAX_INT_DIGITS:,} digits are read)"
+    )
+
+
 _READ: dict[tuple[int, int], str] = {}
 """(st_dev, st_ino) of every regular file read by this process → the name it was read as."""
 

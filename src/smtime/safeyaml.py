@@ -31,13 +31,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from smtime.errors import InvalidFileError, Problem
-from smtime.files import decode, read_bytes
+from smtime.files import MAX_INT_DIGITS, decode, integer_too_long, read_bytes
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted."""
-MAX_INT_DIGITS = 4300
-"""Longest integer accepted, in digits (Python's own limit for reading decimal integers)."""
-
 _STD = "tag:yaml.org,2002:"
 _PLAIN = "smtime:plain"  # an untagged plain scalar, resolved by this module's core schema
 _STR, _INT, _FLOAT, _BOOL, _NULL = (f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null"))
@@ -348,8 +345,7 @@ class _Builder:
                 _at(
                     self.name,
                     node,
-                    f"number too large: an integer of {len(text):,} characters "
-                    f"(at most {MAX_INT_DIGITS:,} digits are read)",
+                    integer_too_long(text),
                 )
             )
             return None

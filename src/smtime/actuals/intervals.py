@@ -22,15 +22,29 @@ from smtime.actuals.cells import moment
 from smtime.actuals.entries import Problems, Reading, timed
 from smtime.domain import Entry
 from smtime.errors import InvalidFileError, Problem
+from smtime.files import MAX_INT_DIGITS, integer_too_long
 from smtime.formats import TrackerFormat
 
 NOT_AN_ARRAY = "expected a JSON array of intervals"
 
 
+class _TooLong(ValueError):
+    """An integer with more digits than are read (``files.MAX_INT_DIGITS``)."""
+
+
+def _integer(text: str) -> int:
+    """An integer of a JSON export; ``_TooLong`` beyond the digits that are read."""
+    if len(text) > MAX_INT_DIGITS:
+        raise _TooLong(integer_too_long(text))
+    return int(text)
+
+
 def parse(text: str, name: str) -> Any:
     """The JSON value of ``text``, or an ``InvalidFileError`` with the place it breaks."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_integer)
+    except _TooLong as exc:
+        raise InvalidFileError(name, [Problem(name, str(exc))]) from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "colno", None)
