@@ -398,3 +398,25 @@ def days(shift: int) -> set[str]:
     """The dates of the week that starts ``shift`` days after Monday 2026-11-30."""
     monday = datetime(2026, 11, 30) + timedelta(days=shift)
     return {(monday + timedelta(days=n)).strftime("%Y-%m-%d") for n in range(7)}
+
+
+def test_a_tzid_that_is_a_folder_of_zones_is_the_files_problem(
+    tmp_path: Path, smtime: Smtime
+) -> None:
+    """TZID=Europe (a folder of the zone database) is said as an unknown time zone, without
+    the library's paths, in an export and in a --previous calendar."""
+    ics = tmp_path / "agenda.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+        "DTSTAMP:20261201T000000Z\r\nDTSTART;TZID=Europe:20261201T090000\r\n"
+        "DTEND;TZID=Europe:20261201T100000\r\nSUMMARY:veille\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    for args in (
+        ("compare", str(ics), "--now", "2026-12-05T00:00Z"),
+        ("plan", "-H", "low", "--format", "ics", "--previous", str(ics)),
+    ):
+        run = smtime(*args)
+        assert run.exit_code == 65, run.stderr
+        assert "a time zone it names, as a TZID, is not known" in run.stderr
+        assert "Errno" not in run.stderr
+        assert "site-packages" not in run.stderr

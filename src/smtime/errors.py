@@ -112,3 +112,13 @@ class OutputError(SmtimeError):
     """An output file that cannot be written."""
 
     exit_code = ExitCode.CANNOT_CREATE
+
+
+def reason_of(exc: BaseException, limit: int = 200) -> str:
+    """Why a library refused a file, for a person: the first line of its message (at most
+    ``limit`` characters), or its type's name. A file system error (a time zone name such as
+    ``Europe`` looked up as a zone file) says so without the library's paths."""
+    if isinstance(exc, OSError):
+        return "a time zone it names, as a TZID, is not known"
+    text = str(exc)
+    return text.splitlines()[0][:limit] if text.strip() else type(exc).__name__

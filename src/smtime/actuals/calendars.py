@@ -28,7 +28,7 @@ from smtime.actuals.entries import (
     timed,
 )
 from smtime.domain import Entry
-from smtime.errors import InvalidFileError, Problem
+from smtime.errors import InvalidFileError, Problem, reason_of
 
 MAX_OCCURRENCES = 100_000
 """Most events (recurrences included) read from one calendar, up to ``--now``."""
@@ -210,5 +210,5 @@ def _summary(event: Any) -> str:
 
 
 def _broken(name: str, exc: Exception) -> InvalidFileError:
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    reason = reason_of(exc)
     return InvalidFileError(name, [Problem(name, f"not a readable iCalendar file: {reason}")])

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from smtime.errors import InvalidFileError, Problem
+from smtime.errors import InvalidFileError, Problem, reason_of
 from smtime.i18n import localize
 from smtime.plan import DAY_NAMES, Plan, monday_of
 from smtime.render.escape import one_line
@@ -186,8 +186,7 @@ def read_previous(text: str, name: str) -> dict[str, Previous]:
     try:
         calendar: Any = Calendar.from_ical(text)
     except Exception as exc:  # icalendar's errors have no common base: any is "not iCalendar"
-        reason = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
-        raise _not_a_plan(name, f"not an iCalendar file ({reason})") from None
+        raise _not_a_plan(name, f"not an iCalendar file ({reason_of(exc, 100)})") from None
     if calendar.name != "VCALENDAR":
         raise _not_a_plan(name, "not an iCalendar file (no VCALENDAR)")
     prodid = str(calendar.get("PRODID", ""))
