@@ -314,13 +314,12 @@ def apply_to(catalogue: Catalogue, result: Calibration) -> Catalogue:
 
 
 def _ranged(catalogue: Catalogue, families: Iterable[FamilyCalibration]) -> Catalogue:
-    """``catalogue`` with the calibrated ranges of ``families`` (the others kept)."""
-    ranges = {f.id: f.calibrated for f in families if f.calibrated is not None}
+    """``catalogue`` with each family at the range its calibration gives it
+    (``FamilyCalibration.range``: the calibrated one, else the base one)."""
+    ranges = {f.id: f.range for f in families}
     return catalogue._replace(
         families=tuple(
             family._replace(low=ranges[family.id].low, high=ranges[family.id].high)
-            if family.id in ranges
-            else family
             for family in catalogue.families
         )
     )
