@@ -251,3 +251,57 @@ def test_costs_have_a_currency_only_with_a_rate() -> None:
     """Without a rate there is no cost, so no currency to state (JSON null, an empty CSV cell)."""
     assert domain.Assumptions(currency="JPY").cost_currency is None
     assert domain.Assumptions(rate=55.0, currency="JPY").cost_currency == "JPY"
+
+
+figures = st.builds(
+    domain.Figures,
+    st.floats(0, 1e6),
+    st.floats(0, 1e6),
+    st.one_of(st.none(), st.floats(0, 1e6)),
+)
+
+
+@given(st.lists(figures, max_size=12))
+def test_add_up_adds_each_column_and_keeps_chosen_hours_only_when_all_have_them(
+    lines: list[domain.Figures],
+) -> None:
+    """``add_up`` is the exact sum of each column (``math.fsum``); the chosen hours are None
+    as soon as one line has none; nothing adds up to zeros."""
+    import math
+
+    total = domain.add_up(lines)
+    assert total.low == math.fsum(line.low for line in lines)
+    assert total.high == math.fsum(line.high for line in lines)
+    if any(line.hours is None for line in lines):
+        assert total.hours is None
+    else:
+        assert total.hours == math.fsum(line.hours or 0.0 for line in lines)
+
+
+@given(st.floats(0, 1e4), st.floats(1, 60), st.one_of(st.none(), st.floats(0, 1e4)))
+def test_scaled_hours_is_scaled_figures_for_one_value(
+    hours: float, full_time: float, rate: float | None
+) -> None:
+    """The figures of one value and of a line are the same multiplications."""
+    for period in domain.Period:
+        assumptions = domain.Assumptions(period, full_time_hours=full_time, rate=rate)
+        line = assumptions.figures(domain.Figures(hours, hours, hours))
+        one = assumptions.per_week(hours)
+        assert one[0] == line[0].hours == line[0].low
+        assert one[1] == line[1].hours
+        assert one[2] == (None if line[2] is None else line[2].hours)
+
+
+def test_default_choice_is_shared_and_a_refusal_is_never_remembered() -> None:
+    """``options.choice_of`` gives one choice for a hypothesis named as text or as a value;
+    a refused level is refused each time it is asked for."""
+    from smtime.options import choice_of
+
+    assert choice_of("low", None) is choice_of(domain.Hypothesis.LOW, None)
+    assert choice_of(None, 0.25) == domain.Choice(level=0.25)
+    assert choice_of(None, None) is None
+    for _ in range(2):
+        with pytest.raises(UsageError, match="level must be"):
+            choice_of(None, 1.5)
+    with pytest.raises(UsageError, match="not both"):
+        choice_of("low", 0.5)

@@ -541,7 +541,7 @@ class Assumptions(NamedTuple):
         return 1.0
 
     @property
-    def factors(self) -> tuple[float, float, float | None]:
+    def factors(self) -> "Factors":
         """What weekly hours are multiplied by to give hours over the period, full-time
         equivalents, and cost over the period (None without a rate)."""
         weeks = self.weeks
@@ -549,19 +549,38 @@ class Assumptions(NamedTuple):
 
     def figures(self, weekly: "Figures") -> "tuple[Figures, Figures, Figures | None]":
         """Hours over the period, full-time equivalents and cost (None without a rate)."""
-        weeks, per_fte, per_cost = self.factors
-        cost = None if per_cost is None else weekly.scaled(per_cost)
-        return weekly.scaled(weeks), weekly.scaled(per_fte), cost
+        return scaled_figures(weekly, self.factors)
 
     def per_week(self, hours: float) -> tuple[float, float, float | None]:
         """What ``hours`` a week come to, as ``figures`` gives them for one value: hours over
         the period, full-time equivalents and cost (None without a rate)."""
-        weeks, per_fte, per_cost = self.factors
-        return hours * weeks, hours * per_fte, None if per_cost is None else hours * per_cost
+        return scaled_hours(hours, self.factors)
 
     def in_period(self, weekly: "Figures") -> "Figures":
         """Hours over the period."""
         return weekly.scaled(self.factors[0])
+
+
+Factors = tuple[float, float, float | None]
+"""``Assumptions.factors``: weeks in the period, full-time equivalents per weekly hour, cost
+per weekly hour over the period (None without a rate)."""
+
+
+def scaled_figures(
+    weekly: "Figures", factors: Factors
+) -> "tuple[Figures, Figures, Figures | None]":
+    """``weekly`` figures as hours over the period, full-time equivalents and cost (None
+    without a rate): the rule of ``Assumptions.figures``, for factors worked out once."""
+    weeks, per_fte, per_cost = factors
+    cost = None if per_cost is None else weekly.scaled(per_cost)
+    return weekly.scaled(weeks), weekly.scaled(per_fte), cost
+
+
+def scaled_hours(hours: float, factors: Factors) -> tuple[float, float, float | None]:
+    """``scaled_figures`` for one value: ``hours`` a week over the period, in full-time
+    equivalents and in cost (None without a rate)."""
+    weeks, per_fte, per_cost = factors
+    return hours * weeks, hours * per_fte, None if per_cost is None else hours * per_cost
 
 
 # Tracked time ----------------------------------------------------------------------------------
@@ -599,12 +618,10 @@ class Figures(NamedTuple):
 
 def add_up(lines: "list[Figures]") -> Figures:
     """The sum of ``lines``: low, high, and the chosen hours when every line has them."""
-    chosen = [line.hours for line in lines]
-    return Figures(
-        math.fsum(line.low for line in lines),
-        math.fsum(line.high for line in lines),
-        None if any(h is None for h in chosen) else math.fsum(h or 0.0 for h in chosen),
-    )
+    if not lines:
+        return Figures(0.0, 0.0, 0.0)
+    lows, highs, chosen = zip(*lines, strict=True)
+    return Figures(math.fsum(lows), math.fsum(highs), None if None in chosen else math.fsum(chosen))
 
 
 def with_contingency(figures: Figures, share: float) -> tuple[Figures, Figures]:

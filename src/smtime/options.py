@@ -5,6 +5,7 @@ Command-line values override the profile's; the profile's override the defaults.
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from smtime.core import checked, parse_capacity, parse_choice
@@ -94,12 +95,24 @@ def default_choice(asked: Asked, profile: "ProfileSchema | None" = None) -> Choi
     """The choice for every family without one of its own: the command line's hypothesis or
     level, else the profile's, else none (the low–high range)."""
     if asked.hypothesis is not None or asked.level is not None:
-        return checked(lambda: Choice.of(hypothesis=asked.hypothesis, level=asked.level))
-    p = profile
-    if p is not None and (p.hypothesis is not None or p.level is not None):
-        hypothesis = Hypothesis(p.hypothesis) if p.hypothesis else None
-        return checked(lambda: Choice.of(hypothesis=hypothesis, level=p.level))
+        return choice_of(asked.hypothesis, asked.level)
+    if profile is not None:
+        return choice_of(profile.hypothesis, profile.level)
     return None
+
+
+@lru_cache(maxsize=1024)
+def choice_of(hypothesis: str | None, level: float | None) -> Choice | None:
+    """The choice of a hypothesis (``low``, ``mid``, ``high``) or a level, checked; None for
+    neither. Memoised: a portfolio's profiles share a few."""
+    if hypothesis is None and level is None:
+        return None
+    named = None if hypothesis is None else Hypothesis(hypothesis)
+    return checked(lambda: Choice.of(hypothesis=named, level=level))
+
+
+NOTHING_ASKED = Asked()
+"""No option given on the command line: every value comes from a profile or the defaults."""
 
 
 SCENARIO_FIELDS = ("set", "drivers", "only", "exclude", "contingency", "capacity", "priority")

@@ -620,7 +620,7 @@ def profile_summary(profile: Path) -> str:
     """Check a profile and the names it uses against its catalogue; say so in one line."""
     from smtime.i18n import default_language, translate
 
-    combined(read(None, profile), smtime.options.Asked())
+    combined(read(None, profile), smtime.options.NOTHING_ASKED)
     return translate("{path}: valid", default_language().value, path=profile)
 
 

@@ -18,13 +18,27 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
+from pydantic import ValidationError
 
+from smtime.catalogue import describe
+from smtime.core import estimate_selection, prepare
 from smtime.errors import InvalidFileError, OutputError, Problem, SmtimeError
-from smtime.options import ASSUMPTION_FIELDS, SCENARIO_FIELDS
+from smtime.models import ProfileSchema
+from smtime.options import (
+    ASSUMPTION_FIELDS,
+    NOTHING_ASKED,
+    SCENARIO_FIELDS,
+    assumptions_of,
+    default_choice,
+    scenario_of,
+)
+from smtime.profile import unknown_name_problems
+from smtime.render.json import estimate_data
 from smtime.terminal import json_visible_utf8
 
 if TYPE_CHECKING:
@@ -32,7 +46,6 @@ if TYPE_CHECKING:
     from smtime.core import Selection
     from smtime.domain import Assumptions, Catalogue, Estimate, Scenario
     from smtime.formats import OutputFormat
-    from smtime.models import ProfileSchema
 
 MEMO_SIZE = 1024
 """Plans the memo keeps at most; a full memo starts again empty."""
@@ -74,11 +87,6 @@ class Refused(Bad):
 
 def validate(data: Any) -> ProfileSchema:
     """``data`` validated as a profile file is; ``Refused`` with every problem when it is not."""
-    from pydantic import ValidationError
-
-    from smtime.catalogue import describe
-    from smtime.models import ProfileSchema
-
     try:
         return ProfileSchema.model_validate(data)
     except ValidationError as exc:
@@ -125,14 +133,10 @@ class Basis(NamedTuple):
 def basis_of(profile: ProfileSchema, catalogue: Catalogue) -> Basis:
     """The basis of a validated profile against ``catalogue``, its names checked as a profile
     file's; ``Refused`` for the names the catalogue lacks."""
-    from smtime.core import prepare
-    from smtime.options import Asked, scenario_of
-    from smtime.profile import unknown_name_problems
-
     problems = unknown_name_problems(dict(profile), catalogue)
     if problems:
         raise Refused(problems)
-    scenario = scenario_of(Asked(), profile)._replace(default=None)
+    scenario = scenario_of(NOTHING_ASKED, profile)._replace(default=None)
     return Basis(catalogue, scenario, prepare(catalogue, scenario))
 
 
@@ -142,10 +146,7 @@ def estimate_profile(
     """The estimate of a validated profile whose basis is ``basis``: the default choice of
     ``options.default_choice`` and the core's ``estimate_selection``, as ``core.estimate``
     does. ``lang`` overrides the profile's language; without either, the default language."""
-    from smtime.core import estimate_selection
-    from smtime.options import Asked, default_choice
-
-    scenario = basis.scenario._replace(default=default_choice(Asked(), profile))
+    scenario = basis.scenario._replace(default=default_choice(NOTHING_ASKED, profile))
     result = estimate_selection(basis.selection, scenario)
     if lang is None:
         lang = profile.lang or _default_language()
@@ -154,8 +155,6 @@ def estimate_profile(
 
 def estimate_json(outcome: Outcome) -> bytes:
     """The ``estimate`` object of ``smtime estimate --format json``, as compact JSON."""
-    from smtime.render.json import estimate_data
-
     data = estimate_data(outcome.result, outcome.lang, outcome.assumptions, outcome.catalogue)
     return orjson.dumps(data)
 
@@ -182,16 +181,20 @@ def _default_language() -> str:
 BASIS_FIELDS = ("catalogue", *SCENARIO_FIELDS)
 """The fields of a profile its basis depends on: its catalogue and what ``options.scenario_of``
 reads but the hypothesis and level (``options.default_choice``)."""
+_BASIS_VALUES = attrgetter(*BASIS_FIELDS)
+_ASSUMPTION_VALUES = attrgetter(*ASSUMPTION_FIELDS)
 
 
 def _hashable(value: Any) -> Any:
     """A validated field's value as a memo key: mappings and lists as tuples, tagged with
-    their type so that no text or number can stand for them."""
+    their type so that no text or number can stand for them; a mapping's values tagged with
+    theirs (``set`` takes any value: 1 and True must not share a key). A scalar field holds
+    one type once validated, and is its own key."""
     if isinstance(value, dict):
         return (dict, tuple((k, type(v), v) for k, v in value.items()))
     if isinstance(value, list):
         return (list, tuple(value))
-    return (type(value), value)
+    return value
 
 
 class Estimator:
@@ -301,8 +304,6 @@ class Estimator:
     def unknown_names(self, data: Any, found: Located) -> Located:
         """The families and drivers that a profile the model refused names and its catalogue
         lacks, as ``basis`` would find them; none when its catalogue cannot be told or read."""
-        from smtime.profile import unknown_name_problems
-
         if not isinstance(data, dict) or any(p[0][:1] == ("catalogue",) for p in found):
             return []
         given = data.get("catalogue")
@@ -315,7 +316,7 @@ class Estimator:
     def basis(self, profile: ProfileSchema) -> Basis:
         """The basis of ``profile``, made once for every profile that asks for the same
         families (``BASIS_FIELDS``); ``Bad`` when it cannot be made."""
-        key = _key(profile, BASIS_FIELDS)
+        key = _key(profile, _BASIS_VALUES)
         basis = self._bases.get(key)
         if basis is None:
             try:
@@ -334,13 +335,11 @@ class Estimator:
     def assumptions(self, profile: ProfileSchema) -> Assumptions:
         """The assumptions of ``profile`` (``options.assumptions_of``), made once for every
         profile that gives the same ``ASSUMPTION_FIELDS``; ``Bad`` when they are refused."""
-        from smtime.options import Asked, assumptions_of
-
-        key = _key(profile, ASSUMPTION_FIELDS)
+        key = _key(profile, _ASSUMPTION_VALUES)
         made = self._assumptions.get(key)
         if made is None:
             try:
-                made = assumptions_of(Asked(), profile)
+                made = assumptions_of(NOTHING_ASKED, profile)
             except SmtimeError as exc:
                 made = Bad([exc.message])
             _remember(self._assumptions, key, made)
@@ -349,9 +348,9 @@ class Estimator:
         return made
 
 
-def _key(profile: ProfileSchema, fields: tuple[str, ...]) -> tuple[Any, ...]:
-    """A memo key of ``profile``'s validated ``fields``."""
-    return tuple(_hashable(getattr(profile, field)) for field in fields)
+def _key(profile: ProfileSchema, fields: Callable[[ProfileSchema], tuple[Any, ...]]) -> Any:
+    """A memo key of the values of ``profile`` that ``fields`` (an ``attrgetter``) reads."""
+    return tuple([_hashable(v) if isinstance(v, dict | list) else v for v in fields(profile)])
 
 
 def _remember(memo: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:

@@ -13,10 +13,13 @@ from smtime.domain import (
     Choice,
     Coverage,
     Estimate,
+    Factors,
     FamilyEstimate,
     Figures,
     Scenario,
     default_quantities,
+    scaled_figures,
+    scaled_hours,
     scaled_ranges,
 )
 from smtime.i18n import localize, translate
@@ -36,13 +39,12 @@ def action_labels(family: Family, lang: str) -> list[str]:
     return [localize(a.label, lang) for a in family.actions]
 
 
-def choice_data(row: FamilyEstimate) -> dict[str, Any] | None:
-    """How the family's hours were chosen: hypothesis, level or fixed weekly hours."""
-    return None if row.choice is None else _choice_data(row.choice, row.overridden)
-
-
 @lru_cache(maxsize=MEMO_SIZE)
-def _choice_data(choice: Choice, overridden: bool) -> dict[str, Any]:
+def choice_data(choice: Choice | None, overridden: bool) -> dict[str, Any] | None:
+    """How a family's hours were chosen (hypothesis, level or fixed weekly hours), and whether
+    by its own setting; None without a choice."""
+    if choice is None:
+        return None
     return {
         "source": "set" if overridden else "default",
         "hypothesis": choice.hypothesis.value if choice.hypothesis else None,
@@ -52,22 +54,28 @@ def _choice_data(choice: Choice, overridden: bool) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def _range_data(low: float, high: float, assumptions: Assumptions) -> tuple[Any, ...]:
+def _range_data(low: float, high: float, factors: Factors) -> tuple[Any, ...]:
     """The low and high numbers of a line's hours, FTE and cost (None without a rate)."""
-    hours, fte, cost = assumptions.figures(Figures(low, high, None))
+    hours, fte, cost = scaled_figures(Figures(low, high, None), factors)
     return tuple(None if f is None else (number(f.low), number(f.high)) for f in (hours, fte, cost))
 
 
 def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
     """A line's hours over the period, its full-time equivalents and its cost (None without a
-    rate): the figures of ``Assumptions.figures``, as numbers. The low–high part, which
-    lines share across a portfolio's estimates, is memoised; the chosen part is worked out
-    by ``Assumptions.per_week``, the same multiplication for one value."""
-    (low, high), fte, cost = _range_data(weekly.low, weekly.high, assumptions)
+    rate): the figures of ``Assumptions.figures``, as numbers."""
+    return _line_data(weekly, assumptions.factors)
+
+
+def _line_data(weekly: Figures, factors: Factors) -> dict[str, Any]:
+    """``line_data`` with the assumptions' ``factors``, worked out once for an estimate's
+    lines. The low–high part, which lines share across a portfolio's estimates, is
+    memoised; the chosen part is worked out by ``domain.scaled_hours``, the same
+    multiplications for one value."""
+    (low, high), fte, cost = _range_data(weekly.low, weekly.high, factors)
     if weekly.hours is None:
         hours = fte_hours = cost_hours = None
     else:
-        chosen, chosen_fte, chosen_cost = assumptions.per_week(weekly.hours)
+        chosen, chosen_fte, chosen_cost = scaled_hours(weekly.hours, factors)
         hours, fte_hours, cost_hours = number(chosen), number(chosen_fte), maybe_number(chosen_cost)
     return {
         "low": low,
@@ -78,22 +86,16 @@ def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
     }
 
 
-def task_figures(row: FamilyEstimate, assumptions: Assumptions) -> dict[str, Any]:
-    """A task's entry without its id and label: its figures, choice and drivers."""
-    return {
-        **line_data(row.weekly, assumptions),
-        "choice": choice_data(row),
-        "drivers": list(row.family.per),
-    }
-
-
-def task_data(row: FamilyEstimate, lang: str, assumptions: Assumptions) -> dict[str, Any]:
-    """One entry of an estimate's ``tasks``."""
+def task_data(row: FamilyEstimate, lang: str, factors: Factors) -> dict[str, Any]:
+    """One entry of an estimate's ``tasks``: the family's id and label, its figures (with the
+    assumptions' ``factors``), choice and drivers."""
     family = row.family
     return {
         "id": family.id,
         "label": localize(family.label, lang),
-        **task_figures(row, assumptions),
+        **_line_data(row.weekly, factors),
+        "choice": choice_data(row.choice, row.overridden),
+        "drivers": list(family.per),
     }
 
 
@@ -192,12 +194,13 @@ def estimate_data(
 ) -> dict[str, Any]:
     """The ``estimate`` object."""
     assumptions = assumptions or Assumptions()
+    factors = assumptions.factors
     data = estimate_object(
         head_data(result.scenario, assumptions),
-        [task_data(row, lang, assumptions) for row in result.families],
-        line_data(result.subtotal, assumptions),
+        [task_data(row, lang, factors) for row in result.families],
+        _line_data(result.subtotal, factors),
         contingency_data(result, lang, assumptions),
-        line_data(result.total, assumptions),
+        _line_data(result.total, factors),
     )
     if result.coverage is not None:
         data["capacity"] = coverage_data(result.coverage, assumptions, lang)
