@@ -318,6 +318,27 @@ def test_save_and_output_on_one_file_is_refused(smtime: Smtime, tmp_path: Path) 
     assert not out.exists()
 
 
+@pytest.mark.parametrize("bad", ["no-such-folder/view.json", "folder", "export"])
+def test_save_is_not_written_when_the_output_is_refused(
+    smtime: Smtime, tmp_path: Path, bad: str
+) -> None:
+    """--save and --output are checked before either is written: an output in a missing
+    folder, a folder, or the export itself leaves no calibrated catalogue behind."""
+    export = tmp_path / "export.json"
+    export.write_bytes(WEEKS.read_bytes())
+    (tmp_path / "folder").mkdir()
+    saved = tmp_path / "ours.yaml"
+    output = export if bad == "export" else tmp_path / bad
+    run = smtime(
+        "calibrate", str(export), *FIXED, "-s", str(saved), "-f", "json", "-o", str(output)
+    )
+    assert run.exit_code == 73, run.stderr
+    assert run.stderr.count("\n") == 1
+    assert str(output) in run.stderr
+    assert not saved.exists()
+    assert export.read_bytes() == WEEKS.read_bytes()
+
+
 def test_standard_input(smtime: Smtime, tmp_path: Path) -> None:
     """An export read from standard input calibrates, named <stdin>."""
     from typer.testing import CliRunner
@@ -373,6 +394,32 @@ def test_hours_per_unit_of_a_driver(smtime: Smtime, tmp_path: Path) -> None:
     assert (posting.low, posting.high, posting.per) == (2, 2, ("networks",))
     estimate = smtime("estimate", "-c", str(out), "-H", "low", "-f", "json").json()
     assert estimate["total"]["hours"] == 4 + 1.5
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "* Hours per unit of their drivers, not per week: Posting."),
+        ("fr", "* Heures par unité de leurs inducteurs, non par semaine\u202f: Posting."),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_the_view_says_which_ranges_are_per_unit(
+    smtime: Smtime, tmp_path: Path, lang: str, note: str, fmt: str
+) -> None:
+    """Under "h/week", a family multiplied by a driver shows hours per unit: its label is
+    marked, and a note under the view says so; a family without drivers is not marked."""
+    catalogue = tmp_path / "driven.yaml"
+    catalogue.write_text(DRIVEN)
+    export = _driven_export(tmp_path)
+    run = smtime("calibrate", str(export), "-c", str(catalogue), *FIXED, "-l", lang, "-f", fmt)
+    assert run.exit_code == 0, run.stderr
+    # a table folds its lines; Markdown escapes the mark, which it would read as emphasis
+    folded = " ".join(line.strip(" ") for line in run.stdout.splitlines())
+    text = folded if fmt == "table" else run.stdout.replace("\\*", "*")
+    assert note in text
+    assert "Posting *" in text
+    assert "Replies *" not in text
 
 
 def test_hours_per_unit_are_not_rounded_away(smtime: Smtime, tmp_path: Path) -> None:

@@ -259,6 +259,7 @@ def calibrate_command(
         lang=out.lang,
     )
     if save is not None:
+        renderers.check_targets([save, out.output], answer.paths())  # both, before the first
         renderers.write("calibrate", "yaml", answer, save)
     renderers.write("calibrate", out.format, answer, out.output)
 

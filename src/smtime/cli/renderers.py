@@ -9,7 +9,7 @@ writer imports its renderer when called, so that start-up does not grow with the
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -394,6 +394,16 @@ def write(view: str, fmt: str, answer: Any, output: Path | None) -> None:
         emit_text(table.to_text(shown), output, answer.paths())
 
 
+def check_targets(targets: Sequence[Path | None], inputs: list[Path]) -> None:
+    """The refusals of writing to each file of ``targets`` (None or ``-``: standard output),
+    made before any is written: a command that writes two files writes both or neither."""
+    import smtime.output
+
+    for target in targets:
+        if target is not None and str(target) != "-":
+            smtime.output.check_target(target, inputs=inputs)
+
+
 def emit_text(text: str, output: Path | None, inputs: list[Path] | None = None) -> None:
     """Write ``text`` to stdout or atomically to ``output``, never over one of ``inputs``."""
     import smtime.output
@@ -455,7 +465,6 @@ def write_team(
 def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
     """One calendar per person, ``<name>.ics`` (``team.file_stems``), in ``folder``."""
     from smtime.errors import OutputError
-    from smtime.output import check_target
     from smtime.render.ics import plan_ics
     from smtime.team import file_stems
 
@@ -469,7 +478,6 @@ def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
         text = plan_ics(plan, lang=answer.language, start=start, zone=zone, name=name)
         calendars.append((folder / f"{stem}.ics", text))
     # Every refusal before the first calendar is written: never a folder half updated.
-    for target, _ in calendars:
-        check_target(target, inputs=answer.paths())
+    check_targets([target for target, _ in calendars], answer.paths())
     for target, text in calendars:
         emit_text(text, target, answer.paths())

@@ -343,6 +343,17 @@ def notes(result: Calibration, base: Catalogue, lang: str) -> list[str]:
             )
         )
     labels = labels_of(base, lang)
+    driven = [labels[f.id] for f in base.families if f.per]
+    if driven:
+        lines.append(
+            PER_UNIT_MARK
+            + " "
+            + translate(
+                "Hours per unit of their drivers, not per week: {families}.",
+                lang,
+                families=", ".join(driven),
+            )
+        )
     for reason, message in WHY_NOT.items():
         kept = [labels[f.id] for f in result.families if f.reason == reason]
         if kept:
@@ -363,9 +374,17 @@ def notes(result: Calibration, base: Catalogue, lang: str) -> list[str]:
     return lines
 
 
+PER_UNIT_MARK = "*"
+"""Marks, in the view, the families whose ranges are hours per unit of their drivers."""
+
+
 def _rows(result: Calibration, base: Catalogue, lang: str) -> list[tuple[str, str, str, str, str]]:
-    """Each family, then the total: label, base, calibrated, weeks with time, tracked hours."""
+    """Each family, then the total: label (marked when its ranges are hours per unit of its
+    drivers), base, calibrated, weeks with time, tracked hours."""
     labels = labels_of(base, lang)
+    for family in base.families:
+        if family.per:
+            labels[family.id] += f" {PER_UNIT_MARK}"
     count = len(result.weeks)
     rows = [
         (
