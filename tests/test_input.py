@@ -4,6 +4,7 @@ problem of a file at once, and a starter profile in the user's language."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -668,6 +669,26 @@ def test_profile_init_options_win_over_the_locale(smtime: Smtime, tmp_path: Path
     assert run.stdout.startswith("# Perfil de smtime")
     assert "\nperiod: month\n" in run.stdout
     assert "\nlang: es\n" in run.stdout
+
+
+def test_profile_init_never_replaces_a_profile_unasked(smtime: Smtime, tmp_path: Path) -> None:
+    """An existing file is left as it was, with exit 73 and one line saying how to replace
+    it; --force replaces it; a device and standard output are written as usual, the latter
+    naming the starter acme.yaml rather than "-"."""
+    path = tmp_path / "acme.yaml"
+    path.write_text("name: ours, hand-made\n")
+    run = smtime("profile", "init", "-o", str(path))
+    assert run.exit_code == 73
+    assert run.stderr == f"smtime: {path}: already exists; give --force to replace it\n"
+    assert path.read_text() == "name: ours, hand-made\n"
+    assert smtime("profile", "init", "-o", str(path), "--force").exit_code == 0
+    assert smtime("profile", "validate", str(path)).exit_code == 0
+    assert "hand-made" not in path.read_text()
+    assert smtime("profile", "init", "-o", os.devnull).exit_code == 0
+    dash = smtime("profile", "init", "-o", "-", "--lang", "en")
+    assert dash.exit_code == 0
+    assert "--profile acme.yaml" in dash.stdout
+    assert "--profile -" not in dash.stdout
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "es"])

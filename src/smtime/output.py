@@ -195,6 +195,17 @@ def refuse_inputs(target: Path, inputs: Iterable[Path] = ()) -> None:
         raise OutputError(f"{target}: refusing to overwrite {source_name}, which is being read")
 
 
+def refuse_existing(target: Path, advice: str) -> None:
+    """An ``OutputError`` when ``target`` is a file that exists (a file a command would
+    create, never replace unasked); standard output (``-``), devices and FIFOs are written
+    as usual. ``advice`` says how to replace it anyway."""
+    if str(target) == "-":
+        return
+    info = _stat(target)
+    if info is not None and stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{target}: already exists; {advice}")
+
+
 def check_target(target: Path, *, inputs: Iterable[Path] = ()) -> None:
     """The refusals ``atomic`` makes before it writes anything (a file being read, a folder,
     a folder that does not exist), for a command that writes several files and must refuse

@@ -631,5 +631,5 @@ def starter_profile(
     (else week), naming the file it is written to (else acme.yaml)."""
     from smtime.profile import starter
 
-    filename = target.name if target is not None else "acme.yaml"
+    filename = target.name if target is not None and str(target) != "-" else "acme.yaml"
     return starter(filename, language(lang), period or "week")

@@ -29,6 +29,7 @@ from smtime.cli.options import (
     DaysOption,
     DriverOption,
     EndOption,
+    ForceOption,
     FromOption,
     HledgerUnitOption,
     JobsOption,
@@ -323,12 +324,21 @@ def catalogue_validate_command(
 
 
 def profile_init_command(
-    output: OutputOption = None, lang: StarterLangOption = None, period: PeriodOption = None
+    output: OutputOption = None,
+    lang: StarterLangOption = None,
+    period: PeriodOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write a commented starter profile in your language, to stdout or to a file.
 
+    A profile that already exists is not replaced unless --force is given.
+
     Example: smtime profile init --output acme.yaml
     """
+    if output is not None and not force:
+        from smtime.output import refuse_existing
+
+        refuse_existing(output, "give --force to replace it")
     starter = request.starter_profile(
         output, None if lang is None else str(lang), None if period is None else str(period)
     )

@@ -174,6 +174,14 @@ OutputOption = Annotated[
 ]
 
 
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace the file --output names if it exists.", rich_help_panel=OUTPUT
+    ),
+]
+
+
 def show_version(value: bool) -> None:
     """Print the version and end the run (the eager callback of --version)."""
     if value:
