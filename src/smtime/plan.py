@@ -112,6 +112,19 @@ def budget_of(lines: Iterable[Line]) -> float:
     return math.fsum(line.hours for line in lines)
 
 
+MINUTES_PER_HOUR = 60
+
+
+def in_hours(minutes: float) -> float:
+    """Minutes (a plan's unit) as hours (the estimate's)."""
+    return minutes / MINUTES_PER_HOUR
+
+
+def in_minutes(hours: float) -> float:
+    """Hours (the estimate's unit) as minutes (a plan's)."""
+    return hours * MINUTES_PER_HOUR
+
+
 def monday_of(day: date) -> date:
     """The Monday of ``day``'s ISO week: where a plan that starts on ``day`` starts, and where
     tracked time is cut into weeks (``compare.split``, ``calibration.complete_weeks``)."""
@@ -196,7 +209,7 @@ def make_plan(lines: list[Line], window: Window) -> Plan:
     daily: list[tuple[Line, list[int]]] = []
     others: list[tuple[int, int, Line]] = []
     for order, line in enumerate(lines):
-        minutes = round(line.hours * 60 / step) * step
+        minutes = round(in_minutes(line.hours) / step) * step
         if line.hours > 0 and minutes == 0:
             minutes = step
         planned[line.key] = 0

@@ -199,6 +199,12 @@ def parse_date(text: str) -> date:
         raise UsageError(f"--from: {text!r} is not a date such as 2027-01-04") from None
 
 
+def first_monday(start: date | None) -> date:
+    """The Monday a plan or its calendars start on: ``--from``'s (``start``), else next
+    Monday."""
+    return start or next_monday()
+
+
 def next_monday(today: date | None = None) -> date:
     """The Monday after ``today`` (default: the real today): where a calendar starts."""
     from datetime import date, timedelta
@@ -278,8 +284,8 @@ class Planned(NamedTuple):
 
     @property
     def first_day(self) -> date:
-        """The Monday the plan starts on: ``--from``'s, else next Monday."""
-        return self.start or next_monday()
+        """The Monday the plan starts on (``first_monday``)."""
+        return first_monday(self.start)
 
     def account_or(self, default: str) -> str:
         """The budget's account (--account), else the format's own ``default``."""
@@ -356,8 +362,8 @@ class TeamPlanned(NamedTuple):
 
     @property
     def first_day(self) -> date:
-        """The Monday the calendars start on: ``--from``'s, else next Monday."""
-        return self.start or next_monday()
+        """The Monday the calendars start on (``first_monday``)."""
+        return first_monday(self.start)
 
     @property
     def calendar_zone(self) -> str:

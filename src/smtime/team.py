@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from smtime.plan import Line, Plan, Window, budget_of, make_plan
+from smtime.plan import Line, Plan, Window, budget_of, in_hours, in_minutes, make_plan
 
 
 class Person(NamedTuple):
@@ -71,7 +71,7 @@ class TeamPlan(NamedTuple):
         for _, plan in self.people:
             for key, minutes in plan.unplaced.items():
                 if minutes:
-                    missing[key] = missing.get(key, 0.0) + minutes / 60
+                    missing[key] = missing.get(key, 0.0) + in_hours(minutes)
         return {key: hours for key, hours in missing.items() if hours > 0}
 
     @property
@@ -88,7 +88,7 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
     order = sorted(range(len(lines)), key=lambda i: -lines[i].hours)
     for index in order:
         line = lines[index]
-        need = line.hours * 60
+        need = in_minutes(line.hours)
         eligible = [i for i, person in enumerate(people) if person.may_take(line.key)]
         whole = [i for i in eligible if free[i] >= need]
         if whole:
@@ -101,11 +101,11 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
             given = min(need, free[who] // step * step)  # whole blocks, so that it fits
             if need <= 0 or given <= 0:
                 continue
-            shares[who].append(line._replace(hours=given / 60))
+            shares[who].append(line._replace(hours=in_hours(given)))
             free[who] -= given
             need -= given
         if need > 1e-9:
-            unassigned[line.key] = need / 60
+            unassigned[line.key] = in_hours(need)
     position = {line.key: i for i, line in enumerate(lines)}
     plans = tuple(
         (person, make_plan(sorted(share, key=lambda ln: position[ln.key]), person.window))

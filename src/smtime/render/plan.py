@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from smtime.i18n import localize, translate
-from smtime.plan import DAY_NAMES, Line, Plan, clock
+from smtime.plan import DAY_NAMES, Line, Plan, clock, in_hours
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import LOCALES, decimal, number
 from smtime.team import Person, TeamPlan
@@ -41,9 +41,9 @@ def plan_data(plan: Plan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]
             "end": clock(window.end),
             "min_block": window.min_block,
         },
-        "capacity_hours": number(plan.capacity / 60),
+        "capacity_hours": number(in_hours(plan.capacity)),
         "budget_hours": number(plan.budget),
-        "planned_hours": number(plan.planned_minutes / 60),
+        "planned_hours": number(in_hours(plan.planned_minutes)),
         "fits": plan.fits,
         "families": [
             {
@@ -51,8 +51,8 @@ def plan_data(plan: Plan, lang: str, scenario: dict[str, Any]) -> dict[str, Any]
                 "label": labels[line.key],
                 "rhythm": line.rhythm.value,
                 "budget_hours": number(line.hours),
-                "planned_hours": number(plan.planned.get(line.key, 0) / 60),
-                "unplaced_hours": number(plan.unplaced.get(line.key, 0) / 60),
+                "planned_hours": number(in_hours(plan.planned.get(line.key, 0))),
+                "unplaced_hours": number(in_hours(plan.unplaced.get(line.key, 0))),
             }
             for line in plan.lines
         ],
@@ -81,14 +81,14 @@ def warning(plan: Plan, lang: str) -> str | None:
     """One line saying what did not fit, or None."""
     if plan.fits:
         return None
-    hours = {key: minutes / 60 for key, minutes in plan.unplaced.items() if minutes}
+    hours = {key: in_hours(minutes) for key, minutes in plan.unplaced.items() if minutes}
     missing = _not_placed(hours, _labels(plan.lines, lang), lang)
     return translate(
         "the budget of {budget} hours does not fit in the window of {capacity} hours a week; "
         "not placed: {missing}",
         lang,
         budget=decimal(plan.budget, lang),
-        capacity=decimal(plan.capacity / 60, lang),
+        capacity=decimal(in_hours(plan.capacity), lang),
         missing=missing,
     )
 
@@ -149,7 +149,7 @@ def plan_markdown(plan: Plan, lang: str, title: str | None = None, *, warn: bool
 
 def person_title(person: Person, plan: Plan, lang: str) -> str:
     """``Weekly plan — Alice (12 h)``."""
-    hours = decimal(plan.planned_minutes / 60, lang)
+    hours = decimal(in_hours(plan.planned_minutes), lang)
     return translate("Weekly plan — {name} ({hours} h)", lang, name=person.name, hours=hours)
 
 
@@ -207,7 +207,7 @@ def team_data(team: TeamPlan, lang: str, scenario: dict[str, Any]) -> dict[str, 
     return {
         **scenario,
         "budget_hours": number(team.budget),
-        "planned_hours": number(team.planned_minutes / 60),
+        "planned_hours": number(in_hours(team.planned_minutes)),
         "fits": team.fits,
         "people": [
             {
