@@ -215,13 +215,25 @@ def test_standard_output_full_or_closed_exits_73(fmt: str) -> None:
         (),
         ("catalogue",),
         ("profile",),
+        ("--help",),
+        ("estimate", "--help"),
+        ("profile", "init", "--help"),
     ],
 )
 def test_every_command_reports_a_closed_standard_output(args: tuple[str, ...]) -> None:
-    """>&- is exit 73 with one message for every command, the validators and a group's help
-    too: never an internal error or a traceback."""
+    """>&- is exit 73 with one message for every command, the validators and the help (which
+    Click and rich would otherwise drop without a word, exit 0): never an internal error or
+    a traceback."""
     closed = _shell('"$@" 2>&1 >&- | cat; echo " ${PIPESTATUS[0]}"', *args)
     assert closed == "smtime: cannot write to standard output: it is closed\n 73\n"
+
+
+def test_a_closed_standard_output_is_no_matter_with_output(tmp_path: Path) -> None:
+    """With --output, a closed standard output is never written: the run succeeds."""
+    target = tmp_path / "estimate.json"
+    closed = _shell('"$@" >&-; echo "rc=$?"', "estimate", "-f", "json", "-o", str(target))
+    assert closed == "rc=0\n"
+    assert json.loads(target.read_text())["unit"] == "hours"
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,18 @@ def _terminal(target: Path | None, what: str) -> UsageError:
     )
 
 
+class ClosedStdout(io.TextIOBase):
+    """Standard output of a process started without one (``>&-``): every write fails as a
+    write to a closed file does, so that what Click or rich would drop silently there (the
+    help, a table) ends the run with exit 73 like any failed write to standard output."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+
 def stdout() -> TextIO:
     """``sys.stdout``, or an ``OutputError`` when the process was started without one.
 
@@ -80,7 +92,7 @@ def stdout() -> TextIO:
     text without an error; a buffered writer is put under it, which writes everything or
     raises (``BrokenPipeError`` for a closed pipe).
     """
-    if sys.stdout is None:
+    if sys.stdout is None or isinstance(sys.stdout, ClosedStdout):
         raise OutputError("cannot write to standard output: it is closed")
     buffer = getattr(sys.stdout, "buffer", None)
     if isinstance(buffer, io.RawIOBase) and isinstance(sys.stdout, io.TextIOWrapper):

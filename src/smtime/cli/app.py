@@ -199,11 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     the run ends through SystemExit, as Click's own errors do)."""
     from typer.main import get_command
 
-    from smtime.output import flush_stdout, stdout_errors
+    from smtime.output import ClosedStdout, flush_stdout, stdout_errors
 
     install()
     if sys.stderr is None:  # 2>&-: messages have nowhere to go; the exit code still tells
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:  # >&-: a write there (the help too) fails, exit 73
+        sys.stdout = ClosedStdout()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         command = get_command(_for_command(args))
