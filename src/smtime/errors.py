@@ -114,10 +114,11 @@ class OutputError(SmtimeError):
     exit_code = ExitCode.CANNOT_CREATE
 
 
-def reason_of(exc: BaseException, limit: int = 200) -> str:
-    """Why a library refused a file, for a person: the first line of its message (at most
-    ``limit`` characters), or its type's name. A file system error (a time zone name such as
-    ``Europe`` looked up as a zone file) says so without the library's paths."""
+def calendar_refusal(exc: BaseException, limit: int = 200) -> str:
+    """Why icalendar refused a calendar (an export, or a ``--previous`` plan), for a person:
+    the first line of its message (at most ``limit`` characters), or its type's name. There a
+    file system error can only come from a time zone's lookup (a TZID such as ``Europe``
+    read as a zone file): it says so, without the library's paths on this machine."""
     if isinstance(exc, OSError):
         return "a time zone it names, as a TZID, is not known"
     text = str(exc)

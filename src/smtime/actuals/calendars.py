@@ -28,7 +28,7 @@ from smtime.actuals.entries import (
     timed,
 )
 from smtime.domain import Entry
-from smtime.errors import InvalidFileError, Problem, reason_of
+from smtime.errors import InvalidFileError, Problem, calendar_refusal
 
 MAX_OCCURRENCES = 100_000
 """Most events (recurrences included) read from one calendar, up to ``--now``."""
@@ -210,5 +210,5 @@ def _summary(event: Any) -> str:
 
 
 def _broken(name: str, exc: Exception) -> InvalidFileError:
-    reason = reason_of(exc)
+    reason = calendar_refusal(exc)
     return InvalidFileError(name, [Problem(name, f"not a readable iCalendar file: {reason}")])

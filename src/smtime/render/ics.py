@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from smtime.errors import InvalidFileError, Problem, reason_of
+from smtime.errors import InvalidFileError, Problem, calendar_refusal
 from smtime.i18n import localize
 from smtime.plan import DAY_NAMES, Plan, monday_of
 from smtime.render.escape import one_line
@@ -186,7 +186,7 @@ def read_previous(text: str, name: str) -> dict[str, Previous]:
     try:
         calendar: Any = Calendar.from_ical(text)
     except Exception as exc:  # icalendar's errors have no common base: any is "not iCalendar"
-        raise _not_a_plan(name, f"not an iCalendar file ({reason_of(exc, 100)})") from None
+        raise _not_a_plan(name, f"not an iCalendar file ({calendar_refusal(exc, 100)})") from None
     if calendar.name != "VCALENDAR":
         raise _not_a_plan(name, "not an iCalendar file (no VCALENDAR)")
     prodid = str(calendar.get("PRODID", ""))
