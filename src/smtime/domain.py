@@ -75,10 +75,9 @@ class Bound(NamedTuple):
         return self.check(value, what)
 
 
-_TYPED = re.compile(r"([+-]?)([0-9]*)([.,]?)([0-9]*)((?:[eE][+-]?[0-9]+)?)")
-_GROUPED = re.compile(
-    r"([+-]?)([0-9]{1,3}(?:([ ,.'\u00a0\u202f])[0-9]{3})(?:\3[0-9]{3})*)(?:([.,])([0-9]+))?"
-)
+# Patterns as text, compiled by ``re`` (and cached there) when first used: not at import.
+_TYPED = r"([+-]?)([0-9]*)([.,]?)([0-9]*)((?:[eE][+-]?[0-9]+)?)"
+_GROUPED = r"([+-]?)([0-9]{1,3}(?:([ ,.'\u00a0\u202f])[0-9]{3})(?:\3[0-9]{3})*)(?:([.,])([0-9]+))?"
 """Digits grouped by thousands (``1 234``, ``1.234,5``): sign, digits, separator, decimals."""
 
 
@@ -92,9 +91,9 @@ def read_number(text: str, bound: Bound | None = None) -> float:
     typed = text.strip()
     percentage = typed.endswith("%")
     number = typed[:-1].rstrip() if percentage else typed
-    match = _TYPED.fullmatch(number)
+    match = re.fullmatch(_TYPED, number)
     if not match or not (match[2] or match[4]):
-        grouped = _GROUPED.fullmatch(number)
+        grouped = re.fullmatch(_GROUPED, number)
         if grouped and grouped[4] != grouped[3]:
             sign, digits, separator, _, decimals = grouped.groups()
             plain = sign + digits.replace(separator, "") + (f".{decimals}" if decimals else "")

@@ -14,11 +14,12 @@ import re
 # isolates, marks) that can reorder what a terminal or a browser displays.
 _C0 = r"\x00-\x09\x0b-\x1f"  # without the line break, which has a class of its own
 _OTHERS = r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(rf"[{_C0}\n{_OTHERS}]")
-_CONTROL_BUT_NEWLINE = re.compile(rf"[{_C0}{_OTHERS}]")
-_BEYOND_JSON = re.compile(rf"[{_OTHERS}]")
+# Patterns as text, compiled by ``re`` (and cached there) when first used: not at import.
+_CONTROL = rf"[{_C0}\n{_OTHERS}]"
+_CONTROL_BUT_NEWLINE = rf"[{_C0}{_OTHERS}]"
+_BEYOND_JSON = rf"[{_OTHERS}]"
 """What JSON leaves raw in its strings: every C0 control is escaped by any JSON writer."""
-_BEYOND_JSON_UTF8 = re.compile(
+_BEYOND_JSON_UTF8 = (
     rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 """The characters of ``_BEYOND_JSON`` in UTF-8 (a test holds the two to the same set)."""
@@ -37,14 +38,14 @@ def visible(text: str, *, newlines: bool = False) -> str:
     otherwise it is shown as ``\\x0a`` too, so the text stays on one line (messages).
     """
     pattern = _CONTROL_BUT_NEWLINE if newlines else _CONTROL
-    return pattern.sub(_shown, text)
+    return re.sub(pattern, _shown, text)
 
 
 def json_visible(text: str) -> str:
     """JSON text with the controls JSON writers leave raw (DEL, C1, bidirectional controls)
     written as ``\\u`` escapes: the same values, harmless on a terminal. They can only stand
     inside strings, so the JSON stays valid."""
-    return _BEYOND_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return re.sub(_BEYOND_JSON, lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def json_visible_utf8(data: bytes) -> bytes:
@@ -53,6 +54,6 @@ def json_visible_utf8(data: bytes) -> bytes:
 
     Only the bytes beyond ASCII (and DEL) are searched: deleting the others leaves every
     multi-byte character whole, since none of its bytes is ASCII."""
-    if _BEYOND_JSON_UTF8.search(data.translate(None, _ASCII_BUT_DEL)) is None:
+    if re.search(_BEYOND_JSON_UTF8, data.translate(None, _ASCII_BUT_DEL)) is None:
         return data
     return json_visible(data.decode()).encode()
