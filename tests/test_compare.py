@@ -219,3 +219,24 @@ def test_stdin(tmp_path: Path) -> None:
         check=True,
     )
     assert json.loads(out.stdout)["summary"]["weeks"] == 2
+
+
+def test_hours_over_weeks_are_added_exactly() -> None:
+    """A comparison's tracked and unmapped hours are added in one place each, exactly
+    (``math.fsum``): ten tenths of an hour are one hour, not 0.9999999999999999."""
+    from smtime.compare import Comparison, FamilyWeek, Week
+
+    weeks = tuple(
+        Week(
+            f"2026-W{n:02d}",
+            (FamilyWeek("blogging", 0.1, 1.0, 2.0, 1.5), FamilyWeek("veille", 0.1, 2, 4, 3)),
+            {"newsletter": 0.1, "(no tag)": 0.1},
+            running=False,
+        )
+        for n in range(1, 6)
+    )
+    result = Comparison(weeks, None, None)
+    assert weeks[0].unmapped_hours == 0.2
+    assert result.actual_hours == 1.0
+    assert result.unmapped_hours == 1.0
+    assert sum(0.1 for _ in range(10)) != 1.0  # what a plain sum would have said

@@ -117,9 +117,14 @@ class Calibration(NamedTuple):
     """The tracker that wrote it."""
 
     @property
+    def tracked_hours(self) -> float:
+        """Hours of the complete weeks tracked for the families."""
+        return math.fsum(family.hours for family in self.families)
+
+    @property
     def unmapped_hours(self) -> float:
         """Hours of the complete weeks that map to no family, all names together."""
-        return sum(self.unmapped.values())
+        return math.fsum(self.unmapped.values())
 
 
 def parse_quantiles(text: str) -> tuple[int, int]:

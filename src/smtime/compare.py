@@ -8,6 +8,7 @@ several ISO weeks gives each week its share (``split``).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
@@ -53,6 +54,11 @@ class Week(NamedTuple):
     running: bool
 
     @property
+    def unmapped_hours(self) -> float:
+        """The hours of the week that map to no family, all names together."""
+        return math.fsum(self.unmapped.values())
+
+    @property
     def total(self) -> FamilyWeek:
         """Every family's actual hours, range and budget added up (``domain.add_up``)."""
         budget = add_up([Figures(f.low, f.high, f.budget) for f in self.families])
@@ -66,6 +72,16 @@ class Comparison(NamedTuple):
     weeks: tuple[Week, ...]
     level: float | None
     match: str | None
+
+    @property
+    def actual_hours(self) -> float:
+        """The hours tracked for the families over every week."""
+        return math.fsum(week.total.actual for week in self.weeks)
+
+    @property
+    def unmapped_hours(self) -> float:
+        """The hours that map to no family over every week."""
+        return math.fsum(week.unmapped_hours for week in self.weeks)
 
 
 def mapper(catalogue: Any, mapping: Mapping[str, str]) -> Any:
@@ -175,7 +191,7 @@ def split(entry: Entry, zone: Any) -> list[tuple[str, float]]:
         stop = min(boundary, end)
         parts.append((week_name(here), (stop.timestamp() - here.timestamp()) / 3600))
         here = stop
-    total = sum(hours for _, hours in parts)
+    total = math.fsum(hours for _, hours in parts)
     if total > 0 and abs(total - entry.hours) > 1e-9:  # naive Toggl times over a DST change
         parts = [(week, hours * entry.hours / total) for week, hours in parts]
     return parts

@@ -396,7 +396,7 @@ def _rows(result: Calibration, base: Catalogue, lang: str) -> list[tuple[str, st
         )
         for f in result.families
     ]
-    tracked = sum(f.hours for f in result.families)
+    tracked = result.tracked_hours
     rows.append(
         (
             translate("Total", lang),

@@ -42,7 +42,7 @@ def compare_data(
                 ],
                 "total": _row(week.total),
                 "unmapped": {
-                    "hours": number(sum(week.unmapped.values())),
+                    "hours": number(week.unmapped_hours),
                     "tags": {name: number(hours) for name, hours in week.unmapped.items()},
                 },
             }
@@ -50,8 +50,8 @@ def compare_data(
         ],
         "summary": {
             "weeks": len(result.weeks),
-            "actual_hours": number(sum(w.total.actual for w in result.weeks)),
-            "unmapped_hours": number(sum(sum(w.unmapped.values()) for w in result.weeks)),
+            "actual_hours": number(result.actual_hours),
+            "unmapped_hours": number(result.unmapped_hours),
             "level": maybe_number(result.level),
             "match": result.match,
         },
