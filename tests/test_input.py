@@ -703,3 +703,31 @@ def test_every_starter_estimates_the_same_figures(
     assert data["period"] == "week"
     assert data["total"]["hours"] == 23.1
     assert data["contingency"]["percent"] == 10
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["estimate", "-o", ""], "--output"),
+        (["estimate", "--catalogue="], "--catalogue"),
+        (["estimate", "--profile", ""], "--profile"),
+        (["plan", "--format", "ics", "--previous", ""], "--previous"),
+        (["plan", "--team", ""], "--team"),
+        (["plan", "--format", "ics", "--output-dir", ""], "--output-dir"),
+        (["calibrate", "docs/examples/timew-weeks.json", "--save", ""], "--save"),
+        (["batch", ""], "profiles"),
+        (["compare", ""], "actuals"),
+        (["calibrate", ""], "actuals"),
+        (["catalogue", "validate", ""], "path"),
+        (["profile", "validate", ""], "path"),
+        (["profile", "init", "-o", ""], "--output"),
+    ],
+)
+def test_an_empty_path_is_said_to_be_empty(
+    args: list[str], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty file name (a script's unset variable: ``-o "$OUT"``) is a usage error that
+    names the option, never read as the current folder (``.: is a directory``)."""
+    command = " ".join(a for a in args[:2] if a.isalpha())
+    expected = f"smtime: {name}: empty: give a path (see 'smtime {command} --help')\n"
+    assert one_line(args, capsys) == expected

@@ -61,6 +61,21 @@ def number(bound: Bound) -> Callable[[str], float]:
     return parse
 
 
+def path(text: str | Path) -> Path:
+    """The parser of an option or argument that names a file or folder: an empty name (an
+    unset variable in a script, ``-o "$OUT"``) is refused as such, never read as ``.``."""
+    if isinstance(text, Path):  # a default
+        return text
+    if not text:
+        raise OptionError("empty: give a path")
+    return Path(text)
+
+
+PATH: dict[str, Any] = {"parser": path, "metavar": "<path>"}
+"""What every option naming a file or folder declares (those with a metavar of their own,
+and the arguments, whose metavar is their name: ``parser=path``)."""
+
+
 def whole(text: str | int) -> int:
     """The parser of an option whose value is a whole number (``--min-block``, ``--jobs``)."""
     if isinstance(text, int):  # the declared default
@@ -136,7 +151,7 @@ PER_PROFILE = Defaults(
 
 
 def _catalogue(help: str) -> Any:
-    return typer.Option("--catalogue", "-c", help=help, show_default=False)
+    return typer.Option("--catalogue", "-c", **PATH, help=help, show_default=False)
 
 
 def _lang(help: str) -> Any:
@@ -167,6 +182,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
+        **PATH,
         help="Write to this file (atomically) instead of stdout.",
         show_default=False,
         rich_help_panel=OUTPUT,
@@ -377,6 +393,7 @@ SCENARIO_OPTIONS: dict[str, Declared] = {
             typer.Option(
                 "--profile",
                 "-p",
+                **PATH,
                 help="Client profile (YAML); options on the command line override it.",
                 show_default=False,
                 rich_help_panel=SCENARIO,
@@ -497,6 +514,7 @@ PreviousOption = Annotated[
     Path | None,
     typer.Option(
         "--previous",
+        parser=path,
         metavar="OLD.ics",
         help="ics: the calendar file written for the plan before; its events that stay get "
         "updated, those the new plan drops are written again, cancelled.",
@@ -517,6 +535,7 @@ TeamOption = Annotated[
     Path | None,
     typer.Option(
         "--team",
+        **PATH,
         help="Team file (YAML): share the budget out among its people, each in their own "
         "days and hours (docs/plan.md).",
         show_default=False,
@@ -526,6 +545,7 @@ OutputDirOption = Annotated[
     Path | None,
     typer.Option(
         "--output-dir",
+        **PATH,
         help="ics with --team: write one calendar per person into this folder.",
         show_default=False,
         rich_help_panel=OUTPUT,
@@ -544,6 +564,7 @@ AccountOption = Annotated[
 ActualsArgument = Annotated[
     Path,
     typer.Argument(
+        parser=path,
         help="Time-tracker export: timew export, watson log --json (or Watson's frames file), "
         "a Toggl Track, Clockify, Harvest or Kimai CSV, an iCalendar file, or a CSV with the "
         "header date,task,hours; - reads standard input.",
@@ -636,6 +657,7 @@ SaveOption = Annotated[
     typer.Option(
         "--save",
         "-s",
+        parser=path,
         metavar="FILE",
         help="Also write the calibrated catalogue (YAML) to FILE, whatever --format shows.",
         show_default=False,
@@ -654,6 +676,7 @@ NowOption = Annotated[
 ProfilesArgument = Annotated[
     Path,
     typer.Argument(
+        parser=path,
         help="File of profiles: JSON Lines, CSV or YAML; - reads standard input.",
         show_default=False,
     ),
@@ -685,11 +708,14 @@ JobsOption = Annotated[
 CatalogueArgument = Annotated[
     Path | None,
     typer.Argument(
+        parser=path,
         help="Catalogue to check [default: --catalogue, $SMTIME_CATALOGUE or the bundled one].",
         show_default=False,
     ),
 ]
-ProfileArgument = Annotated[Path, typer.Argument(help="Profile to check.", show_default=False)]
+ProfileArgument = Annotated[
+    Path, typer.Argument(parser=path, help="Profile to check.", show_default=False)
+]
 
 
 class Output(NamedTuple):
