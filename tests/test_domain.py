@@ -293,15 +293,15 @@ def test_scaled_hours_is_scaled_figures_for_one_value(
 
 
 def test_default_choice_is_shared_and_a_refusal_is_never_remembered() -> None:
-    """``options.choice_of`` gives one choice for a hypothesis named as text or as a value;
+    """``options.choose`` gives one choice for a hypothesis named as text or as a value;
     a refused level is refused each time it is asked for."""
-    from smtime.options import choice_of
+    from smtime.options import choose
 
-    assert choice_of("low", None) is choice_of(domain.Hypothesis.LOW, None)
-    assert choice_of(None, 0.25) == domain.Choice(level=0.25)
-    assert choice_of(None, None) is None
+    assert choose("low", None) is choose(domain.Hypothesis.LOW, None)
+    assert choose(None, 0.25) == domain.Choice(level=0.25)
+    assert choose(None, None) is None
     for _ in range(2):
         with pytest.raises(UsageError, match="level must be"):
-            choice_of(None, 1.5)
+            choose(None, 1.5)
     with pytest.raises(UsageError, match="not both"):
-        choice_of("low", 0.5)
+        choose("low", 0.5)

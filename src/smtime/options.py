@@ -95,14 +95,14 @@ def default_choice(asked: Asked, profile: "ProfileSchema | None" = None) -> Choi
     """The choice for every family without one of its own: the command line's hypothesis or
     level, else the profile's, else none (the low–high range)."""
     if asked.hypothesis is not None or asked.level is not None:
-        return choice_of(asked.hypothesis, asked.level)
+        return choose(asked.hypothesis, asked.level)
     if profile is not None:
-        return choice_of(profile.hypothesis, profile.level)
+        return choose(profile.hypothesis, profile.level)
     return None
 
 
 @lru_cache(maxsize=1024)
-def choice_of(hypothesis: str | None, level: float | None) -> Choice | None:
+def choose(hypothesis: str | None, level: float | None) -> Choice | None:
     """The choice of a hypothesis (``low``, ``mid``, ``high``) or a level, checked; None for
     neither. Memoised: a portfolio's profiles share a few."""
     if hypothesis is None and level is None:
