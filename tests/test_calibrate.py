@@ -339,6 +339,45 @@ def test_save_is_not_written_when_the_output_is_refused(
     assert export.read_bytes() == WEEKS.read_bytes()
 
 
+@pytest.mark.parametrize("view", ["closed", "full", "dev-stdout"])
+def test_save_is_not_written_when_the_view_cannot_be(tmp_path: Path, view: str) -> None:
+    """The view is written before --save: a standard output that is closed or full (known
+    only when written) leaves no catalogue; --save naming standard output (/dev/stdout, as
+    -) is refused before anything is written."""
+    import subprocess
+    import sys
+
+    saved = tmp_path / "ours.yaml"
+    args = [sys.executable, "-m", "smtime", "calibrate", str(WEEKS), *FIXED]
+    if view == "dev-stdout":
+        run = subprocess.run(
+            [*args, "--save", "/dev/stdout"], capture_output=True, text=True, check=False
+        )
+        assert run.returncode == 2
+        assert run.stdout == ""
+        assert "--save /dev/stdout: the view goes to standard output too" in run.stderr
+        return
+    if view == "closed":  # a child cannot be started without fd 1 but by a shell
+        run = subprocess.run(
+            ["bash", "-c", '"$@" >&-', "-", *args, "--save", str(saved)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    else:
+        with open("/dev/full", "w") as full:
+            run = subprocess.run(
+                [*args, "--save", str(saved)],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+    assert run.returncode == 73, run.stderr
+    assert "cannot write to standard output" in run.stderr
+    assert not saved.exists()
+
+
 def test_standard_input(smtime: Smtime, tmp_path: Path) -> None:
     """An export read from standard input calibrates, named <stdin>."""
     from typer.testing import CliRunner

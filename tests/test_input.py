@@ -691,6 +691,29 @@ def test_profile_init_never_replaces_a_profile_unasked(smtime: Smtime, tmp_path:
     assert "--profile -" not in dash.stdout
 
 
+def test_profile_init_never_writes_over_its_template(smtime: Smtime) -> None:
+    """The starter's template is a file being read: even --force does not replace it."""
+    import smtime as package
+
+    template = Path(package.__file__).parent / "templates" / "profile.en.yaml"
+    before = template.read_bytes()
+    run = smtime("profile", "init", "--lang", "en", "-o", str(template), "--force")
+    assert run.exit_code == 73
+    assert "which is being read" in run.stderr
+    assert template.read_bytes() == before
+
+
+def test_a_file_named_dash_is_a_file(
+    smtime: Smtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o ./-`` writes a file named -, where ``-o -`` writes to standard output."""
+    monkeypatch.chdir(tmp_path)
+    run = smtime("profile", "init", "--lang", "en", "-o", "./-")
+    assert run.exit_code == 0
+    assert run.stdout == ""
+    assert (tmp_path / "-").read_text().startswith("# smtime profile")
+
+
 @pytest.mark.parametrize("lang", ["fr", "en", "es"])
 def test_every_starter_estimates_the_same_figures(
     smtime: Smtime, tmp_path: Path, lang: str

@@ -207,6 +207,18 @@ def refuse_inputs(target: Path, inputs: Iterable[Path] = ()) -> None:
         raise OutputError(f"{target}: refusing to overwrite {source_name}, which is being read")
 
 
+def is_stdout(target: Path) -> bool:
+    """Whether writing to ``target`` writes to standard output: ``-``, or a name of the file
+    standard output is (``/dev/stdout``, ``/proc/self/fd/1``)."""
+    if str(target) == "-":
+        return True
+    try:
+        named, out = os.stat(target), os.fstat(1)
+    except (OSError, ValueError):
+        return False
+    return (named.st_dev, named.st_ino) == (out.st_dev, out.st_ino)
+
+
 def refuse_existing(target: Path, advice: str) -> None:
     """An ``OutputError`` when ``target`` is a file that exists (a file a command would
     create, never replace unasked); standard output (``-``), devices and FIFOs are written

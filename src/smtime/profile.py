@@ -86,8 +86,13 @@ def starter(filename: str, lang: str, period: str) -> str:
     ``period``, naming the file it is written to."""
     from importlib.resources import files
 
+    from smtime.files import remember
+
     template = files("smtime").joinpath(f"templates/profile.{lang}.yaml")
-    return template.read_text(encoding="utf-8").format(filename=filename, lang=lang, period=period)
+    with template.open("rb") as handle:
+        remember(handle, str(template))  # never written over, not even with --force
+        text = handle.read().decode("utf-8")
+    return text.format(filename=filename, lang=lang, period=period)
 
 
 def unknown_name_problems(

@@ -247,9 +247,11 @@ def calibrate_command(
     """
     if save is not None and out.output is not None and save.resolve() == out.output.resolve():
         raise UsageError("--save and --output name the same file: give --format yaml instead")
-    if save is not None and str(save) == "-" and out.output is None:
+    from smtime.output import is_stdout
+
+    if save is not None and is_stdout(save) and (out.output is None or is_stdout(out.output)):
         raise UsageError(
-            "--save -: the view goes to standard output too: give --format yaml instead"
+            f"--save {save}: the view goes to standard output too: give --format yaml instead"
         )
     answer = request.calibrated(
         actuals,
@@ -259,10 +261,11 @@ def calibrate_command(
         catalogue=out.catalogue,
         lang=out.lang,
     )
-    if save is not None:
-        renderers.check_targets([save, out.output], answer.paths())  # both, before the first
-        renderers.write("calibrate", "yaml", answer, save)
+    if save is not None:  # both checked first; the view, which may go to standard output, first
+        renderers.check_targets([save, out.output], answer.paths())
     renderers.write("calibrate", out.format, answer, out.output)
+    if save is not None:
+        renderers.write("calibrate", "yaml", answer, save)
 
 
 @output_options(defaults=WITHOUT_PROFILE)

@@ -68,6 +68,8 @@ def path(text: str | Path) -> Path:
         return text
     if not text:
         raise OptionError("empty: give a path")
+    if text != "-" and str(Path(text)) == "-":  # ./-: a file named -, not standard output
+        return Path.cwd() / "-"
     return Path(text)
 
 
