@@ -754,3 +754,32 @@ def test_an_empty_path_is_said_to_be_empty(
     command = " ".join(a for a in args[:2] if a.isalpha())
     expected = f"smtime: {name}: empty: give a path (see 'smtime {command} --help')\n"
     assert one_line(args, capsys) == expected
+
+
+def test_a_file_created_while_the_starter_is_written_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --force the starter is linked into place, never renamed over: a file that
+    appears between the first check and the end of the writing is kept, the run refused
+    (exit 73), and no temporary file is left behind."""
+    from smtime import output
+    from smtime.errors import OutputError
+
+    target = tmp_path / "acme.yaml"
+    check = output.refuse_inputs
+    calls: list[int] = []
+
+    def meanwhile(*args: Any, **kwargs: Any) -> None:  # the check before the commit: the 2nd
+        calls.append(1)
+        if len(calls) == 2:
+            target.write_text("someone else's\n")
+        check(*args, **kwargs)
+
+    monkeypatch.setattr(output, "refuse_inputs", meanwhile)
+    with pytest.raises(OutputError, match="already exists; give --force to replace it"):
+        output.emit("starter\n", target, if_exists="give --force to replace it")
+    assert len(calls) == 2
+    assert target.read_text() == "someone else's\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yaml"]
+    output.emit("replaced\n", target)  # without if_exists, the usual atomic replace
+    assert target.read_text() == "replaced\n"

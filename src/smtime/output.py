@@ -28,9 +28,12 @@ from smtime.errors import OutputError, UsageError
 from smtime.files import being_read
 
 
-def emit(text: str, target: Path | None, *, inputs: Iterable[Path] = ()) -> None:
-    """Write ``text`` to stdout (``target`` None or ``-``) or to ``target``, atomically."""
-    with opened(target, inputs=inputs) as handle:
+def emit(
+    text: str, target: Path | None, *, inputs: Iterable[Path] = (), if_exists: str | None = None
+) -> None:
+    """Write ``text`` to stdout (``target`` None or ``-``) or to ``target``, atomically
+    (``if_exists``: never over an existing file, see ``atomic``)."""
+    with opened(target, inputs=inputs, if_exists=if_exists) as handle:
         handle.write(text)
 
 
@@ -181,7 +184,9 @@ def stdout_errors() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def opened(target: Path | None, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
+def opened(
+    target: Path | None, *, inputs: Iterable[Path] = (), if_exists: str | None = None
+) -> Iterator[TextIO]:
     """stdout when ``target`` is None or ``-``, else ``atomic(target)``."""
     if target is None or str(target) == "-":
         handle = stdout()
@@ -193,7 +198,7 @@ def opened(target: Path | None, *, inputs: Iterable[Path] = ()) -> Iterator[Text
         except OSError as exc:
             raise stdout_failure(exc) from None
         return
-    with atomic(target, inputs=inputs) as handle:
+    with atomic(target, inputs=inputs, if_exists=if_exists) as handle:
         yield handle
 
 
@@ -227,7 +232,11 @@ def refuse_existing(target: Path, advice: str) -> None:
         return
     info = _stat(target)
     if info is not None and stat.S_ISREG(info.st_mode):
-        raise OutputError(f"{target}: already exists; {advice}")
+        raise _exists(target, advice)
+
+
+def _exists(target: Path, advice: str) -> OutputError:
+    return OutputError(f"{target}: already exists; {advice}")
 
 
 def check_target(target: Path, *, inputs: Iterable[Path] = ()) -> None:
@@ -258,7 +267,9 @@ def _real(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
+def atomic(
+    target: Path, *, inputs: Iterable[Path] = (), if_exists: str | None = None
+) -> Iterator[TextIO]:
     """A file to write that replaces ``target`` only once everything was written.
 
     The text goes to a temporary file in the target's folder, which is renamed into place
@@ -266,8 +277,15 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
     overwrite any of ``inputs`` or any file this process has read, checked before writing and
     again before the rename (for files read meanwhile). A target that exists but is not a
     regular file (a device, a FIFO, a socket) is written in place instead.
+
+    With ``if_exists`` (the advice of the refusal: ``give --force to replace it``), an
+    existing file is never replaced: refused before writing, and the temporary file is then
+    linked into place, which fails if a file of that name appeared meanwhile (a file system
+    without links: checked again, then renamed).
     """
     check_target(target, inputs=inputs)
+    if if_exists is not None:
+        refuse_existing(target, if_exists)
     info = _stat(target)
     if info is not None and not stat.S_ISREG(info.st_mode):
         with _in_place(target) as handle:
@@ -288,7 +306,10 @@ def atomic(target: Path, *, inputs: Iterable[Path] = ()) -> Iterator[TextIO]:
         refuse_inputs(target)
         signals.check()  # a signal whose exception a finaliser dropped: nothing is committed
         os.chmod(temporary, _mode_for(real))
-        os.replace(temporary, real)
+        if if_exists is None:
+            os.replace(temporary, real)
+        else:
+            _link_new(temporary, real, target, if_exists)
     except OSError as exc:
         _remove(temporary)
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
@@ -312,6 +333,20 @@ def _in_place(target: Path) -> Iterator[TextIO]:
         raise
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+
+
+def _link_new(temporary: str, real: Path, target: Path, advice: str) -> None:
+    """``temporary`` put in place as ``real``, a file that must not exist (``atomic``)."""
+    try:
+        os.link(temporary, real)
+    except FileExistsError:
+        _remove(temporary)
+        raise _exists(target, advice) from None
+    except OSError:  # no links here (a FAT or SMB share): as close as a rename allows
+        refuse_existing(real, advice)
+        os.replace(temporary, real)
+        return
+    _remove(temporary)
 
 
 def _remove(path: str) -> None:

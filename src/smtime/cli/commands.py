@@ -338,14 +338,10 @@ def profile_init_command(
 
     Example: smtime profile init --output acme.yaml
     """
-    if output is not None and not force:
-        from smtime.output import refuse_existing
-
-        refuse_existing(output, "give --force to replace it")
     starter = request.starter_profile(
         output, None if lang is None else str(lang), None if period is None else str(period)
     )
-    renderers.emit_text(starter, output)
+    renderers.emit_text(starter, output, if_exists=None if force else "give --force to replace it")
 
 
 def profile_validate_command(path: ProfileArgument) -> None:

@@ -404,11 +404,14 @@ def check_targets(targets: Sequence[Path | None], inputs: list[Path]) -> None:
             smtime.output.check_target(target, inputs=inputs)
 
 
-def emit_text(text: str, output: Path | None, inputs: list[Path] | None = None) -> None:
-    """Write ``text`` to stdout or atomically to ``output``, never over one of ``inputs``."""
+def emit_text(
+    text: str, output: Path | None, inputs: list[Path] | None = None, if_exists: str | None = None
+) -> None:
+    """Write ``text`` to stdout or atomically to ``output``, never over one of ``inputs``
+    (``if_exists``: nor over an existing file, with that advice)."""
     import smtime.output
 
-    smtime.output.emit(text, output, inputs=inputs or [])
+    smtime.output.emit(text, output, inputs=inputs or [], if_exists=if_exists)
 
 
 def check_team_output(
