@@ -783,3 +783,13 @@ def test_a_file_created_while_the_starter_is_written_is_kept(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yaml"]
     output.emit("replaced\n", target)  # without if_exists, the usual atomic replace
     assert target.read_text() == "replaced\n"
+
+
+def test_a_bad_byte_after_a_byte_order_mark_is_where_it_is(smtime: Smtime, tmp_path: Path) -> None:
+    """A UTF-8 file with a byte-order mark (Excel's "CSV UTF-8") and one Latin-1 byte: the
+    message names that byte, at its line and column, not one three bytes further on."""
+    export = tmp_path / "hours.csv"
+    export.write_bytes(b"\xef\xbb\xbfdate;task;hours\n30/11/2026;x;1\n01/12/2026;Veille \xe9;1,5\n")
+    run = smtime("compare", str(export))
+    assert run.exit_code == 65
+    assert run.stderr.startswith(f"{export}:3:19: not UTF-8 text (byte 0xe9)")

@@ -647,3 +647,75 @@ def test_compare_reads_a_calendar_from_stdin(tmp_path: Path) -> None:
     )
     data: Any = json.loads(out.stdout)
     assert [w["week"] for w in data["weeks"]] == ["2026-W47", "2026-W49", "2026-W50"]
+
+
+# Changes of the clocks -------------------------------------------------------------------------
+
+TOGGL_HEADER = (
+    "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"
+    "End time,Duration,Tags,Amount ()\n"
+)
+"""The header of Toggl Track's detailed report (as tests/trackers/toggl-classic.csv)."""
+
+
+@pytest.mark.parametrize(
+    ("day", "end", "duration", "worked"),
+    [
+        ("2026-10-25", "04:00:00", "4:00:00", 4),  # clocks back at 03:00: 4 real hours
+        ("2027-03-28", "04:00:00", "2:00:00", 2),  # clocks forward at 02:00: 2 real hours
+    ],
+)
+def test_toggl_entries_across_a_change_of_the_clocks_last_their_duration(
+    smtime: Smtime, tmp_path: Path, day: str, end: str, duration: str, worked: float
+) -> None:
+    """A Toggl entry from 01:00 to 04:00 in Paris lasts its Duration, the real time elapsed:
+    wall-clock arithmetic said 5 and 1 hours."""
+    export = tmp_path / "toggl.csv"
+    export.write_text(
+        TOGGL_HEADER
+        + f"Ada,ada@example.org,ACME,Social media,,Veille,No,{day},01:00:00,{day},{end},"
+        + f"{duration},veille,\n"
+    )
+    run = smtime("compare", str(export), "--tz", "Europe/Paris", "--now", "2027-06-01T00:00Z",
+                 "-f", "json")  # fmt: skip
+    assert json_of(run, "compare")["summary"]["actual_hours"] == worked
+
+
+CALENDAR = """\
+BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//smtime tests//EN\r
+BEGIN:VEVENT\r
+UID:veille@example.org\r
+DTSTAMP:20261001T000000Z\r
+DTSTART;TZID=Europe/Paris:20261025T010000\r
+DURATION:{duration}\r
+SUMMARY:Veille\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+@pytest.mark.parametrize(
+    ("duration", "worked"),
+    [("PT4H", 4), ("PT3H30M", 3.5), ("P1D", 25), ("P1DT1H", 26)],
+)
+def test_icalendar_durations_across_a_change_of_the_clocks(
+    smtime: Smtime, tmp_path: Path, duration: str, worked: float
+) -> None:
+    """An event of DURATION from 01:00 on the night the clocks go back in Paris (RFC 5545,
+    3.3.6): its hours are exact (PT4H is 4 hours, where its end as wall-clock time said 5);
+    its days are days of the calendar (P1D lasts 25 hours that night)."""
+    export = tmp_path / "calendar.ics"
+    export.write_text(CALENDAR.format(duration=duration), newline="")
+    run = smtime("compare", str(export), "--tz", "Europe/Paris", "--now", "2026-12-10T00:00Z",
+                 "-f", "json")  # fmt: skip
+    assert json_of(run, "compare")["summary"]["actual_hours"] == worked
+
+
+def test_icalendar_negative_duration_is_refused(smtime: Smtime, tmp_path: Path) -> None:
+    """DURATION:-PT1H ends before it starts: refused with the event's line, not counted."""
+    export = tmp_path / "calendar.ics"
+    export.write_text(CALENDAR.format(duration="-PT1H"), newline="")
+    message = refused(smtime, export)
+    assert message == (f"{export}:4: event 'Veille': ends before it starts (a negative DURATION)\n")

@@ -180,11 +180,13 @@ def decode(data: bytes, name: str, *, encoding: str | None = None, option: str =
         raise InvalidFileError(
             name, [Problem(name, "binary data (a NUL byte): not a text file", "", line, column)]
         )
+    skipped = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # the UTF-8 byte-order mark
     try:
-        return data.decode("utf-8-sig")
+        return data[skipped:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _byte_position(data, exc.start)
-        bad = data[exc.start : exc.start + 1].hex()
+        at = exc.start + skipped  # in the file, byte-order mark included
+        line, column = _byte_position(data, at)
+        bad = data[at : at + 1].hex()
         message = f"not UTF-8 text (byte 0x{bad})"
         if option:
             message += f": name the file's encoding with {option} (such as cp1252 or latin-1)"

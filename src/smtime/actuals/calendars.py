@@ -25,6 +25,7 @@ from smtime.actuals.entries import (
     check_length,
     check_year,
     day_total,
+    elapsed,
     timed,
 )
 from smtime.domain import Entry
@@ -53,6 +54,8 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
         starts = [m.start() for m in _BEGIN.finditer(text)]
         lines = [text.count("\n", 0, start) + 1 for start in starts]
         where: dict[str, int] = {}
+        # each UID's DURATION, when every event of it gives the same one and no DTEND
+        durations: dict[str, timedelta | None] = {}
         earliest: datetime | None = None
         budget = MAX_OCCURRENCES
         for index, event in enumerate(events):
@@ -63,6 +66,7 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
                 check_year(start, reading.now)
                 if event.get("DTEND") and _aware(event.end, reading) < start:
                     raise ValueError("ends before it starts")
+                _note_duration(durations, event)
                 budget -= _occurrences(event, start, reading)
             except (ValueError, TypeError, OverflowError) as exc:
                 problems.add(line, f"event {_summary(event)!r}: {exc}")
@@ -90,15 +94,48 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
         for occurrence in occurrences:
             line = where.get(str(occurrence.get("UID", ""))) or None
             try:
-                entries += _entries(occurrence, reading)
+                lasts = durations.get(str(occurrence.get("UID", "")))
+                entries += _entries(occurrence, reading, lasts)
             except (ValueError, TypeError, OverflowError) as exc:
                 problems.add(line, f"event {_summary(occurrence)!r}: {exc}")
         problems.fail()
         return entries
 
 
-def _entries(event: Any, reading: Reading) -> list[Entry]:
-    """The entries of one occurrence: none, one timed entry, or a day's total per day."""
+def _duration(event: Any) -> timedelta | None:
+    """The DURATION of an event that gives one and no DTEND (``ValueError`` when negative);
+    else None."""
+    given = event.get("DURATION")
+    if given is None or event.get("DTEND"):
+        return None
+    lasts = given.dt
+    if not isinstance(lasts, timedelta):
+        return None
+    if lasts < timedelta(0):
+        raise ValueError("ends before it starts (a negative DURATION)")
+    return lasts
+
+
+def _note_duration(durations: dict[str, timedelta | None], event: Any) -> None:
+    """``event``'s DURATION (``_duration``) kept by its UID; None when the events of one UID
+    (a rule and the occurrences it moves) do not all give the same."""
+    lasts = _duration(event)
+    uid = str(event.get("UID", ""))
+    durations[uid] = lasts if durations.get(uid, lasts) == lasts else None
+
+
+def _end(start: datetime, lasts: timedelta) -> datetime:
+    """The end of a timed event of DURATION ``lasts`` from ``start`` (RFC 5545, 3.3.6): its
+    days and weeks are days of the calendar (a day across a change of the clocks lasts 23 or
+    25 hours), its hours, minutes and seconds exact (``entries.elapsed``)."""
+    exact = lasts.seconds / 3600 + lasts.microseconds / 3_600_000_000
+    return elapsed(start + timedelta(days=lasts.days), exact)
+
+
+def _entries(event: Any, reading: Reading, lasts: timedelta | None = None) -> list[Entry]:
+    """The entries of one occurrence: none, one timed entry, or a day's total per day.
+    ``lasts``: the DURATION its event gave (the expansion of recurrences turns it into a
+    DTEND of wall-clock time, which a change of the clocks makes an hour wrong)."""
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return []
     names = _names(event)
@@ -118,7 +155,12 @@ def _entries(event: Any, reading: Reading) -> list[Entry]:
     start = _aware(begin, reading)
     if start >= reading.now:  # planned, not yet spent
         return []
-    end = _aware(event.end, reading) if event.get("DTEND") or event.get("DURATION") else start
+    if lasts is not None:
+        end = _end(start, lasts)
+    elif event.get("DTEND") or event.get("DURATION"):
+        end = _aware(event.end, reading)
+    else:
+        end = start
     return [timed(start, None if end > reading.now else end, names, reading)]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
 from smtime.domain import Entry
@@ -62,6 +62,13 @@ def timed(
     worked = span if hours is None or running else hours
     check_length(worked)
     return Entry(start, worked, tuple(names), running, stop)
+
+
+def elapsed(start: datetime, hours: float) -> datetime:
+    """The moment ``hours`` of real time after ``start`` (an aware time): across a change of
+    the clocks, a 4-hour entry from 01:00 still lasts 4 hours (Python's ``start +
+    timedelta`` adds wall-clock time, which would make it 3 or 5)."""
+    return (start.astimezone(UTC) + timedelta(hours=hours)).astimezone(start.tzinfo)
 
 
 def day_total(day: date, hours: float, names: Iterable[str], reading: Reading) -> Entry:

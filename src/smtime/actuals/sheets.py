@@ -31,7 +31,14 @@ from datetime import time, timedelta
 from typing import NamedTuple
 
 from smtime.actuals import cells
-from smtime.actuals.entries import Problems, Reading, check_length, day_total, timed
+from smtime.actuals.entries import (
+    Problems,
+    Reading,
+    check_length,
+    day_total,
+    elapsed,
+    timed,
+)
 from smtime.domain import Entry
 from smtime.errors import InvalidFileError, Problem
 from smtime.formats import DateFormat, TrackerFormat
@@ -99,7 +106,7 @@ def _toggl(row: Row, order: DateFormat, reading: Reading) -> Entry:
         return timed(start, None, names, reading)
     hours = cells.hours(duration, "Duration")
     check_length(hours)
-    return timed(start, start + timedelta(hours=hours), names, reading)
+    return timed(start, elapsed(start, hours), names, reading, hours=hours)
 
 
 def _clockify(row: Row, order: DateFormat, reading: Reading) -> Entry | None:
