@@ -150,3 +150,32 @@ def test_below_60_columns_a_number_cut_short_says_so(smtime: Smtime, width: int)
         for cell in row[1:]:
             if cell and (cell[0].isdigit() or cell[0] == "€"):
                 assert cell in whole or cell.endswith("…"), (width, cell)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("days", "team"), [("mon-fri", False), ("mon-sun", False), ("mon-sun", True)]
+)
+def test_plan_tables_cut_nothing(
+    smtime: Smtime, width: int, lang: str, days: str, team: bool
+) -> None:
+    """A week's plan (and a team's) fits the width from 60 columns, five or seven days: no
+    time or label is cut (no "…"); where a day is too narrow for a block's times they take
+    two lines (in 60 columns, seven days are narrower than 09:00–: the dash then has a line of
+    its own), and each block's start and end are still there."""
+    args = ["plan", "-H", "high", "--days", days, "--lang", lang]
+    if team:
+        args += ["--team", str(Path(__file__).parents[1] / "docs/examples/team.yaml")]
+    run = smtime(*args, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    table = run.stdout
+    assert "…" not in table
+    assert all(len(line) <= width for line in table.splitlines())
+    plan = smtime(*args, "--format", "json").json()
+    blocks = [b for person in plan.get("people", [plan]) for b in person["blocks"]]
+    assert blocks
+    cells = re.sub(r"[│┃\s]+", " ", table)
+    for block in blocks:
+        assert block["start"] in cells
+        assert block["end"] in cells

@@ -14,6 +14,8 @@ from smtime.team import Person, TeamPlan
 if TYPE_CHECKING:
     from rich.console import Group
 
+    from smtime.render.table import Fitted
+
 
 def _labels(lines: Iterable[Line], lang: str) -> dict[str, str]:
     """Each line's label in ``lang``, by its key."""
@@ -93,37 +95,51 @@ def warning(plan: Plan, lang: str) -> str | None:
     )
 
 
-def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> Group:
+def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> Fitted:
     """Days as columns, blocks as rows (under ``title``, else "Weekly plan"), then what did
-    not fit (unless ``warn`` is false)."""
+    not fit (unless ``warn`` is false). Nothing is cut at any width: where a day is narrower
+    than a block's times, they take two lines (``09:00–`` above ``10:30``), and a word wider
+    than its day folds."""
+    from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    from smtime.render.table import clean
+    from smtime.render.table import Fitted, clean
 
     labels = _labels(plan.lines, lang)
     title = title or translate("Weekly plan", lang)
-    table = Table(title=clean(title, style="table.title"), title_justify="left", show_lines=False)
     columns = _columns(plan)
-    for day in plan.window.days:
-        table.add_column(day_name(day, lang))
-    for row in range(max((len(c) for c in columns), default=0)):
-        cells: list[Text] = []
-        for column in columns:
-            if row < len(column):
-                when, key = column[row]
-                cell = Text(when + "\n", style="dim")
-                cell.append_text(clean(labels[key]))
-                cells.append(cell)
-            else:
-                cells.append(Text(""))
-        table.add_row(*cells)
+    rows = max((len(c) for c in columns), default=0)
     note = warning(plan, lang) if warn else None
-    parts: list[Any] = [table]
-    if note:
-        parts.append(clean(note, style="bold red"))
-    return Group(*parts)
+    longest = max((cell_len(when) for column in columns for when, _ in column), default=0)
+
+    def build(width: int) -> Group:
+        days = max(len(plan.window.days), 1)
+        folded = (width - 1) // days - 3 < longest  # a column's room: its share, less rules
+        table = Table(
+            title=clean(title, style="table.title"), title_justify="left", show_lines=False
+        )
+        for day in plan.window.days:
+            table.add_column(day_name(day, lang), overflow="fold")
+        for row in range(rows):
+            cells: list[Text] = []
+            for column in columns:
+                if row < len(column):
+                    when, key = column[row]
+                    shown = when.replace("–", "–\n") if folded else when
+                    cell = Text(shown + "\n", style="dim")
+                    cell.append_text(clean(labels[key]))
+                    cells.append(cell)
+                else:
+                    cells.append(Text(""))
+            table.add_row(*cells)
+        parts: list[Any] = [table]
+        if note:
+            parts.append(clean(note, style="bold red"))
+        return Group(*parts)
+
+    return Fitted(build, rows)
 
 
 def plan_markdown(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> str:
