@@ -179,3 +179,56 @@ def test_plan_tables_cut_nothing(
     for block in blocks:
         assert block["start"] in cells
         assert block["end"] in cells
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_word_wider_than_the_label_column_folds_and_numbers_stay_whole(
+    smtime: Smtime, tmp_path: Path, width: int
+) -> None:
+    """A label of one 64-character word (a catalogue's, or a URL logged as a tag) folds
+    within its column: every amount stays whole, nothing ends with "…", and the word is all
+    there, its lines joined again."""
+    word = "Monitoring-of-" + "x" * 50
+    bundled = (Path(__file__).parents[1] / "data" / "catalogue.yaml").read_text()
+    catalogue = tmp_path / "long-word.yaml"
+    catalogue.write_text(bundled.replace("en: Monitoring / Sourcing,", f"en: {word},"))
+    args = ("estimate", "-c", str(catalogue), "-H", "mid", "--rate", "55", "--lang", "en")
+    run = smtime(*args, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    table = run.stdout
+    assert "…" not in table
+    assert all(len(line) <= width for line in table.splitlines())
+    rows = _cells(table)
+    assert word in "".join(_column(rows, 0))
+    for amount in ("€165.00", "€275.00", "€82.50"):
+        assert amount in table
+
+
+def test_a_long_tag_leaves_the_comparison_readable(smtime: Smtime, tmp_path: Path) -> None:
+    """An interval tagged with a 68-character URL: in 80 columns the actual hours and the
+    status stay whole (they were "…" and one letter a line)."""
+    import json
+
+    url = "https://example.org/" + "a" * 48
+    export = tmp_path / "timew.json"
+    export.write_text(
+        json.dumps(
+            [
+                {"id": 1, "start": "20261130T090000Z", "end": "20261130T103000Z", "tags": [url]},
+                {
+                    "id": 2,
+                    "start": "20261201T090000Z",
+                    "end": "20261201T100000Z",
+                    "tags": ["veille"],
+                },
+            ]
+        )
+    )
+    args = ("compare", str(export), "--now", "2026-12-10T00:00Z", "--tz", "UTC", "-H", "mid")
+    run = smtime(*args, env={"COLUMNS": "80"})
+    assert run.exit_code == 0, run.stderr
+    assert "…" not in run.stdout
+    assert all(len(line) <= 80 for line in run.stdout.splitlines())
+    rows = _cells(run.stdout)
+    assert url in "".join(_column(rows, 0))
+    assert "below" in run.stdout.split()

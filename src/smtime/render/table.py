@@ -107,8 +107,9 @@ class Column(NamedTuple):
 
 
 LABEL_MIN_WIDTH = 20
-"""A label column is never narrower than its longest word, nor than this (unless its
-longest line is shorter): labels wrap, they are never cut."""
+"""A label column is never narrower than its longest word, up to this width, nor than this
+(unless its longest line is shorter): labels wrap, they are never cut. A longer word (a URL
+logged as a tag) folds rather than push the numbers out of the table."""
 
 
 def fitted_table(columns: list[Column], width: int, **options: Any) -> Table:
@@ -152,11 +153,12 @@ def _natural(column: Column) -> int:
 
 def _least(column: Column, first: bool) -> int:
     """The narrowest a column may be: its longest line, or for text that wraps (the labels
-    of the first column, words) its longest word; labels take at least ``LABEL_MIN_WIDTH``
-    unless every one is shorter."""
+    of the first column, words) its longest word (at most ``LABEL_MIN_WIDTH``: a longer one
+    folds); labels take at least ``LABEL_MIN_WIDTH`` unless every one is shorter."""
     if not (first or column.wraps):
         return _natural(column)
     word = max((cell_len(w) for line in _lines(column) for w in line.split()), default=1)
+    word = min(word, LABEL_MIN_WIDTH)  # a longer word folds
     return max(word, min(LABEL_MIN_WIDTH, _natural(column))) if first else word
 
 
