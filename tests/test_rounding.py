@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -122,3 +123,35 @@ def test_lines_are_rounded_half_up_then_added() -> None:
     assert total.hours.hours == pytest.approx(subtotal.hours.hours + 2.38)  # type: ignore[operator]
     assert total.cost is not None
     assert total.cost.hours == pytest.approx(190 + 23.75)
+
+
+def test_csv_numbers_are_plain_digits_however_large_or_small() -> None:
+    """CSV numbers never take an exponent (formats.md: plain numbers, at most 6 decimals):
+    a yearly cost of 1.3e19 is written in digits, and so is an FTE of 1e-05, each the same
+    number as the JSON's."""
+    import json
+    import subprocess
+    import sys
+
+    from smtime.render.csv import cell
+
+    assert cell(1.325e19) == "13250000000000000000"
+    assert cell(1e-05) == "0.00001"
+    assert cell(2.5) == 2.5
+    drivers = Path(__file__).parents[1] / "docs/examples/catalogue-drivers.yaml"
+    args = [sys.executable, "-m", "smtime", "estimate", "-c", str(drivers), "-H", "high",
+            "--driver", "networks=1000", "--driver", "posts=1000", "--rate", "1000000000000",
+            "--period", "year"]  # fmt: skip
+    text = subprocess.run([*args, "-f", "csv"], capture_output=True, text=True, check=True)
+    data = json.loads(
+        subprocess.run([*args, "-f", "json"], capture_output=True, text=True, check=True).stdout
+    )
+    rows = list(csv.DictReader(io.StringIO(text.stdout)))
+    numeric = ("low", "high", "hours", "fte_low", "fte_high", "cost_low", "cost_high")
+    for row in rows:
+        for column in numeric:
+            assert re.fullmatch(r"-?[0-9]+(\.[0-9]{1,6})?", row[column]), (column, row[column])
+    publishing = next(row for row in rows if row["id"] == "publishing")
+    task = next(t for t in data["tasks"] if t["id"] == "publishing")
+    assert float(publishing["cost_low"]) == task["cost"]["low"]
+    assert "e" not in publishing["cost_low"]

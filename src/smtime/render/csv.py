@@ -43,8 +43,17 @@ def cell(value: Any) -> str | int | float:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return number(value)
+        shown = number(value)
+        return _fixed(shown) if isinstance(shown, float) and "e" in repr(shown) else shown
     return csv_cell(one_line(str(value)))
+
+
+def _fixed(value: float) -> str:
+    """A float Python would write with an exponent (``1.325e+19``, ``1e-05``) in plain
+    digits, its shortest form kept: ``13250000000000000000``, ``0.00001``."""
+    from decimal import Decimal
+
+    return format(Decimal(repr(value)), "f")
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
