@@ -216,7 +216,7 @@ def test_calendars_without_from_or_tz_start_next_monday(smtime: Smtime, tmp_path
     [
         (TEAM.replace("takes: [veille", "takes: [vielle"), ":8:"),
         (TEAM.replace("days: mon,wed", "days: mon,xyz"), ":11:"),
-        (TEAM.replace("name: Bob", "name: alice"), "named twice"),
+        (TEAM.replace("name: Bob", "name: alice"), ":9:11: people[1].name: 'alice' is named twice"),
         (TEAM.replace("    email: alice@example.org\n", "    mail: x\n"), "mail"),
     ],
 )

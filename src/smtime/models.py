@@ -15,10 +15,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from smtime import domain
 from smtime.core import parse_capacity, parse_choice
@@ -318,13 +319,15 @@ class TeamSchema(_Model):
     @classmethod
     def _named_once(cls, people: list[PersonSchema]) -> list[PersonSchema]:
         seen: set[str] = set()
-        for person in people:
+        for index, person in enumerate(people):
             key = domain.fold(person.name)
-            if key in seen:
-                raise PydanticCustomError(
+            if key in seen:  # at the second one's name (a ValidationError keeps its place)
+                problem = PydanticCustomError(
                     "named_twice",
                     "{name} is named twice: give each person once",
                     {"name": repr(person.name)},
                 )
+                detail = InitErrorDetails(type=problem, loc=(index, "name"), input=person.name)
+                raise ValidationError.from_exception_data("people", [detail])
             seen.add(key)
         return people
