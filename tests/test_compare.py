@@ -172,7 +172,10 @@ def test_tracker_can_be_forced(smtime: Smtime) -> None:
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        ('[{"start": "yesterday", "tags": []}]', "interval 0: time data 'yesterday'"),
+        (
+            '[{"start": "yesterday", "tags": []}]',
+            'interval 0: "yesterday" is not a time such as 20261130T090000Z',
+        ),
         (
             '[{"start":"20261130T100000Z","end":"20261130T090000Z","tags":["x"]}]',
             "ends before it starts",

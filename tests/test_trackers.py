@@ -719,3 +719,31 @@ def test_icalendar_negative_duration_is_refused(smtime: Smtime, tmp_path: Path) 
     export.write_text(CALENDAR.format(duration="-PT1H"), newline="")
     message = refused(smtime, export)
     assert message == (f"{export}:4: event 'Veille': ends before it starts (a negative DURATION)\n")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '[{"id":1,"start":"20261130T090000","end":"20261130T100000Z","tags":["veille"]}]',
+            'interval 0: "20261130T090000" is not a time such as 20261130T090000Z',
+        ),
+        (
+            '[{"id":1,"start":20261130,"end":"20261130T100000Z","tags":["veille"]}]',
+            "interval 0: 20261130 is not a time such as 20261130T090000Z",
+        ),
+        (
+            '[[true, 1764500000, "blog", "a1b2", [], 1764500000]]',
+            "true is not a time in Unix seconds",
+        ),
+    ],
+)
+def test_times_an_export_cannot_hold_are_said_in_its_words(
+    smtime: Smtime, tmp_path: Path, content: str, message: str
+) -> None:
+    """A Timewarrior time without its Z, or not text, and a Watson frame starting at true:
+    the value as the export wrote it and what was expected, never Python's wording
+    ("does not match format", "True")."""
+    export = tmp_path / ("export.json" if content.startswith("[{") else "frames")
+    export.write_text(content)
+    assert message in refused(smtime, export)

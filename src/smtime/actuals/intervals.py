@@ -140,9 +140,11 @@ def _object(item: Any) -> dict[str, Any]:
 
 
 def _timewarrior_time(text: Any) -> datetime:
-    if not isinstance(text, str):
-        raise ValueError("expected a time such as 20261130T090000Z")
-    return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    try:
+        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except (TypeError, ValueError):  # what timew export writes: UTC, with its Z
+        shown = json.dumps(text, ensure_ascii=False)[:40]
+        raise ValueError(f"{shown} is not a time such as 20261130T090000Z") from None
 
 
 def _iso(text: Any) -> datetime:
@@ -152,12 +154,13 @@ def _iso(text: Any) -> datetime:
 
 
 def _unix(seconds: Any) -> datetime:
+    shown = json.dumps(seconds, ensure_ascii=False)[:40]  # as the export wrote it: true, not True
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise ValueError(f"{seconds!r} is not a time in Unix seconds")
+        raise ValueError(f"{shown} is not a time in Unix seconds")
     try:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
-        raise ValueError(f"{seconds!r} is not a time in Unix seconds") from None
+        raise ValueError(f"{shown} is not a time in Unix seconds") from None
 
 
 def _project(project: Any) -> tuple[str, ...]:
