@@ -333,7 +333,7 @@ def test_drivers_that_multiply_hours_beyond_reason_exit_2(smtime: Smtime) -> Non
     args = ("--driver", "networks=1000000", "--driver", "posts=1000000")
     run = smtime("estimate", "-c", str(DRIVERS), "-H", "low", "--format", "json", *args)
     assert run.exit_code == 2
-    assert "publishing's hours beyond 1e+09 a week" in run.stderr
+    assert "publishing's hours beyond 1,000,000,000 a week" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -747,3 +747,13 @@ def test_times_an_export_cannot_hold_are_said_in_its_words(
     export = tmp_path / ("export.json" if content.startswith("[{") else "frames")
     export.write_text(content)
     assert message in refused(smtime, export)
+
+
+def test_an_absurd_length_is_said_in_a_few_characters(smtime: Smtime, tmp_path: Path) -> None:
+    """Hours of 1e308 in a plain CSV: refused as too long, the number in a few characters
+    (it was written with its 300 digits)."""
+    export = tmp_path / "hours.csv"
+    export.write_text("date,task,hours\n2026-11-30,veille,1e308\n")
+    message = refused(smtime, export)
+    assert "lasts 1e+308 h, longer than the limit of 168 h" in message
+    assert len(message) < 200

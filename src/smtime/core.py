@@ -257,7 +257,7 @@ def prepare(catalogue: Catalogue, scenario: Scenario) -> Selection:
     for family in selected:
         factor = multiplier(family, quantities)
         if not SCALED_HOURS.holds(family.high * factor):
-            beyond = f"{family.id}'s hours beyond {SCALED_HOURS.high:g} a week"
+            beyond = f"{family.id}'s hours beyond {SCALED_HOURS.high:,.0f} a week"
             raise UsageError(f"the driver quantities take {beyond}")
         kept.append(
             Selected(

@@ -101,8 +101,9 @@ def check_year(moment: datetime | date, now: datetime | None) -> None:
 def check_length(hours: float) -> None:
     """A ``ValueError`` for an entry longer than ``MAX_INTERVAL_HOURS``."""
     if hours > MAX_INTERVAL_HOURS:
+        shown = f"{hours:,.1f}" if hours < 1e9 else f"{hours:.3g}"  # 1e+308, not 300 digits
         raise ValueError(
-            f"lasts {hours:,.1f} h, longer than the limit of {MAX_INTERVAL_HOURS} h "
+            f"lasts {shown} h, longer than the limit of {MAX_INTERVAL_HOURS} h "
             "(7 days): a timer left running?"
         )
 
