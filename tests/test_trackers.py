@@ -276,12 +276,18 @@ def test_calendar_rules_more_often_than_hourly_are_refused(
     [
         ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "RRULE never happens"),
         ("FREQ=YEARLY;BYMONTH=13", "RRULE BYMONTH=13 is outside 1 to 12"),
+        ("FREQ=DAILY;INTERVAL=-1", "RRULE INTERVAL=-1 is not a whole number from 1"),
+        ("FREQ=DAILY;INTERVAL=0", "RRULE INTERVAL=0 is not a whole number from 1"),
+        ("FREQ=WEEKLY;BYDAY=XX", "RRULE not readable: Expected weekday abbreviation, got: XX"),
+        ("FREQ=DAILY;COUNT=99999999999999999999", "RRULE not readable: Integer 9999"),
     ],
 )
 def test_calendar_rules_no_date_meets_are_refused(
     smtime: Smtime, tmp_path: Path, rule: str, message: str
 ) -> None:
-    """A rule no date can meet is refused at its line, not searched for up to the year 9999."""
+    """A rule no date can meet, or that cannot be read (a negative interval, a day that is
+    none), is refused at its line and said as such, not searched for up to the year 9999
+    nor reported in the library's words ("broken property", "day is out of range")."""
     path = tmp_path / "never.ics"
     path.write_text(_calendar(f"DTSTART:20261130T090000Z\r\nRRULE:{rule}\r\n"))
     assert f"{path}:4: event 'veille': {message}" in refused(smtime, path)

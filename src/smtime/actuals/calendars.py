@@ -204,8 +204,17 @@ _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 def _check_rule(rule: Any) -> None:
     """A ``ValueError`` for a rule that repeats more often than hourly, or whose BY parts no
     date can meet (BYMONTH=13, the 30th of February): such a rule would be searched for an
-    occurrence up to the year 9999."""
-    if _TOO_OFTEN & set(rule.get("FREQ", [])) or len(rule.get("BYSECOND", [])) > 1:
+    occurrence up to the year 9999. A rule the library could not read (``BYDAY=XX``) or whose
+    INTERVAL is not a positive whole number is a ``ValueError`` too, said as such."""
+    try:
+        frequencies = set(rule.get("FREQ", []))
+    except ValueError as exc:  # icalendar's broken property: its reason is the cause
+        reason = exc.__cause__ or exc
+        raise ValueError(f"RRULE not readable: {reason}") from None
+    for interval in rule.get("INTERVAL", []):
+        if int(interval) < 1:
+            raise ValueError(f"RRULE INTERVAL={interval} is not a whole number from 1")
+    if _TOO_OFTEN & frequencies or len(rule.get("BYSECOND", [])) > 1:
         raise ValueError("repeats more often than every hour, which is not read")
     for part, (low, high, from_end) in _RANGES.items():
         for value in rule.get(part, []):
