@@ -94,6 +94,8 @@ def test_budget_that_does_not_fit_is_said(smtime: Smtime) -> None:
         (("--format", "ics", "--tz", "Europe"), "IANA time zone"),  # a folder of zones
         (("--format", "ics", "--tz", "America/"), "IANA time zone"),
         (("--from", "next week"), "not a date"),
+        (("--format", "ics", "--from", "0001-01-01"), "outside the years 1970 to 9998"),
+        (("--format", "ics", "--from", "9999-12-27"), "outside the years 1970 to 9998"),
     ],
 )
 def test_bad_plan_options_exit_2(smtime: Smtime, args: tuple[str, ...], fragment: str) -> None:

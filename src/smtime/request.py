@@ -193,10 +193,15 @@ def parse_date(text: str) -> date:
     """A date written YYYY-MM-DD (--from)."""
     from datetime import date
 
+    from smtime.actuals.entries import FIRST_YEAR, LAST_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--from: {text!r} is not a date such as 2027-01-04") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # time zones are known from 1970
+        raise UsageError(f"--from: {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def first_monday(start: date | None) -> date:
