@@ -678,3 +678,26 @@ def test_the_note_names_any_percentile_in_good_english(smtime: Smtime) -> None:
     assert run.exit_code == 0, run.stderr
     assert "1th" not in run.stdout
     assert "22th" not in run.stdout
+
+
+def test_bidirectional_controls_are_escaped_in_the_written_catalogue(
+    smtime: Smtime, tmp_path: Path
+) -> None:
+    """A label and an export's name holding U+202E (which would make a terminal show the
+    text reversed): --format yaml writes them as \\u202e escapes in double quotes, never raw,
+    and the catalogue reads back with the characters themselves."""
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        MINIMAL.replace("label: {fr: Bêta, en: Beta}", 'label: "Mal \\u202eevil"'),
+        encoding="utf-8",
+    )
+    export = tmp_path / "a\u202eb.json"
+    export.write_bytes(WEEKS.read_bytes())
+    run = smtime("calibrate", str(export), *FIXED, "-c", str(base), "-f", "yaml")
+    assert run.exit_code == 0, run.stderr
+    assert "\u202e" not in run.stdout
+    assert '"Mal \\u202eevil"' in run.stdout
+    written = tmp_path / "ours.yaml"
+    written.write_text(run.stdout, encoding="utf-8")
+    assert load(written).families[1].label == load(base).families[1].label
+    assert yaml.safe_load(run.stdout)["calibration"]["source"] == export.name

@@ -13,7 +13,9 @@ import re
 # C0 and C1 control characters, DEL, and the bidirectional controls (embeddings, overrides,
 # isolates, marks) that can reorder what a terminal or a browser displays.
 _C0 = r"\x00-\x09\x0b-\x1f"  # without the line break, which has a class of its own
-_OTHERS = r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+"""The bidirectional controls (embeddings, overrides, isolates, marks), as a class of ``re``."""
+_OTHERS = rf"\x7f-\x9f{BIDI}"
 # Patterns as text, compiled by ``re`` (and cached there) when first used: not at import.
 _CONTROL = rf"[{_C0}\n{_OTHERS}]"
 _CONTROL_BUT_NEWLINE = rf"[{_C0}{_OTHERS}]"

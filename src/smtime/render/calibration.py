@@ -21,7 +21,7 @@ from smtime.i18n import marked, translate, translate_plural
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.notes import labels_of
 from smtime.render.numbers import decimal, number, span
-from smtime.terminal import visible
+from smtime.terminal import BIDI, visible
 
 if TYPE_CHECKING:
     from smtime.render.table import Fitted
@@ -179,23 +179,34 @@ WHY_EN = {
 
 
 def catalogue_text(data: dict[str, Any]) -> str:
-    """Catalogue data as YAML text that reads back the same (keys in their order)."""
+    """Catalogue data as YAML text that reads back the same (keys in their order). The
+    bidirectional controls of text (``\\u202e``) are written as escapes, never raw: the
+    text is in double quotes (``_dumper``), where YAML reads the escape back as the
+    character."""
+    import re
+
     import yaml
 
-    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
+    return re.sub(f"[{BIDI}]", lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _dumper() -> Any:
     """PyYAML's safe dumper, with text holding U+0085 (NEL) in double quotes, where it is
-    written ``\\N``: PyYAML writes it raw in single quotes, and reads it back as a space."""
+    written ``\\N``: PyYAML writes it raw in single quotes, and reads it back as a space;
+    text holding a bidirectional control in double quotes too (``catalogue_text``)."""
+    import re
+
     import yaml
 
     class Dumper(yaml.SafeDumper):
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        style = '"' if "\x85" in value else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+        quoted = "\x85" in value or re.search(f"[{BIDI}]", value) is not None
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:str", value, style='"' if quoted else None
+        )
 
     Dumper.add_representer(str, text)
     return Dumper
