@@ -53,11 +53,17 @@ def emit_bytes(data: bytes, target: Path | None, *, what: str, inputs: Iterable[
         buffer.flush()
 
 
+def names_stdout(target: Path | None) -> bool:
+    """Whether ``target`` means standard output: none given, or ``-`` (the one spelling;
+    ``is_stdout`` also knows the other names of the file standard output is)."""
+    return target is None or str(target) == "-"
+
+
 def refuse_terminal(target: Path | None, what: str) -> None:
     """A ``UsageError`` when ``target`` is standard output (None or ``-``) and a terminal:
     binary data (``what``) is not for a terminal, which it could drive; checked before the
     data is made."""
-    if target is not None and str(target) != "-":
+    if not names_stdout(target):
         return
     try:
         terminal = sys.stdout is not None and sys.stdout.isatty()
@@ -68,7 +74,7 @@ def refuse_terminal(target: Path | None, what: str) -> None:
 
 
 def _terminal(target: Path | None, what: str) -> UsageError:
-    where = "" if target is None or str(target) == "-" else f"{target}: "
+    where = "" if names_stdout(target) else f"{target}: "
     return UsageError(
         f"{where}will not write {what} to a terminal: "
         "give --output FILE, or redirect standard output to a file"
@@ -188,7 +194,7 @@ def opened(
     target: Path | None, *, inputs: Iterable[Path] = (), if_exists: str | None = None
 ) -> Iterator[TextIO]:
     """stdout when ``target`` is None or ``-``, else ``atomic(target)``."""
-    if target is None or str(target) == "-":
+    if target is None or names_stdout(target):
         handle = stdout()
         try:
             yield handle
@@ -215,7 +221,7 @@ def refuse_inputs(target: Path, inputs: Iterable[Path] = ()) -> None:
 def is_stdout(target: Path) -> bool:
     """Whether writing to ``target`` writes to standard output: ``-``, or a name of the file
     standard output is (``/dev/stdout``, ``/proc/self/fd/1``)."""
-    if str(target) == "-":
+    if names_stdout(target):
         return True
     try:
         named, out = os.stat(target), os.fstat(1)
@@ -228,7 +234,7 @@ def refuse_existing(target: Path, advice: str) -> None:
     """An ``OutputError`` when ``target`` is a file that exists (a file a command would
     create, never replace unasked); standard output (``-``), devices and FIFOs are written
     as usual. ``advice`` says how to replace it anyway."""
-    if str(target) == "-":
+    if names_stdout(target):
         return
     info = _stat(target)
     if info is not None and stat.S_ISREG(info.st_mode):

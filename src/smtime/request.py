@@ -640,7 +640,8 @@ def starter_profile(
 ) -> str:
     """A commented starter profile in ``lang`` (else the locale's language), with ``period``
     (else week), naming the file it is written to (else acme.yaml)."""
+    from smtime.output import names_stdout
     from smtime.profile import starter
 
-    filename = target.name if target is not None and str(target) != "-" else "acme.yaml"
+    filename = "acme.yaml" if target is None or names_stdout(target) else target.name
     return starter(filename, language(lang), period or "week")

@@ -59,6 +59,7 @@ def run_file(
     (``smtime.signals``) leaves the output file as it was and ends the workers."""
     from smtime.batch import workers as pool
     from smtime.batch.estimating import Estimator
+    from smtime.output import names_stdout
 
     chosen = InputFormat(input_format)
     fmt = OutputFormat(output_format)
@@ -86,7 +87,7 @@ def run_file(
             default_catalogue=default,
             lang=lang,
             output_format=fmt,
-            output=None if output is None or str(output) == "-" else output,
+            output=None if names_stdout(output) else output,
         )
         estimator.default()
         from smtime.output import opened

@@ -400,7 +400,7 @@ def check_targets(targets: Sequence[Path | None], inputs: list[Path]) -> None:
     import smtime.output
 
     for target in targets:
-        if target is not None and str(target) != "-":
+        if target is not None and not smtime.output.names_stdout(target):
             smtime.output.check_target(target, inputs=inputs)
 
 
