@@ -14,6 +14,7 @@ from smtime import __version__
 from smtime.domain import Assumptions, Estimate
 from smtime.i18n import localize, marked, translate
 from smtime.render.escape import one_line, plain
+from smtime.render.json import action_labels
 from smtime.render.notes import assumption_lines, hours_per, line_label, scenario_name
 from smtime.render.numbers import LOCALES, Shown, decimal, money, shown_lines, span
 
@@ -131,6 +132,14 @@ def source_line(catalogue: Catalogue, lang: str) -> str:
     return f"{localize(catalogue.title, lang)} — {source}"
 
 
+def hypothesis_texts(catalogue: Catalogue, lang: str) -> list[tuple[str, str]]:
+    """The low and high hypotheses of the catalogue: each one's label and description."""
+    return [
+        (localize(h.label, lang), localize(h.description, lang))
+        for h in (catalogue.hypotheses.low, catalogue.hypotheses.high)
+    ]
+
+
 def _shown(value: Any) -> Any:
     """Every text the template prints, with control and bidi characters made visible."""
     return plain(value) if isinstance(value, str) else value
@@ -181,14 +190,11 @@ def report_html(
     words |= {"estimate": period, "table_caption": f"{period} — {scenario_name(result, lang)}"}
     today = today or date.today()
     hypotheses = [
-        {"label": localize(h.label, lang), "description": localize(h.description, lang)}
-        for h in (catalogue.hypotheses.low, catalogue.hypotheses.high)
+        {"label": label, "description": description}
+        for label, description in hypothesis_texts(catalogue, lang)
     ]
     families = [
-        {
-            "label": localize(r.family.label, lang),
-            "actions": [localize(a.label, lang) for a in r.family.actions],
-        }
+        {"label": localize(r.family.label, lang), "actions": action_labels(r.family, lang)}
         for r in result.families
     ]
     return str(

@@ -569,7 +569,8 @@ def _details_sheet(
 ) -> None:
     """The report's second sheet: title, date and source; the assumptions as sentences (as
     they were when the workbook was written); the hypotheses; each family's actions."""
-    from smtime.render.report import date_line, report_title, source_line
+    from smtime.render.json import action_labels
+    from smtime.render.report import date_line, hypothesis_texts, report_title, source_line
 
     words = _words(lang)
     sheet = Sheet(book, words["details"], formats)
@@ -583,17 +584,17 @@ def _details_sheet(
         sheet.text(row, 0, sentence, fit=False)
     row += 2
     sheet.text(row, 0, words["hypotheses"], formats.strong, fit=False)
-    for hypothesis in (catalogue.hypotheses.low, catalogue.hypotheses.high):
+    for label, description in hypothesis_texts(catalogue, lang):
         row += 1
-        sheet.text(row, 0, localize(hypothesis.label, lang))
-        sheet.text(row, 1, localize(hypothesis.description, lang), formats.wrapped, fit=False)
+        sheet.text(row, 0, label)
+        sheet.text(row, 1, description, formats.wrapped, fit=False)
     row += 2
     sheet.text(row, 0, words["family"], formats.header)
     sheet.text(row, 1, words["actions"], formats.header, fit=False)
     for family in result.families:
         row += 1
         sheet.text(row, 0, localize(family.family.label, lang))
-        actions = [localize(action.label, lang) for action in family.family.actions]
+        actions = action_labels(family.family, lang)
         for index, action in enumerate(actions):
             sheet.text(row + index, 1, action, formats.wrapped, fit=False)
         row += max(len(actions), 1) - 1
