@@ -60,17 +60,12 @@ def _range_data(low: float, high: float, factors: Factors) -> tuple[Any, ...]:
     return tuple(None if f is None else (number(f.low), number(f.high)) for f in (hours, fte, cost))
 
 
-def line_data(weekly: Figures, assumptions: Assumptions) -> dict[str, Any]:
+def line_data(weekly: Figures, factors: Factors) -> dict[str, Any]:
     """A line's hours over the period, its full-time equivalents and its cost (None without a
-    rate): the figures of ``Assumptions.figures``, as numbers."""
-    return _line_data(weekly, assumptions.factors)
-
-
-def _line_data(weekly: Figures, factors: Factors) -> dict[str, Any]:
-    """``line_data`` with the assumptions' ``factors``, worked out once for an estimate's
-    lines. The low–high part, which lines share across a portfolio's estimates, is
-    memoised; the chosen part is worked out by ``domain.scaled_hours``, the same
-    multiplications for one value."""
+    rate): the figures of ``Assumptions.figures``, as numbers, from the assumptions'
+    ``factors`` worked out once for an estimate's lines. The low–high part, which lines
+    share across a portfolio's estimates, is memoised; the chosen part is worked out by
+    ``domain.scaled_hours``, the same multiplications for one value."""
     (low, high), fte, cost = _range_data(weekly.low, weekly.high, factors)
     if weekly.hours is None:
         hours = fte_hours = cost_hours = None
@@ -93,7 +88,7 @@ def task_data(row: FamilyEstimate, lang: str, factors: Factors) -> dict[str, Any
     return {
         "id": family.id,
         "label": localize(family.label, lang),
-        **_line_data(row.weekly, factors),
+        **line_data(row.weekly, factors),
         "choice": choice_data(row.choice, row.overridden),
         "drivers": list(family.per),
     }
@@ -117,16 +112,14 @@ def head_data(scenario: Scenario, assumptions: Assumptions) -> dict[str, Any]:
     }
 
 
-def contingency_data(
-    result: Estimate, lang: str, assumptions: Assumptions
-) -> dict[str, Any] | None:
-    """The contingency line, or None without a contingency."""
+def contingency_data(result: Estimate, lang: str, factors: Factors) -> dict[str, Any] | None:
+    """The contingency line (with the assumptions' ``factors``), or None without one."""
     if result.contingency is None:
         return None
     return {
         "label": translate("Unplanned work", lang),
         "percent": number(result.scenario.contingency or 0.0),
-        **line_data(result.contingency, assumptions),
+        **line_data(result.contingency, factors),
     }
 
 
@@ -198,9 +191,9 @@ def estimate_data(
     data = estimate_object(
         head_data(result.scenario, assumptions),
         [task_data(row, lang, factors) for row in result.families],
-        _line_data(result.subtotal, factors),
-        contingency_data(result, lang, assumptions),
-        _line_data(result.total, factors),
+        line_data(result.subtotal, factors),
+        contingency_data(result, lang, factors),
+        line_data(result.total, factors),
     )
     if result.coverage is not None:
         data["capacity"] = coverage_data(result.coverage, assumptions, lang)
