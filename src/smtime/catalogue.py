@@ -11,7 +11,6 @@ import re
 import types
 import typing
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +30,9 @@ BUNDLED_NAME = "catalogue.yaml"
 
 def bundled_path() -> Path:
     """The seed catalogue shipped with smtime (inside the wheel, or in a source checkout)."""
-    packaged = files("smtime") / "data" / BUNDLED_NAME
+    packaged = Path(__file__).parent / "data" / BUNDLED_NAME
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
 
 

@@ -8,7 +8,6 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 
@@ -52,6 +51,8 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     """The compiled messages of ``lang``; English, the language of the source, has none."""
     if lang == Language.EN.value or lang not in Language._value2member_map_:
         return gettext.NullTranslations()
+    from importlib.resources import files
+
     compiled = files("smtime") / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     with compiled.open("rb") as stream:
         return gettext.GNUTranslations(stream)
@@ -87,6 +88,7 @@ def compile_catalogues() -> list[Path]:
     ``.mo`` files written."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
+    from importlib.resources import files
 
     written = []
     for po in sorted(Path(str(files("smtime") / "locales")).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
