@@ -86,9 +86,10 @@ def marked(message: str) -> str:
 def compile_catalogues() -> list[Path]:
     """Compile every ``.po`` of the package into the ``.mo`` beside it (with Babel); the
     ``.mo`` files written."""
+    from importlib.resources import files
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
-    from importlib.resources import files
 
     written = []
     for po in sorted(Path(str(files("smtime") / "locales")).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
