@@ -251,16 +251,15 @@ def test_only_the_intended_cells_are_formulas(smtime: Smtime, tmp_path: Path) ->
     # blogging (2) and strategie (6) have their own level, curation (3) fixed hours
     assert formula_cells(path) == {"Estimate": intended_formulas(7, {3}, {2, 6})}
     sheet = Sheet(path, data_only=False)
-    assert sheet.value("E2") == '=IF(ISNUMBER(D2),IF(D2=1,C2,B2+D2*(C2-B2)),"")'
-    assert sheet.value("D2") == '=IF(ISNUMBER(Level),Level,"")'
-    assert sheet.value("F2") == '=IF(ISNUMBER(E2),E2*WeeksInPeriod,"")'
-    assert sheet.value("G2") == '=IF(ISNUMBER(E2),E2*(1/FullTimeHours),"")'
-    assert sheet.value("H2") == (
-        '=IF(AND(ISNUMBER(E2),ISNUMBER(HourlyRate)),E2*(WeeksInPeriod*HourlyRate),"")'
-    )
-    assert sheet.value("E9") == '=IF(COUNT(E2:E8)=ROWS(E2:E8),SUM(E2:E8),"")'
+    assert sheet.value("E2") == '=IF(D2<>"",IF(D2=1,C2,B2+D2*(C2-B2)),"")'
+    assert sheet.value("D2") == '=IF(Level<>"",Level,"")'
+    assert sheet.value("F2") == '=IF(E2<>"",E2*WeeksInPeriod,"")'
+    assert sheet.value("G2") == '=IF(E2<>"",E2*(1/FullTimeHours),"")'
+    assert sheet.value("H2") == ('=IF(AND(E2<>"",HourlyRate<>""),E2*(WeeksInPeriod*HourlyRate),"")')
+    assert sheet.value("B9") == "=SUMPRODUCT(--B2:B8)"
+    assert sheet.value("E9") == '=IF(COUNTBLANK(E2:E8)=0,SUMPRODUCT(--E2:E8),"")'
     assert sheet.value("B10") == "=B9*Contingency"
-    assert sheet.value("E11") == '=IF(ISNUMBER(E9),E9+E10,"")'
+    assert sheet.value("E11") == '=IF(E9<>"",E9+E10,"")'
     assert sheet.value(sheet.named("WeeksInPeriod")) == (
         '=IF(Period="week",1,IF(NOT(ISNUMBER(WeeksPerYear)),NA(),'
         'IF(Period="month",WeeksPerYear/12,IF(Period="year",WeeksPerYear,NA()))))'
@@ -306,6 +305,10 @@ def test_fixed_hours_take_only_what_smtime_accepts(smtime: Smtime, tmp_path: Pat
     assert fixed.type == "decimal"
     assert fixed.operator in (None, "between")  # between: the default, left out of the file
     assert (float(fixed.formula1), float(fixed.formula2)) == (0, 1_000_000)
+    for column in (LOW, HIGH):  # every family's low and high hours, as multiplied by drivers
+        ranges = checks[f"{column}2:{column}8"]
+        assert ranges.type == "decimal"
+        assert (float(ranges.formula1), float(ranges.formula2)) == (0, 1_000_000_000)
 
 
 def test_without_a_rate_costs_are_empty_but_a_rate_can_be_typed(
@@ -316,7 +319,7 @@ def test_without_a_rate_costs_are_empty_but_a_rate_can_be_typed(
     cached, formulas = Sheet(path, data_only=True), Sheet(path, data_only=False)
     assert cached.value(cached.named("HourlyRate")) is None
     assert all(cached.value(f"{COST}{row}") is None for row in cached.rows())
-    assert formulas.value("H2").startswith("=IF(AND(ISNUMBER(E2),ISNUMBER(HourlyRate))")
+    assert formulas.value("H2").startswith('=IF(AND(E2<>"",HourlyRate<>""),')
 
 
 # --- text is text ----------------------------------------------------------------------------
@@ -698,3 +701,41 @@ def test_weeks_per_year_cleared_is_an_error_not_zero(smtime: Smtime, tmp_path: P
         assert (hours, cost) == ("#N/A", "#N/A"), row
         assert float(fte) > 0, row
     assert_figures(sheets[books[1]], data)
+
+
+@needs_libreoffice
+def test_text_pasted_past_a_check_is_an_error_not_left_out(smtime: Smtime, tmp_path: Path) -> None:
+    """Text pasted into a cell (a paste skips the cell's check) makes the figures that
+    depend on it errors, up to the totals: never a sum that leaves the cell out, nor hours
+    left empty as if no level had been given. An emptied cell still means no value."""
+    written = write_xlsx(smtime, tmp_path / "e.xlsx", "-H", "mid", "--set", "curation=1.5h",
+                         "--rate", "55")  # fmt: skip
+    families = 7
+    subtotal, total = families + 1, families + 3  # 0-based rows of the CSV
+    books = {
+        name: edited(written, tmp_path / f"{name}.xlsx", changes)
+        for name, changes in {
+            "low": {"B2": "abc"},
+            "fixed": {"E5": "abc"},
+            "level": {"Level": "abc"},
+            "rate": {"HourlyRate": "abc"},
+            "cleared": {"D3": None},
+        }.items()
+    }
+    found = recalculated(tmp_path, list(books.values()))
+    sheets = {name: found[book] for name, book in books.items()}
+    low = sheets["low"]
+    assert low[1][1:5] == ["abc", "4", "0.5", "#VALUE!"]
+    assert low[subtotal][1] == low[total][1] == "#VALUE!"
+    assert low[subtotal][4] == low[total][4] == "#VALUE!"
+    assert low[total][5:8] == ["#VALUE!"] * 3
+    fixed = sheets["fixed"]
+    assert fixed[4][4:8] == ["abc", "#VALUE!", "#VALUE!", "#VALUE!"]
+    assert fixed[total][4] == "#VALUE!"
+    level = sheets["level"]
+    assert all(row[4] == "#VALUE!" for i, row in enumerate(level[1 : total + 1], 1) if i != 4)
+    rate = sheets["rate"]
+    assert [row[7] for row in rate[1 : total + 1]] == ["#VALUE!"] * (families + 3)
+    cleared = sheets["cleared"]  # no level for one family: no chosen hours in the totals
+    assert cleared[2][3:8] == ["", "", "", "", ""]
+    assert cleared[total][4:8] == ["", "", "", ""]

@@ -19,6 +19,9 @@ spreadsheet's form of a rule of ``smtime.domain``, in the same order of operatio
   chosen hours only when each family has some (``domain.add_up``), and a cost only with a
   rate.
 
+An empty cell means no value (``_given``); text pasted past a cell's validation is an error
+where a figure depends on it (the subtotal adds with ``SUMPRODUCT``, which SUM would not be).
+
 Every formula cell carries the value smtime computed (full precision) as its cached result,
 so that a viewer that does not recalculate shows the figures of ``smtime estimate``. Every
 text cell is written as a string (``write_string``), never as a formula, after ``one_line``
@@ -38,6 +41,7 @@ from smtime.domain import (
     FULL_TIME_HOURS,
     LEVEL,
     RATE,
+    SCALED_HOURS,
     WEEKS_PER_YEAR,
     Assumptions,
     Bound,
@@ -142,6 +146,14 @@ def formula_text(text: str) -> str:
     """``text`` as a string inside a formula: quoted, its quotes doubled. Only smtime's own
     words go into formulas (the names of the periods), never a catalogue's text."""
     return '"' + text.replace('"', '""') + '"'
+
+
+def _given(cell: str) -> str:
+    """The condition that ``cell`` holds something: empty (or ``""``) means no value (no
+    level, no rate, no chosen hours). Anything else is used, so that text pasted past a cell's
+    validation, or an error, shows as an error (``#VALUE!``) where a figure depends on it,
+    never as a figure left out."""
+    return f'{cell}<>""'
 
 
 def _a1(row: int, column: int) -> str:
@@ -367,10 +379,10 @@ def _family_cells(sheet: Sheet, row: int, family: FamilyEstimate, assumptions: A
         else:
             default = None if choice is None else choice.level
             name = NAMES["default_level"]
-            formula = f'=IF(ISNUMBER({name}),{name},"")'
+            formula = f'=IF({_given(name)},{name},"")'
             sheet.formula(row, LEVEL_CELL, formula, default, formats.level)
         level, low, high = (_a1(row, column) for column in (LEVEL_CELL, LOW, HIGH))
-        hours = f'=IF(ISNUMBER({level}),IF({level}=1,{high},{low}+{level}*({high}-{low})),"")'
+        hours = f'=IF({_given(level)},IF({level}=1,{high},{low}+{level}*({high}-{low})),"")'
         sheet.formula(row, WEEKLY, hours, family.hours, formats.hours)
     _period_cells(sheet, row, family.hours, assumptions, formats.hours, formats.money)
 
@@ -388,12 +400,12 @@ def _period_cells(
     rate."""
     hours = _a1(row, WEEKLY)
     values = (None, None, None) if weekly is None else assumptions.per_week(weekly)
-    chosen = f"ISNUMBER({hours})"
+    chosen = _given(hours)
     weeks, full_time, rate = NAMES["weeks"], NAMES["full_time_hours"], NAMES["rate"]
     cells = (
         (PERIOD_HOURS, f'=IF({chosen},{hours}*{weeks},"")', hours_format),
         (FTE, f'=IF({chosen},{hours}*(1/{full_time}),"")', hours_format),
-        (COST, f'=IF(AND({chosen},ISNUMBER({rate})),{hours}*({weeks}*{rate}),"")', money_format),
+        (COST, f'=IF(AND({chosen},{_given(rate)}),{hours}*({weeks}*{rate}),"")', money_format),
     )
     for (column, formula, fmt), value in zip(cells, values, strict=True):
         sheet.formula(row, column, formula, value, fmt)
@@ -429,7 +441,9 @@ def _footer(
     def weekly(column: int, row: int) -> str:
         sub, extra = _a1(subtotal, column), _a1(contingency, column)
         if row == subtotal:
-            return f"SUM({sums(column)})"
+            # SUMPRODUCT of the cells as numbers: text pasted in a family's cell is an error
+            # here (#VALUE!), as in the family's own formulas, where SUM would skip it
+            return f"SUMPRODUCT(--{sums(column)})"
         return f"{sub}*{share}" if row == contingency else f"{sub}+{extra}"
 
     for row, line in zip((subtotal, contingency, total), _footer_lines(result), strict=True):
@@ -437,10 +451,10 @@ def _footer(
         sheet.formula(row, LOW, f"={weekly(LOW, row)}", line.weekly.low, formats.total_hours)
         sheet.formula(row, HIGH, f"={weekly(HIGH, row)}", line.weekly.high, formats.total_hours)
         sheet.number(row, LEVEL_CELL, None, formats.total_blank)
-        if row == subtotal:  # chosen hours only when every family has some
-            chosen = f"COUNT({sums(WEEKLY)})=ROWS({sums(WEEKLY)})"
+        if row == subtotal:  # chosen hours only when every family has some ("" is none)
+            chosen = f"COUNTBLANK({sums(WEEKLY)})=0"
         else:
-            chosen = f"ISNUMBER({_a1(subtotal, WEEKLY)})"
+            chosen = _given(_a1(subtotal, WEEKLY))
         hours = f'=IF({chosen},{weekly(WEEKLY, row)},"")'
         sheet.formula(row, WEEKLY, hours, line.weekly.hours, formats.total_hours)
         _period_cells(
@@ -499,7 +513,10 @@ def _settings(
         else:
             sheet.number(row, LOW, share, formats.setting_percent)
             _bounded(sheet, row, row, LOW, CONTINGENCY, scale=0.01)
-    _bounded(sheet, rows.family_rows.start, rows.family_rows.stop - 1, LEVEL_CELL, LEVEL)
+    first, last = rows.family_rows.start, rows.family_rows.stop - 1
+    _bounded(sheet, first, last, LEVEL_CELL, LEVEL)
+    for column in (LOW, HIGH):  # the hours once multiplied by the drivers' quantities
+        _bounded(sheet, first, last, column, SCALED_HOURS)
     note = rows.settings + len(SETTINGS) + 1
     sheet.text(note, LABEL, words["note"], fit=False)
 
