@@ -254,3 +254,23 @@ def test_completion_options_are_the_root_s() -> None:
         check=True,
     ).stdout
     assert "--install-completion" not in command
+
+
+@pytest.mark.parametrize("instruction", ["complete_tcsh", "bash_complete", "nonsense"])
+def test_a_request_no_shell_sends_is_refused_on_stderr(instruction: str) -> None:
+    """A completion request with an instruction or a shell that Typer does not know exits
+    with the documented code 1 and one line on stderr, nothing on stdout for a shell to read."""
+    from smtime.errors import ExitCode
+
+    done = subprocess.run(
+        [sys.executable, "-m", "smtime"],
+        env={**os.environ, "_SMTIME_COMPLETE": instruction},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == ExitCode.COMPLETION_REFUSED
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr

@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     """Documented exit codes (see docs/errors.md); 65, 66 and 73 follow sysexits.h."""
 
     OK = 0
+    COMPLETION_REFUSED = 1
+    """A shell-completion request with an instruction or shell Typer does not know (Typer's)."""
     USAGE = 2
     DATA_ERROR = 65
     NO_INPUT = 66
