@@ -35,9 +35,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smtime import calibration, safeyaml
-from smtime.calibration import complete_weeks, percentile, to_step
+from smtime.calibration import STEP, complete_weeks, percentile
 from smtime.catalogue import load, validate
-from smtime.domain import Entry
+from smtime.domain import Entry, to_step
 from smtime.render.calibration import catalogue_data, catalogue_text, catalogue_yaml
 from tests.conftest import MINIMAL, Run, json_of
 
@@ -240,7 +240,7 @@ def test_percentile_is_the_standard_librarys(values: list[float], p: int) -> Non
 )
 def test_quarter_hours_round_half_up(hours: float, rounded: float) -> None:
     """To the nearest quarter hour, halves up, even after sums of floats."""
-    assert to_step(hours) == rounded
+    assert to_step(hours, STEP) == rounded
 
 
 def test_too_few_weeks_is_refused_with_the_count(smtime: Smtime) -> None:

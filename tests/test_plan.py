@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from smtime.domain import Rhythm
-from smtime.plan import Line, Window, make_plan, parse_clock, parse_days
+from smtime.plan import Line, Window, block_minutes, make_plan, parse_clock, parse_days
 from tests.conftest import Run, json_of
 
 Smtime = Callable[..., Run]
@@ -308,12 +308,30 @@ def test_plan_never_exceeds_the_window(plan_lines: list[Line], window: Window) -
         spans.sort()
         for (_, end), (start, _) in itertools.pairwise(spans):
             assert end <= start
-    for line in plan_lines:
-        wanted = max(
-            round(line.hours * 60 / window.min_block) * window.min_block,
-            window.min_block if line.hours > 0 else 0,
-        )
+    for line in plan_lines:  # every minute of the rounded budget is planned or unplaced
+        wanted = block_minutes(line.hours, window.min_block)
         assert plan.planned[line.key] + plan.unplaced.get(line.key, 0) == wanted
+
+
+@pytest.mark.parametrize(
+    ("hours", "block", "minutes"),
+    [
+        (0.75, 30, 60),
+        (1.25, 30, 90),
+        (1.75, 30, 120),
+        (2.25, 30, 150),
+        (2.5, 60, 180),
+        (1.5, 60, 120),
+        (1.2, 30, 60),
+        (0.1, 30, 30),
+        (0.0, 30, 0),
+        (0.1 + 0.2 + 0.45, 30, 60),  # 0.75 as floats add up: still a half, still up
+    ],
+)
+def test_hours_round_to_the_nearest_block_halves_up(hours: float, block: int, minutes: int) -> None:
+    """A line's hours become the nearest whole number of blocks, halves up as people round
+    (never to the even number), and at least one block for any hours."""
+    assert block_minutes(hours, block) == minutes
 
 
 def test_parsers() -> None:
@@ -322,3 +340,38 @@ def test_parsers() -> None:
     assert parse_days("Monday,wed,7") == (1, 3, 7)
     assert parse_clock("9h30") == 570
     assert parse_clock("08:05") == 485
+
+
+def test_daily_blocks_go_to_the_days_that_have_room() -> None:
+    """Daily families that fill the first days go on to the next ones: with seven days of
+    one hour, five hours of daily work are all placed, one block a day each."""
+    daily = [
+        Line("veille", {"en": "Monitoring"}, Rhythm.DAILY, 2.0),
+        Line("acquisition", {"en": "Sharing"}, Rhythm.DAILY, 2.0),
+        Line("curation", {"en": "Curation"}, Rhythm.DAILY, 1.0),
+    ]
+    plan = make_plan(daily, Window(days=tuple(range(1, 8)), start=540, end=600, min_block=60))
+    assert plan.fits, plan.unplaced
+    assert plan.planned == {"veille": 120, "acquisition": 120, "curation": 60}
+    assert sorted(b.day for b in plan.blocks) == [1, 2, 3, 4, 5]
+    for key in plan.planned:  # one block a day, as daily means
+        days = [b.day for b in plan.blocks if b.key == key]
+        assert len(days) == len(set(days))
+
+
+def test_sessions_are_no_longer_than_the_day() -> None:
+    """Two hours of blogging in days of one hour are two sessions of one hour, not one of two
+    hours that no day holds."""
+    blogging = [Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 2.0)]
+    plan = make_plan(blogging, Window(start=540, end=600))
+    assert plan.fits, plan.unplaced
+    assert [(b.day, b.minutes) for b in plan.blocks] == [(1, 60), (2, 60)]
+
+
+def test_daily_time_beyond_a_day_is_placed_as_far_as_the_days_go() -> None:
+    """Twelve hours of daily work in five days of two hours: ten are placed, two are said to
+    be left over (not all twelve, as when each day's share was longer than the day)."""
+    buffer = [Line("contingency", {"en": "Unplanned"}, Rhythm.DAILY, 12.0)]
+    plan = make_plan(buffer, Window(start=540, end=660))
+    assert plan.planned == {"contingency": 600}
+    assert plan.unplaced == {"contingency": 120}

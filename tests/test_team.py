@@ -260,12 +260,23 @@ def test_the_table_shows_each_persons_week(smtime: Smtime, tmp_path: Path) -> No
         assert f"Weekly plan — {name} (" in run.stdout
 
 
+def test_a_share_fits_the_days_of_whoever_takes_it() -> None:
+    """Two hours of blogging given to someone whose days are one hour long are planned as two
+    sessions of an hour, not left unplaced while the team has the time."""
+    ann = Person("Ann", Window(start=540, end=600))
+    ben = Person("Ben", Window(days=(1,), start=540, end=780))
+    team = share_out([Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 2.0)], [ann, ben])
+    assert team.fits, team.unplaced
+    assert team.planned_minutes == 120
+
+
 def test_calendar_file_stems_are_safe_and_unique() -> None:
     """Accents dropped, anything else but letters and digits joined by '-', lower case; a
     name with nothing left is 'person'; a stem already taken gets one '-' more."""
     from smtime.team import file_stems
 
     names = ["José Núñez", "jose nunez", "../../etc/passwd", "李雷", "李雷", "A\x1b[31mB"]
+    names += ["CON", "nul", "Com1", "b" * 300, "b" * 63 + " c" + "d" * 300]
     assert file_stems(names) == [
         "jose-nunez",
         "jose-nunez-",
@@ -273,4 +284,23 @@ def test_calendar_file_stems_are_safe_and_unique() -> None:
         "person",
         "person-",
         "a-31mb",
+        "con-",
+        "nul-",
+        "com1-",
+        "b" * 64,
+        "b" * 63,  # cut at 64 characters, the '-' it ended with dropped
     ]
+
+
+def test_a_long_name_makes_a_calendar_file(smtime: Smtime, tmp_path: Path) -> None:
+    """A person's name of 300 characters (a team file may hold up to 2,000) makes a file
+    name a file system takes, not an internal error."""
+    team = tmp_path / "team.yaml"
+    name = "b" * 300
+    team.write_text(f"format: smtime-team/1\npeople:\n  - name: {name}\n    days: mon-fri\n")
+    out = tmp_path / "calendars"
+    out.mkdir()
+    run = smtime("plan", "-H", "low", "--team", str(team), "--format", "ics", "--output-dir",
+                 str(out), "--tz", "Europe/Paris")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    assert [p.name for p in out.iterdir()] == ["b" * 64 + ".ics"]

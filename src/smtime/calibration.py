@@ -41,6 +41,7 @@ from smtime.domain import (
     catalogue_range,
     default_quantities,
     multiplier,
+    to_step,
 )
 from smtime.errors import SmtimeError, UsageError
 from smtime.plan import monday_of
@@ -161,12 +162,6 @@ def percentile(values: Sequence[float], p: int) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[p - 1]
 
 
-def to_step(hours: float, step: float = STEP) -> float:
-    """``hours`` rounded to the nearest ``step``, halves up (1.125 → 1.25 for a quarter hour).
-    The quotient is first rounded to 9 decimals, so that sums of seconds land on their half."""
-    return math.floor(round(hours / step, 9) + 0.5) * step
-
-
 def _day(moment: datetime, zone: Any) -> date:
     """The day of ``moment`` in ``zone`` (``compare.local``)."""
     return local(moment, zone).date()
@@ -264,7 +259,7 @@ def _learnt(
     by its drivers' ``factor`` (hours per unit); or None and why not."""
     if factor <= 0:
         return None, NO_UNITS
-    low, high = (to_step(percentile(weekly, p)) / factor for p in quantiles)
+    low, high = (to_step(percentile(weekly, p), STEP) / factor for p in quantiles)
     if not BUDGET_HOURS.holds(high):
         return None, BEYOND_BOUND
     return Figures(low, high, None), None

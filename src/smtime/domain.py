@@ -120,6 +120,14 @@ def read_number(text: str, bound: Bound | None = None) -> float:
     return value
 
 
+def to_step(value: float, step: float) -> float:
+    """``value`` rounded to the nearest multiple of ``step``, halves up (1.125 → 1.25 for a
+    quarter hour; 45 minutes → 60 in blocks of 30), as people round. The quotient is first
+    rounded to 9 decimals, so that sums of seconds and hours read as minutes land on their
+    half."""
+    return math.floor(round(value / step, 9) + 0.5) * step
+
+
 WEEK_HOURS = 168.0
 """Hours in a week."""
 

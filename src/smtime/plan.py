@@ -2,13 +2,17 @@
 
 The rule (docs/plan.md):
 
-1. Each line's weekly hours (families, then unplanned work) are rounded to whole blocks of
-   ``min_block`` minutes; a line with any hours gets at least one block.
+1. Each line's weekly hours (families, then unplanned work) are rounded to the nearest whole
+   number of blocks of ``min_block`` minutes, halves up; a line with any hours gets at least
+   one block.
 2. A family's ``rhythm`` says how its time is cut: ``daily`` a little every working day (replying
    to the community), ``weekly`` in one block a week when it fits in a day (strategy), and
-   ``sessions`` (the default) in sessions of at most two hours.
-3. Daily blocks go first, one per day, at the start of the day. The other blocks, largest first,
-   go to the day with the most free time, preferring a day that has no block of that family.
+   ``sessions`` (the default) in sessions of at most two hours. No block is longer than the
+   daily window: sessions are shorter when the day is, and daily time beyond what a day holds
+   is left unplaced.
+3. Daily blocks go first, one per day, at the start of the day, on the first working days
+   that have room. The other blocks, largest first, go to the day with the most free time,
+   preferring a day that has no block of that family.
 4. Nothing is booked past the window's end: a block that fits in no day is left unplaced, and
    the plan says so.
 
@@ -22,7 +26,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from smtime.domain import Estimate, Rhythm
+from smtime.domain import Estimate, Rhythm, to_step
 from smtime.errors import UsageError
 
 SESSION_MINUTES = 120
@@ -201,38 +205,56 @@ def _sizes(total: int, count: int, step: int) -> list[int]:
     return [(base + (1 if i < extra else 0)) * step for i in range(count) if base or i < extra]
 
 
+def block_minutes(hours: float, step: int) -> int:
+    """A line's weekly ``hours`` in whole blocks of ``step`` minutes: the nearest number of
+    blocks, halves up (``domain.to_step``), and at least one block for any hours."""
+    minutes = int(to_step(in_minutes(hours), step))
+    return step if hours > 0 and minutes == 0 else minutes
+
+
 def make_plan(lines: list[Line], window: Window) -> Plan:
     """Cut each line into blocks and place them in the window (see the module's rule)."""
     window = window.checked()
     step = window.min_block
+    longest = window.length - window.length % step  # the longest block a day holds
     planned: dict[str, int] = {}
+    unplaced: dict[str, int] = {}
     daily: list[tuple[Line, list[int]]] = []
     others: list[tuple[int, int, Line]] = []
     for order, line in enumerate(lines):
-        minutes = round(in_minutes(line.hours) / step) * step
-        if line.hours > 0 and minutes == 0:
-            minutes = step
+        minutes = block_minutes(line.hours, step)
         planned[line.key] = 0
         if minutes == 0:
             continue
         if line.rhythm is Rhythm.DAILY:
             count = min(len(window.days), minutes // step)
-            daily.append((line, _sizes(minutes, count, step)))
+            sizes = _sizes(minutes, count, step)
+            beyond = sum(size - longest for size in sizes if size > longest)
+            if beyond:
+                unplaced[line.key] = beyond
+            daily.append((line, [min(size, longest) for size in sizes]))
             continue
-        largest = window.length if line.rhythm is Rhythm.WEEKLY else SESSION_MINUTES
+        largest = longest if line.rhythm is Rhythm.WEEKLY else min(SESSION_MINUTES, longest)
         count = max(1, math.ceil(minutes / max(step, largest - largest % step)))
         others += [(size, order, line) for size in _sizes(minutes, count, step)]
     free = dict.fromkeys(window.days, window.length)
     placed: dict[int, list[tuple[int, Line]]] = {day: [] for day in window.days}
-    unplaced: dict[str, int] = {}
     for line, sizes in daily:
-        for day, size in zip(window.days, sizes, strict=False):
-            if size <= free[day]:
-                free[day] -= size
-                placed[day].append((size, line))
-                planned[line.key] += size
-            else:
+        for size in sizes:  # one a day: the first working day that has room
+            chosen = next(
+                (
+                    d
+                    for d in window.days
+                    if free[d] >= size and all(ln.key != line.key for _, ln in placed[d])
+                ),
+                None,
+            )
+            if chosen is None:
                 unplaced[line.key] = unplaced.get(line.key, 0) + size
+                continue
+            free[chosen] -= size
+            placed[chosen].append((size, line))
+            planned[line.key] += size
     others.sort(key=lambda item: (-item[0], item[1]))
     for size, _, line in others:
         candidates = [d for d in window.days if free[d] >= size]

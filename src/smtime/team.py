@@ -114,18 +114,28 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
     return TeamPlan(tuple(lines), plans, unassigned)
 
 
+STEM_LENGTH = 64
+"""The longest stem of a person's file name, far below the 255 bytes file systems allow."""
+RESERVED_STEMS = frozenset(
+    ("con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)))
+)
+"""Names Windows keeps for devices, whatever the extension (``con.ics`` is the console)."""
+
+
 def file_stems(names: Sequence[str]) -> list[str]:
     """A file name stem for each of ``names``, safe on every system and unique among them:
-    ASCII letters and digits joined by ``-``, lower case (``José Núñez`` → ``jose-nunez``;
-    ``person`` when nothing is left; a ``-`` more for a stem already taken)."""
+    ASCII letters and digits joined by ``-``, lower case (``José Núñez`` → ``jose-nunez``),
+    at most ``STEM_LENGTH`` characters; ``person`` when nothing is left; a ``-`` more for a
+    stem already taken or that Windows keeps for a device (``con`` → ``con-``)."""
     import re
     import unicodedata
 
-    used: set[str] = set()
+    used: set[str] = set(RESERVED_STEMS)
     stems = []
     for name in names:
         plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "person"
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:STEM_LENGTH]
+        stem = stem.rstrip("-") or "person"
         while stem in used:
             stem += "-"
         used.add(stem)
