@@ -74,6 +74,21 @@ def test_every_event_has_sequence_and_last_modified(
         assert status(event) == "CONFIRMED"
 
 
+def test_a_block_that_ends_at_midnight_ends_at_the_next_days_midnight(
+    smtime: Smtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window to 24:00 ends its last block at the next day's 00:00, so that the block
+    lasts its whole hour in every calendar (not 23:59:59, one second short)."""
+    found = written(smtime, monkeypatch, FIRST, "-H", "low", "--only", "strategie",
+                    "--start", "23:00", "--end", "24:00")  # fmt: skip
+    (event,) = found.values()
+    start, end = event["DTSTART"].dt, event["DTEND"].dt
+    assert (start.isoformat(), end.isoformat()) == (
+        "2026-11-30T23:00:00+01:00",
+        "2026-12-01T00:00:00+01:00",
+    )
+
+
 def test_uids_stay_when_another_family_changes(
     smtime: Smtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

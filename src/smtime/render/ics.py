@@ -116,8 +116,8 @@ def _block_events(plan: Plan, *, lang: str, start: date, zone: str, name: str) -
         day = monday + timedelta(days=block.day - 1)
         event: Any = Event()
         event.add("uid", uid(name, block.key, block.day, rank))
-        event.add("dtstart", datetime.combine(day, _time(block.start), tzinfo=tz))
-        event.add("dtend", datetime.combine(day, _time(block.end), tzinfo=tz))
+        event.add("dtstart", _wall_clock(day, block.start, tz))
+        event.add("dtend", _wall_clock(day, block.end, tz))
         event.add("rrule", {"freq": "weekly"})
         event.add("summary", one_line(localize(line.label, lang)))
         actions = [one_line(localize(a, lang)) for a in line.actions]
@@ -172,10 +172,11 @@ def content_of(event: Any) -> tuple[str, ...]:
     )
 
 
-def _time(minutes: int) -> time:
-    if minutes >= 24 * 60:
-        return time(23, 59, 59)
-    return time(minutes // 60, minutes % 60)
+def _wall_clock(day: date, minutes: int, tz: ZoneInfo) -> datetime:
+    """The time ``minutes`` after the midnight that starts ``day``, on the wall clock of
+    ``tz``: 24:00 is the next day's midnight (never 23:59:59)."""
+    after, minutes = divmod(minutes, 24 * 60)
+    return datetime.combine(day + timedelta(days=after), time(minutes // 60, minutes % 60), tz)
 
 
 def read_previous(text: str, name: str) -> dict[str, Previous]:
