@@ -218,6 +218,10 @@ def test_calendars_without_from_or_tz_start_next_monday(smtime: Smtime, tmp_path
         (TEAM.replace("days: mon,wed", "days: mon,xyz"), ":11:"),
         (TEAM.replace("name: Bob", "name: alice"), ":9:11: people[1].name: 'alice' is named twice"),
         (TEAM.replace("    email: alice@example.org\n", "    mail: x\n"), "mail"),
+        (
+            "format: smtime-team/1\npeople:\n" + "".join(f"  - name: p{i}\n" for i in range(1001)),
+            ":3:3: people: a list of 1,001 items is longer than the limit of 1,000",
+        ),
     ],
 )
 def test_team_file_problems_have_their_line(

@@ -318,6 +318,9 @@ def _message(error: Any) -> str:
         return f"text of {len(value)} characters is longer than the limit of {limit}"
     if kind == "too_short":
         return "must not be empty"
+    if kind == "too_long":
+        limit = context.get("max_length")
+        return f"{_kind(value)} of {len(value):,} items is longer than the limit of {limit:,}"
     if kind == "literal_error":
         accepted = re.findall(r"'([^']*)'", str(context.get("expected", "")))
         if isinstance(value, str):
