@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from smtime.domain import Rhythm
+from smtime.errors import UsageError
 from smtime.plan import Line, Window, block_minutes, make_plan, parse_clock, parse_days
 from tests.conftest import Run, json_of
 
@@ -338,8 +339,29 @@ def test_parsers() -> None:
     """Days and times read in the usual spellings."""
     assert parse_days("mon-fri") == (1, 2, 3, 4, 5)
     assert parse_days("Monday,wed,7") == (1, 3, 7)
+    assert parse_days("tuesday-THU") == (2, 3, 4)
     assert parse_clock("9h30") == 570
     assert parse_clock("08:05") == 485
+    assert parse_clock("9h") == parse_clock("9") == 540
+    assert parse_clock(" 24:00 ") == 1440
+
+
+@pytest.mark.parametrize("days", ["monkey", "wedding", "mo", "tues", "8", "0", "٣", "mon,", "mon-"])
+def test_words_that_are_not_days_are_refused(days: str) -> None:
+    """Only a day's number, its three letters or its whole name: not any word that starts
+    like one (``monkey`` was Monday), nor digits of other scripts."""
+    with pytest.raises(UsageError, match="is not a day"):
+        parse_days(days)
+
+
+@pytest.mark.parametrize(
+    "clock", ["1:5", "+17:00", "٩:٠٠", "9:60", "24:01", "25", "9:00:00", "", "h"]
+)
+def test_what_is_not_a_time_of_day_is_refused(clock: str) -> None:
+    """A time of day is one or two ASCII digits, then minutes in two digits after ``:`` or
+    ``h``: not ``1:5``, a sign, other scripts' digits, nor seconds."""
+    with pytest.raises(UsageError, match="is not a time of day"):
+        parse_clock(clock)
 
 
 def test_daily_blocks_go_to_the_days_that_have_room() -> None:

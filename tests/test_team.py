@@ -215,7 +215,17 @@ def test_calendars_without_from_or_tz_start_next_monday(smtime: Smtime, tmp_path
     ("text", "message"),
     [
         (TEAM.replace("takes: [veille", "takes: [vielle"), ":8:"),
-        (TEAM.replace("days: mon,wed", "days: mon,xyz"), ":11:"),
+        (TEAM.replace("days: mon,wed", "days: mon,xyz"), ":10:11: people[1].days: 'xyz' is not"),
+        (TEAM.replace("days: mon,wed", "days: monkey"), ":10:11: people[1].days: 'monkey' is"),
+        (
+            TEAM.replace('end: "18:00"', 'end: "14:20"'),
+            ":9:5: people[1]: --min-block must be from 5 minutes to the length of the day "
+            "(14:00–14:20: 20 minutes), not 30",
+        ),
+        (
+            TEAM.replace('end: "18:00"', 'end: "13:00"'),
+            ":9:5: people[1]: start must be before end, not 14:00–13:00",
+        ),
         (TEAM.replace("name: Bob", "name: alice"), ":9:11: people[1].name: 'alice' is named twice"),
         (TEAM.replace("    email: alice@example.org\n", "    mail: x\n"), "mail"),
         (

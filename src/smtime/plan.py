@@ -41,17 +41,22 @@ class Window(NamedTuple):
     end: int = 17 * 60
     min_block: int = 30
 
-    def checked(self) -> Window:
-        """This window, or a ``UsageError`` that says what is wrong with it."""
+    def checked(self, prefix: str = "--") -> Window:
+        """This window, or a ``UsageError`` that says what is wrong with it, naming its days,
+        start and end after ``prefix`` (``--start`` on the command line, ``start`` in a team
+        file)."""
         if not self.days:
-            raise UsageError("--days: give at least one working day")
+            raise UsageError(f"{prefix}days: give at least one working day")
         if not 0 <= self.start < self.end <= 24 * 60:
             raise UsageError(
-                f"--start must be before --end, not {clock(self.start)}–{clock(self.end)}"
+                f"{prefix}start must be before {prefix}end, not "
+                f"{clock(self.start)}–{clock(self.end)}"
             )
         if not 5 <= self.min_block <= self.end - self.start:
             raise UsageError(
-                f"--min-block must be from 5 minutes to the length of the day, not {self.min_block}"
+                f"--min-block must be from 5 minutes to the length of the day "
+                f"({clock(self.start)}–{clock(self.end)}: {self.length} minutes), "
+                f"not {self.min_block}"
             )
         return self
 
@@ -140,40 +145,44 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+_CLOCK = r"([0-9]{1,2})(?:[:h]([0-9]{2})?)?"
+"""A time of day as people write it: ``9``, ``09:00``, ``9h``, ``9h30`` (ASCII digits)."""
+DAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def parse_clock(text: str) -> int:
-    """``9:00``, ``09:00`` or ``9h30`` → minutes after midnight."""
-    cleaned = text.strip().lower().replace("h", ":")
-    hours, _, minutes = cleaned.partition(":")
-    try:
-        value = int(hours) * 60 + int(minutes or 0)
-    except ValueError:
-        raise UsageError(f"{text!r} is not a time of day such as 09:00") from None
-    if not (0 <= int(hours) <= 24 and 0 <= int(minutes or 0) < 60 and value <= 24 * 60):
-        raise UsageError(f"{text!r} is not a time of day such as 09:00")
+    """``9:00``, ``09:00``, ``9h`` or ``9h30`` → minutes after midnight (to ``24:00``)."""
+    import re
+
+    match = re.fullmatch(_CLOCK, text.strip().lower())
+    value = None if match is None else int(match[1]) * 60 + int(match[2] or 0)
+    if match is None or value is None or int(match[2] or 0) >= 60 or value > 24 * 60:
+        raise UsageError(f"{text!r} is not a time of day such as 09:00, 9h30 or 24:00")
     return value
 
 
 def parse_days(text: str) -> tuple[int, ...]:
-    """``mon-fri``, ``mon,wed,fri`` or ``1-5`` → ISO weekdays, in order."""
+    """``mon-fri``, ``mon,wed,fri``, ``monday`` or ``1-5`` → ISO weekdays, in order."""
     found: set[int] = set()
     for part in text.lower().split(","):
         first, sep, last = part.strip().partition("-")
         a = _day(first)
         b = _day(last) if sep else a
         if b < a:
-            raise UsageError(f"--days: {part!r} goes backwards")
+            raise UsageError(f"{part.strip()!r} goes backwards: write the first day first")
         found.update(range(a, b + 1))
     return tuple(sorted(found))
 
 
 def _day(text: str) -> int:
+    """An ISO weekday: ``1`` to ``7``, or a day's name in English, whole or in three letters."""
     text = text.strip()
-    if text.isdigit() and 1 <= int(text) <= 7:
+    if text in ("1", "2", "3", "4", "5", "6", "7"):
         return int(text)
-    for number, name in enumerate(DAY_NAMES, 1):
-        if text[:3] == name:
+    for number, (name, word) in enumerate(zip(DAY_NAMES, DAY_WORDS, strict=True), 1):
+        if text in (name, word):
             return number
-    raise UsageError(f"--days: {text!r} is not a day (mon … sun, or 1 … 7)")
+    raise UsageError(f"{text!r} is not a day: write mon … sun (or monday … sunday), or 1 … 7")
 
 
 def lines_of(result: Estimate, contingency_label: dict[str, str]) -> list[Line]:

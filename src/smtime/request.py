@@ -15,9 +15,9 @@ so a script can call it as the CLI does::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import smtime.core
 import smtime.options
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from smtime.team import TeamPlan
 
 STDIN = "-"
+T = TypeVar("T")
 
 
 class Inputs(NamedTuple):
@@ -181,10 +182,16 @@ def parse_window(days: str, start: str, end: str, min_block: int) -> Window:
     """The weekly window a plan fills, from its text (``mon-fri``, ``09:00``), checked."""
     from smtime import plan
 
+    def read(option: str, parse: Callable[[str], T], text: str) -> T:
+        try:
+            return parse(text)
+        except UsageError as exc:
+            raise UsageError(f"{option}: {exc.message}") from None
+
     return plan.Window(
-        days=plan.parse_days(days),
-        start=plan.parse_clock(start),
-        end=plan.parse_clock(end),
+        days=read("--days", plan.parse_days, days),
+        start=read("--start", plan.parse_clock, start),
+        end=read("--end", plan.parse_clock, end),
         min_block=min_block,
     ).checked()
 

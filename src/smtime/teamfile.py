@@ -72,7 +72,7 @@ def _person(
         min_block=default.min_block,
     )
     try:
-        window = window.checked()
+        window = window.checked(prefix="")
     except SmtimeError as exc:
         problems.append(document.problem(place, exc.message))
         return None

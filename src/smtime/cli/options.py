@@ -485,10 +485,14 @@ TitleOption = Annotated[
     ),
 ]
 DaysOption = Annotated[
-    str, typer.Option("--days", help="Working days: mon-fri, mon,wed,fri or 1-5.")
+    str, typer.Option("--days", help="Working days: mon-fri, mon,wed,fri, monday or 1-5.")
 ]
-StartOption = Annotated[str, typer.Option("--start", help="Start of the daily window.")]
-EndOption = Annotated[str, typer.Option("--end", help="End of the daily window.")]
+StartOption = Annotated[
+    str, typer.Option("--start", help="Start of the daily window: 09:00, 9h30 or 9.")
+]
+EndOption = Annotated[
+    str, typer.Option("--end", help="End of the daily window: 17:00, 17h30 or 24:00.")
+]
 MinBlockOption = Annotated[
     int, typer.Option("--min-block", parser=whole, help="Shortest block, in minutes.")
 ]
