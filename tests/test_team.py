@@ -318,3 +318,49 @@ def test_a_long_name_makes_a_calendar_file(smtime: Smtime, tmp_path: Path) -> No
                  str(out), "--tz", "Europe/Paris")  # fmt: skip
     assert run.exit_code == 0, run.stderr
     assert [p.name for p in out.iterdir()] == ["b" * 64 + ".ics"]
+
+
+def test_a_signal_while_calendars_are_put_in_place_leaves_all_new(
+    smtime: Smtime,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """SIGTERM after the first calendar is renamed into place: the others follow before the
+    run ends (exit 143), never a folder half of the old plan and half of the new."""
+    import os
+    import signal
+
+    from smtime import signals as handling
+    from smtime.cli import main
+
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    out = tmp_path / "calendars"
+    out.mkdir()
+    args = ["plan", "--team", str(team), "-f", "ics", "--output-dir", str(out), "--tz", "UTC"]
+    assert smtime(*args, "-H", "low").exit_code == 0
+    old = {p.name: p.read_text() for p in out.iterdir()}
+    replace = os.replace
+    renamed: list[str] = []
+
+    def interrupted(source: str, target: Path) -> None:
+        replace(source, target)
+        renamed.append(str(target))
+        if len(renamed) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(handling, "RECEIVED", [])  # this run's signal, not the next's
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        code = main([*args, "-H", "high"])
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    capsys.readouterr()
+    assert code == 143
+    assert len(renamed) == len(old) == 3
+    new = {p.name: p.read_text() for p in out.iterdir()}
+    assert new.keys() == old.keys()  # no temporary file left
+    assert all(new[name] != old[name] for name in old)

@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -35,6 +35,17 @@ def emit(
     (``if_exists``: never over an existing file, see ``atomic``)."""
     with opened(target, inputs=inputs, if_exists=if_exists) as handle:
         handle.write(text)
+
+
+def emit_all(texts: Sequence[tuple[Path, str]], *, inputs: Iterable[Path] = ()) -> None:
+    """Write each text to its file, as ``emit`` does, all of them or none: every file is
+    written to its temporary file first, then all are put in place together, with the
+    signals that end a run held until the last one is (``signals.held``)."""
+    with contextlib.ExitStack() as files:
+        for target, text in texts:
+            files.enter_context(atomic(target, inputs=inputs)).write(text)
+        with signals.held():
+            files.close()  # each file renamed into place, in turn
 
 
 def emit_bytes(data: bytes, target: Path | None, *, what: str, inputs: Iterable[Path] = ()) -> None:

@@ -9,8 +9,10 @@ for any other error, and the CLI then exits with 128 + the signal's number (143 
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
+from collections.abc import Iterator
 from types import FrameType
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
@@ -70,3 +72,19 @@ def install() -> None:
             signal.signal(signum, _raise)
         except (ValueError, OSError):  # not the main thread, or not supported here
             return
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """SIGTERM, SIGHUP and SIGINT held back while the block runs, and delivered after it:
+    for the few renames that put several written files in place together (``output.
+    emit_all``), so that a signal leaves all of them new or none, never some."""
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, (*HANDLED, signal.SIGINT))
+    except (AttributeError, OSError, ValueError):  # no signal masks on this system
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

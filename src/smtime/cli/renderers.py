@@ -468,6 +468,7 @@ def write_team(
 def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
     """One calendar per person, ``<name>.ics`` (``team.file_stems``), in ``folder``."""
     from smtime.errors import OutputError
+    from smtime.output import emit_all
     from smtime.render.ics import plan_ics
     from smtime.team import file_stems
 
@@ -480,7 +481,7 @@ def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
         name = f"{answer.name} — {person.name}"
         text = plan_ics(plan, lang=answer.language, start=start, zone=zone, name=name)
         calendars.append((folder / f"{stem}.ics", text))
-    # Every refusal before the first calendar is written: never a folder half updated.
+    # Every refusal before the first calendar is written, and all put in place together: a
+    # signal or a failed write never leaves a folder half updated.
     check_targets([target for target, _ in calendars], answer.paths())
-    for target, text in calendars:
-        emit_text(text, target, answer.paths())
+    emit_all(calendars, inputs=answer.paths())
