@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import ROOT, Run
 
 Smtime = Callable[..., Run]
 WIDTHS = (60, 80, 120)
@@ -94,6 +94,25 @@ def test_estimate_table_fits_with_whole_numbers_and_readable_labels(
         amounts = [part.strip(" *") for i in kept[1:] for part in md_row[i].split(" – ")]
         for amount in amounts:
             assert amount in shown, (amount, width, lang)
+
+
+@pytest.mark.parametrize("width", [60, 64])
+def test_labels_narrow_to_their_longest_word_before_an_amount_is_cut(
+    smtime: Smtime, width: int
+) -> None:
+    """Yearly costs in millions, folded onto two lines, still leave the table too wide for
+    labels of 20 columns: the labels narrow to their longest word, and no amount is cut."""
+    agency = ROOT / "docs" / "examples" / "agency.yaml"
+    args = ("estimate", "-c", str(agency), "--period", "year", "--rate", "1500",
+            "--weeks-per-year", "47", "--contingency", "15", "--lang", "es")  # fmt: skip
+    run = smtime(*args, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    table = run.stdout.split("\n\n")[0]
+    assert all(len(line) <= width for line in table.splitlines())
+    assert "…" not in table
+    shown = "\n".join(" ".join(row) for row in _cells(table))
+    for amount in ("2.820.000,00\u00a0€ –", "7.755.000,00\u00a0€", "8.918.250,00\u00a0€"):
+        assert amount in shown
 
 
 @pytest.mark.parametrize("width", WIDTHS)

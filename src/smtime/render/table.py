@@ -125,7 +125,9 @@ def fitted_table(columns: list[Column], width: int, **options: Any) -> Table:
         kept = [c for c in kept if c.gives_way != level]
     if _narrowest(label, kept) > width:
         kept = [c._replace(cells=c.folded) if c.folded else c for c in kept]
-    widths = _widths([label, *kept], width)
+    # the last resort: labels narrower than LABEL_MIN_WIDTH, down to their longest word
+    roomy = _narrowest(label, kept) <= width
+    widths = _widths([label, *kept], width, roomy=roomy)
     table = Table(**options)
     for column, size in zip([label, *kept], widths, strict=True):
         table.add_column(
@@ -151,15 +153,18 @@ def _natural(column: Column) -> int:
     return max((cell_len(line) for line in _lines(column)), default=1)
 
 
-def _least(column: Column, first: bool) -> int:
+def _least(column: Column, first: bool, roomy: bool = True) -> int:
     """The narrowest a column may be: its longest line, or for text that wraps (the labels
     of the first column, words) its longest word (at most ``LABEL_MIN_WIDTH``: a longer one
-    folds); labels take at least ``LABEL_MIN_WIDTH`` unless every one is shorter."""
+    folds); labels take at least ``LABEL_MIN_WIDTH`` unless every one is shorter, or unless
+    the table has no room for that (not ``roomy``)."""
     if not (first or column.wraps):
         return _natural(column)
     word = max((cell_len(w) for line in _lines(column) for w in line.split()), default=1)
     word = min(word, LABEL_MIN_WIDTH)  # a longer word folds
-    return max(word, min(LABEL_MIN_WIDTH, _natural(column))) if first else word
+    if first and roomy:
+        return max(word, min(LABEL_MIN_WIDTH, _natural(column)))
+    return word
 
 
 def _narrowest(label: Column, columns: list[Column]) -> int:
@@ -168,14 +173,14 @@ def _narrowest(label: Column, columns: list[Column]) -> int:
     return 1 + sum(3 + _least(c, i == 0) for i, c in enumerate([label, *columns]))
 
 
-def _widths(columns: list[Column], width: int) -> list[int | None]:
+def _widths(columns: list[Column], width: int, *, roomy: bool = True) -> list[int | None]:
     """The width of each column that wraps (None for the others, as wide as their cells):
-    the room left by the others, shared out from each one's least towards its natural width
-    in proportion to what it lacks."""
+    the room left by the others, shared out from each one's least (``_least``) towards its
+    natural width in proportion to what it lacks."""
     wrapping = [i for i, c in enumerate(columns) if i == 0 or c.wraps]
     fixed = sum(3 + _natural(c) for i, c in enumerate(columns) if i not in wrapping)
     room = width - 1 - fixed - 3 * len(wrapping)
-    least = {i: _least(columns[i], i == 0) for i in wrapping}
+    least = {i: _least(columns[i], i == 0, roomy) for i in wrapping}
     natural = {i: max(_natural(columns[i]), least[i]) for i in wrapping}
     sizes = dict(natural)
     if sum(natural.values()) > room:
