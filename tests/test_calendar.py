@@ -89,6 +89,20 @@ def test_a_block_that_ends_at_midnight_ends_at_the_next_days_midnight(
     )
 
 
+def test_the_calendar_is_named_once(
+    smtime: Smtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A plan of no profile is named ``smtime``; of a profile, ``smtime — its name``; never
+    ``smtime — smtime``."""
+    run = smtime(*ICS, "-H", "low")
+    assert Calendar.from_ical(run.stdout)["X-WR-CALNAME"] == "smtime"
+    profile = tmp_path / "acme.yaml"
+    profile.write_text("format: smtime-profile/1\nname: ACME\nhypothesis: low\n")
+    run = smtime(*ICS, "--profile", str(profile))
+    assert run.exit_code == 0, run.stderr
+    assert Calendar.from_ical(run.stdout)["X-WR-CALNAME"] == "smtime — ACME"
+
+
 def test_uids_stay_when_another_family_changes(
     smtime: Smtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,6 +62,14 @@ def uid(name: str, key: str, day: int, rank: int) -> str:
     return f"{digest[:32]}@smtime"
 
 
+def calendar_name(name: str) -> str:
+    """The name a calendar application shows: ``smtime — ACME``; a plan of no profile is
+    named ``smtime`` already (``smtime — Alice`` for one person of its team), and is not
+    named twice."""
+    own = name == "smtime" or name.startswith("smtime — ")
+    return name if own else f"smtime — {name}"
+
+
 def _stamp() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -87,7 +95,7 @@ def plan_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", one_line(f"smtime — {name}"))
+    calendar.add("x-wr-calname", one_line(calendar_name(name)))
     calendar.add("x-wr-timezone", zone)
     events = _block_events(plan, lang=lang, start=start, zone=zone, name=name)
     kept = {str(event["UID"]) for event in events}
