@@ -218,6 +218,10 @@ def test_calendars_without_from_or_tz_start_next_monday(smtime: Smtime, tmp_path
         (TEAM.replace("days: mon,wed", "days: mon,xyz"), ":10:11: people[1].days: 'xyz' is not"),
         (TEAM.replace("days: mon,wed", "days: monkey"), ":10:11: people[1].days: 'monkey' is"),
         (
+            TEAM.replace("takes: [veille, ", "avoids: [communication]\n    takes: [veille, "),
+            ":8:14: people[0].avoids[0]: 'communication' is in takes too",
+        ),
+        (
             TEAM.replace('end: "18:00"', 'end: "14:20"'),
             ":9:5: people[1]: --min-block must be from 5 minutes to the length of the day "
             "(14:00–14:20: 20 minutes), not 30",

@@ -81,8 +81,13 @@ def _person(
         ids = []
         for i, name in enumerate(getattr(person, field)):
             try:
-                ids.append(find_family(catalogue, name).id)
+                found = find_family(catalogue, name).id
             except SmtimeError as exc:
                 problems.append(document.problem((*place, field, i), exc.message))
+                continue
+            ids.append(found)
+            if field == "avoids" and found in families["takes"]:
+                message = f"{name!r} is in takes too: a person either takes a family or avoids it"
+                problems.append(document.problem((*place, field, i), message))
         families[field] = tuple(ids)
     return Person(person.name, window, families["takes"], families["avoids"], person.email)
