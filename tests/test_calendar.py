@@ -423,6 +423,26 @@ def test_khal_import_of_a_changed_plan_leaves_only_the_new_blocks(
     assert hours(stale.listed("2026-12-07", "2026-12-13")) > 10
 
 
+@pytest.mark.parametrize("first", ["2040-01-02", "2026-11-30", "9998-01-05"])
+def test_the_time_zone_spells_out_the_clock_changes_of_the_plan(smtime: Smtime, first: str) -> None:
+    """The calendar's VTIMEZONE gives the clock changes from the plan's first week on, for
+    twenty years: a plan of 2040 has those of 2040 (icalendar's default stopped at 2038),
+    and one of year 9998 is written too."""
+    run = smtime(*ICS[:3], "-H", "low", "--from", first, "--tz", "Europe/Paris")
+    assert run.exit_code == 0, run.stderr
+    (zone,) = Calendar.from_ical(run.stdout).walk("VTIMEZONE")
+    changes = []
+    for part in zone.walk("DAYLIGHT"):
+        rdates = part.get("RDATE", [])  # one RDATE property, or a list of them
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            changes += [moment.dt for moment in rdate.dts]
+        changes.append(part["DTSTART"].dt)
+    changes.sort()
+    year = int(first[:4])
+    assert changes[0].year in (year, year + 1)  # the first spring after the first week
+    assert changes[-1].year == min(year + 19, 9998)
+
+
 def days(shift: int) -> set[str]:
     """The dates of the week that starts ``shift`` days after Monday 2026-11-30."""
     monday = datetime(2026, 11, 30) + timedelta(days=shift)

@@ -104,8 +104,19 @@ def plan_ics(
     for event in events:
         _versioned(event, before.get(str(event["UID"])), stamp)
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    first = min([monday_of(start), *(old.start.date() for old in before.values())])
+    calendar.add_missing_timezones(first_date=first, last_date=_years_after(first))
     return str(calendar.to_ical().decode("utf-8"))
+
+
+ZONE_YEARS = 20
+"""The years of clock changes a calendar's time zone spells out from its first event (the
+events repeat every week for ever; an application takes the last rule on from there)."""
+
+
+def _years_after(day: date) -> date:
+    """The first of January ``ZONE_YEARS`` after ``day``'s year (at most in 9999)."""
+    return date(min(day.year + ZONE_YEARS, 9999), 1, 1)
 
 
 def _block_events(plan: Plan, *, lang: str, start: date, zone: str, name: str) -> list[Any]:
