@@ -235,3 +235,29 @@ def test_all_problems_are_reported_at_once(write_catalogue: Callable[..., Path])
         "families[1].high",
         "families[1].hihg",
     }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("batch", "-"),
+        ("compare", "-"),
+        ("calibrate", "-"),
+        ("plan", "-f", "ics", "--previous", "-"),
+    ],
+)
+def test_a_closed_standard_input_is_said(args: tuple[str, ...]) -> None:
+    """``-`` with standard input closed (``<&-``): one line that says so, exit 66, for every
+    command that reads standard input (the batch was an internal error)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" <&-', "sh", sys.executable, "-m", "smtime", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (66, "smtime: <stdin>: standard input is closed\n")
+    assert done.stdout == ""

@@ -12,7 +12,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from smtime.errors import InputError, InvalidFileError, Problem, UsageError
 
@@ -95,11 +95,17 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     return _bounded(data, name, limit)
 
 
-def read_stdin(*, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Standard input, with the same limit as a file (nothing is remembered: it has no name)."""
+def stdin_bytes() -> BinaryIO:
+    """Standard input, as bytes; an ``InputError`` when it is closed (``<&-``)."""
     stream = sys.stdin.buffer if sys.stdin is not None else None
     if stream is None:
         raise InputError(f"{STDIN_NAME}: standard input is closed")
+    return stream
+
+
+def read_stdin(*, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Standard input, with the same limit as a file (nothing is remembered: it has no name)."""
+    stream = stdin_bytes()
     chunks: list[bytes] = []
     size = 0
     try:

@@ -59,6 +59,7 @@ def run_file(
     (``smtime.signals``) leaves the output file as it was and ends the workers."""
     from smtime.batch import workers as pool
     from smtime.batch.estimating import Estimator
+    from smtime.files import stdin_bytes
     from smtime.output import names_stdout
 
     chosen = InputFormat(input_format)
@@ -75,9 +76,7 @@ def run_file(
 
     default = chosen_path(catalogue)  # None: the bundled one
     with contextlib.ExitStack() as stack:
-        source = (
-            _peekable(sys.stdin.buffer) if stdin else stack.enter_context(_opened(profiles, name))
-        )
+        source = _peekable(stdin_bytes()) if stdin else stack.enter_context(_opened(profiles, name))
         if chosen is InputFormat.AUTO:
             from smtime.batch.read import detect
 
