@@ -91,6 +91,7 @@ def test_budget_that_does_not_fit_is_said(smtime: Smtime) -> None:
         (("--start", "18:00", "--end", "09:00"), "--start must be before --end"),
         (("--start", "25:00"), "not a time of day"),
         (("--min-block", "2"), "--min-block"),
+        (("--min-block", "99999999999999999999999"), "'99999999999999999999999' is too large"),
         (("--format", "ics", "--tz", "Mars/Olympus"), "IANA time zone"),
         (("--format", "ics", "--tz", "Europe"), "IANA time zone"),  # a folder of zones
         (("--format", "ics", "--tz", "America/"), "IANA time zone"),

@@ -130,6 +130,9 @@ def to_step(value: float, step: float) -> float:
 
 WEEK_HOURS = 168.0
 """Hours in a week."""
+SAFE_INTEGER = 2**53
+"""Whole numbers below this are exact as floats and in every JSON reader: written without a
+fraction (``render.numbers.number``), and the largest a whole-number option is read to."""
 
 LEVEL = Bound(0.0, 1.0, "level", "a number from 0 (low) to 1 (high)")
 PERCENTILE = Bound(0.0, 100.0, "percentile", "a whole number from 0 to 100", percent=True)

@@ -33,7 +33,7 @@ from smtime.cli.renderers import (
     ReportFormat,
 )
 from smtime.core import refused_name
-from smtime.domain import Bound, Hypothesis, OutOfBounds, Period, read_number
+from smtime.domain import SAFE_INTEGER, Bound, Hypothesis, OutOfBounds, Period, read_number
 from smtime.i18n import Language
 from smtime.options import Asked, check_asked
 
@@ -88,6 +88,8 @@ def whole(text: str | int) -> int:
         raise OptionError(str(exc)) from None
     if not value.is_integer():
         raise OptionError(f"{text.strip()!r} is not a whole number")
+    if abs(value) >= SAFE_INTEGER:  # beyond, a float no longer holds every whole number
+        raise OptionError(f"{text.strip()!r} is too large a number")
     return int(value)
 
 

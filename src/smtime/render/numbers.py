@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from smtime.domain import Figures, LineKind, add_up
+from smtime.domain import SAFE_INTEGER, Figures, LineKind, add_up
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 NUMBER_DIGITS = 6
 """Decimals of the numbers written for machines."""
-SAFE_INTEGER = 2**53
-"""Whole numbers below this are exact in every JSON reader, and written without a fraction."""
 
 
 @lru_cache(maxsize=4096)
