@@ -398,3 +398,20 @@ def test_daily_time_beyond_a_day_is_placed_as_far_as_the_days_go() -> None:
     plan = make_plan(buffer, Window(start=540, end=660))
     assert plan.planned == {"contingency": 600}
     assert plan.unplaced == {"contingency": 120}
+
+
+def test_the_warning_says_whether_the_week_or_its_days_are_too_short() -> None:
+    """More hours than the window holds: the budget does not fit. As many as it holds, in
+    days whose ends whole blocks cannot fill: it fits in the week, not in its days."""
+    from smtime.render.plan import warning
+
+    window = Window(days=(1, 2), start=540, end=585, min_block=30)  # two days of 45 minutes
+    blogging = Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 1.5)
+    days = warning(make_plan([blogging], window), "en")
+    assert days == (
+        "the budget of 1.5 hours fits in the window of 1.5 hours a week, but not in whole "
+        "blocks of its days; not placed: Blogging 0.5 h"
+    )
+    week = warning(make_plan([blogging._replace(hours=3.0)], window), "en")
+    assert week is not None
+    assert week.startswith("the budget of 3 hours does not fit in the window of 1.5 hours")

@@ -85,13 +85,23 @@ def warning(plan: Plan, lang: str) -> str | None:
         return None
     hours = {key: in_hours(minutes) for key, minutes in plan.unplaced.items() if minutes}
     missing = _not_placed(hours, _labels(plan.lines, lang), lang)
-    return translate(
-        "the budget of {budget} hours does not fit in the window of {capacity} hours a week; "
-        "not placed: {missing}",
+    values = {
+        "budget": decimal(plan.budget, lang),
+        "capacity": decimal(in_hours(plan.capacity), lang),
+        "missing": missing,
+    }
+    if plan.planned_minutes + sum(plan.unplaced.values()) > plan.capacity:
+        return translate(
+            "the budget of {budget} hours does not fit in the window of {capacity} hours a "
+            "week; not placed: {missing}",
+            lang,
+            **values,
+        )
+    return translate(  # enough time in the week, but not in whole blocks of its days
+        "the budget of {budget} hours fits in the window of {capacity} hours a week, but not "
+        "in whole blocks of its days; not placed: {missing}",
         lang,
-        budget=decimal(plan.budget, lang),
-        capacity=decimal(in_hours(plan.capacity), lang),
-        missing=missing,
+        **values,
     )
 
 
