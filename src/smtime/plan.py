@@ -155,10 +155,11 @@ def parse_clock(text: str) -> int:
     import re
 
     match = re.fullmatch(_CLOCK, text.strip().lower())
-    value = None if match is None else int(match[1]) * 60 + int(match[2] or 0)
-    if match is None or value is None or int(match[2] or 0) >= 60 or value > 24 * 60:
-        raise UsageError(f"{text!r} is not a time of day such as 09:00, 9h30 or 24:00")
-    return value
+    if match is not None:
+        hours, minutes = int(match[1]), int(match[2] or 0)
+        if minutes < 60 and hours * 60 + minutes <= 24 * 60:
+            return hours * 60 + minutes
+    raise UsageError(f"{text!r} is not a time of day such as 09:00, 9h30 or 24:00")
 
 
 def parse_days(text: str) -> tuple[int, ...]:

@@ -77,8 +77,8 @@ def install() -> None:
 @contextlib.contextmanager
 def held() -> Iterator[None]:
     """SIGTERM, SIGHUP and SIGINT held back while the block runs, and delivered after it:
-    for the few renames that put several written files in place together (``output.
-    emit_all``), so that a signal leaves all of them new or none, never some."""
+    for the renames that put several written files in place together
+    (``output.emit_all``), so that a signal leaves all of them new or none, never some."""
     try:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, (*HANDLED, signal.SIGINT))
     except (AttributeError, OSError, ValueError):  # no signal masks on this system
