@@ -221,6 +221,33 @@ def test_kimai_before_2_27_writes_seconds(smtime: Smtime) -> None:
     assert counted(smtime, "kimai-1.csv") == {"2026-W49": {"veille": 1.5, "communication": 1.75}}
 
 
+def test_kimai_whole_hours_longer_than_the_span_are_hours(smtime: Smtime) -> None:
+    """Kimai since 2.27 with its rounding on: a Duration of ``1`` for 50 minutes (Kimai rounds
+    the duration, not From and To) is 1 hour, not 1 second; ``1.5`` for 40 minutes is 1.5;
+    ``24`` from 09:00 to 09:00 (To has no date) is a day. 26.5 hours in all."""
+    assert counted(smtime, "kimai-rounded.csv") == {"2026-W49": {"veille": 26.5}}
+
+
+@pytest.mark.parametrize(
+    ("whole", "span", "hours"),
+    [
+        (5400, 1.5, 1.5),  # Kimai before 2.27: seconds
+        (1, 50 / 60, 1.0),  # rounded up to the hour
+        (2, 2.0, 2.0),
+        (24, 0.0, 24.0),  # a day: From and To alike
+        (90, 90 / 3600, 90 / 3600),  # 90 seconds
+        (169, 0.05, 169 / 3600),  # beyond the longest entry read: seconds
+    ],
+)
+def test_a_whole_kimai_duration_is_read_as_its_span_says(
+    whole: int, span: float, hours: float
+) -> None:
+    """Seconds or hours: the reading nearer the span from From to To, whole days aside."""
+    from smtime.actuals.sheets import kimai_duration
+
+    assert kimai_duration(whole, span) == pytest.approx(hours)
+
+
 def test_icalendar(smtime: Smtime) -> None:
     """An iCalendar file laid out as Google Calendar exports one (VTIMEZONE, TZID times,
     X-WR-TIMEZONE, STATUS, TRANSP), written by hand. By hand: weekly Veille on Mondays

@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from smtime.actuals import cells
 from smtime.actuals.entries import (
+    MAX_INTERVAL_HOURS,
     Problems,
     Reading,
     check_length,
@@ -147,9 +148,26 @@ def _kimai(row: Row, order: DateFormat, reading: Reading) -> Entry:
     hours = None
     if duration:
         hours = cells.hours(duration, "Duration")
-        if duration.isdigit() and hours > span + 1 / 60:  # Kimai before 2.27: seconds
-            hours = int(duration) / 3600
+        if duration.isdigit():
+            hours = kimai_duration(int(duration), span)
     return timed(start, end, names, reading, hours=hours)
+
+
+def kimai_duration(whole: int, span: float) -> float:
+    """A whole ``Duration`` of Kimai in hours: Kimai wrote seconds before version 2.27, and
+    since then decimal hours, a whole number without a fraction (``1`` for one hour, which
+    rounding may give to 50 minutes). Beyond the longest entry read, seconds; else the
+    reading nearer the span from ``From`` to ``To``, whole days aside (``To`` has no date:
+    09:00 to 09:00 may be a day), hours when both are as near."""
+    if whole > MAX_INTERVAL_HOURS:
+        return whole / 3600
+
+    def off(hours: float) -> float:
+        rest = (hours - span) % 24
+        return min(rest, 24 - rest)
+
+    seconds = whole / 3600
+    return seconds if off(seconds) < off(whole) else float(whole)
 
 
 def _watson(row: Row, order: DateFormat, reading: Reading) -> Entry:
