@@ -731,19 +731,30 @@ END:VCALENDAR\r
 
 @pytest.mark.parametrize(
     ("duration", "worked"),
-    [("PT4H", 4), ("PT3H30M", 3.5), ("P1D", 25), ("P1DT1H", 26)],
+    [("PT4H", 4), ("PT3H30M", 3.5), ("P1D", 25), ("P1DT1H", 26), ("PT24H", 24), ("PT30H", 30)],
 )
 def test_icalendar_durations_across_a_change_of_the_clocks(
     smtime: Smtime, tmp_path: Path, duration: str, worked: float
 ) -> None:
     """An event of DURATION from 01:00 on the night the clocks go back in Paris (RFC 5545,
     3.3.6): its hours are exact (PT4H is 4 hours, where its end as wall-clock time said 5);
-    its days are days of the calendar (P1D lasts 25 hours that night)."""
+    its days are days of the calendar (P1D lasts 25 hours that night, PT24H 24: the library
+    reads both as one day, the text tells them apart)."""
     export = tmp_path / "calendar.ics"
     export.write_text(CALENDAR.format(duration=duration), newline="")
     run = smtime("compare", str(export), "--tz", "Europe/Paris", "--now", "2026-12-10T00:00Z",
                  "-f", "json")  # fmt: skip
     assert json_of(run, "compare")["summary"]["actual_hours"] == worked
+
+
+def test_a_period_of_an_rdate_lasts_its_own_time(smtime: Smtime) -> None:
+    """RFC 7265's example (from icalendar's tests): a meeting every day at noon for an hour
+    (DURATION:PT1H, five times, one moved) and, by RDATE;VALUE=PERIOD, one of two hours on
+    the first day: 7 hours, the period not cut to the rule's hour."""
+    run = smtime("compare", str(TRACKERS / "rdate-period.ics"), "--tz", "America/New_York",
+                 "--now", "2026-01-01T00:00Z", "-f", "json")  # fmt: skip
+    (week,) = json_of(run, "compare")["weeks"]
+    assert (week["week"], week["unmapped"]["hours"]) == ("2006-W01", 7)
 
 
 def test_icalendar_negative_duration_is_refused(smtime: Smtime, tmp_path: Path) -> None:

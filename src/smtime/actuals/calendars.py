@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from smtime.actuals.entries import (
     Problems,
@@ -35,6 +35,27 @@ MAX_OCCURRENCES = 100_000
 """Most events (recurrences included) read from one calendar, up to ``--now``."""
 
 _BEGIN = re.compile(r"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
+_FOLD = re.compile(r"\r?\n[ \t]")
+_DURATION_LINE = re.compile(r"^DURATION(?:;[^:\r\n]*)?:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+_DURATION = re.compile(
+    r"\s*[+]?P(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?\s*",
+    re.IGNORECASE,
+)
+"""A DURATION as RFC 5545 writes it (3.3.6): weeks and days, then hours, minutes, seconds."""
+
+
+class Lasts(NamedTuple):
+    """An event's DURATION: days of the calendar (a day across a change of the clocks lasts 23
+    or 25 hours), then exact seconds. ``PT24H`` is 0 days and 86,400 seconds, ``P1D`` 1 day:
+    the library reads both as one day, so the text decides."""
+
+    days: int
+    seconds: float
+
+    @property
+    def wall(self) -> timedelta:
+        """The length on the wall clock, as the expansion of recurrences adds it."""
+        return timedelta(days=self.days, seconds=self.seconds)
 _TOO_OFTEN = {"SECONDLY", "MINUTELY"}
 
 
@@ -53,9 +74,10 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
         events: list[Any] = [e for calendar in calendars for e in calendar.walk("VEVENT")]
         starts = [m.start() for m in _BEGIN.finditer(text)]
         lines = [text.count("\n", 0, start) + 1 for start in starts]
+        given = _durations_given(text, starts) if len(starts) == len(events) else []
         where: dict[str, int] = {}
         # each UID's DURATION, when every event of it gives the same one and no DTEND
-        durations: dict[str, timedelta | None] = {}
+        durations: dict[str, Lasts | None] = {}
         earliest: datetime | None = None
         budget = MAX_OCCURRENCES
         for index, event in enumerate(events):
@@ -66,7 +88,7 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
                 check_year(start, reading.now)
                 if event.get("DTEND") and _aware(event.end, reading) < start:
                     raise ValueError("ends before it starts")
-                _note_duration(durations, event)
+                _note_duration(durations, event, given[index] if given else None)
                 budget -= _occurrences(event, start, reading)
             except (ValueError, TypeError, OverflowError) as exc:
                 problems.add(line, f"event {_summary(event)!r}: {exc}")
@@ -102,9 +124,19 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
         return entries
 
 
-def _duration(event: Any) -> timedelta | None:
-    """The DURATION of an event that gives one and no DTEND (``ValueError`` when negative);
-    else None."""
+def _durations_given(text: str, starts: list[int]) -> list[str | None]:
+    """The text of each event's DURATION (the events in the order of ``starts``, where each
+    begins in ``text``), its lines unfolded; None for an event without one."""
+    found: list[str | None] = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        match = _DURATION_LINE.search(_FOLD.sub("", text[start:end]))
+        found.append(match[1] if match else None)
+    return found
+
+
+def _duration(event: Any, text: str | None = None) -> Lasts | None:
+    """The DURATION of an event that gives one and no DTEND (``ValueError`` when negative),
+    its days told from its hours by its ``text`` when given; else None."""
     given = event.get("DURATION")
     if given is None or event.get("DTEND"):
         return None
@@ -113,29 +145,35 @@ def _duration(event: Any) -> timedelta | None:
         return None
     if lasts < timedelta(0):
         raise ValueError("ends before it starts (a negative DURATION)")
-    return lasts
+    parts = _DURATION.fullmatch(text) if text is not None else None
+    if parts is None:  # as the library read it
+        return Lasts(lasts.days, lasts.seconds + lasts.microseconds / 1_000_000)
+    weeks, days, hours, minutes, seconds = (int(part or 0) for part in parts.groups())
+    return Lasts(7 * weeks + days, 3600 * hours + 60 * minutes + seconds)
 
 
-def _note_duration(durations: dict[str, timedelta | None], event: Any) -> None:
+def _note_duration(
+    durations: dict[str, Lasts | None], event: Any, text: str | None = None
+) -> None:
     """``event``'s DURATION (``_duration``) kept by its UID; None when the events of one UID
     (a rule and the occurrences it moves) do not all give the same."""
-    lasts = _duration(event)
+    lasts = _duration(event, text)
     uid = str(event.get("UID", ""))
     durations[uid] = lasts if durations.get(uid, lasts) == lasts else None
 
 
-def _end(start: datetime, lasts: timedelta) -> datetime:
+def _end(start: datetime, lasts: Lasts) -> datetime:
     """The end of a timed event of DURATION ``lasts`` from ``start`` (RFC 5545, 3.3.6): its
     days and weeks are days of the calendar (a day across a change of the clocks lasts 23 or
     25 hours), its hours, minutes and seconds exact (``entries.elapsed``)."""
-    exact = lasts.seconds / 3600 + lasts.microseconds / 3_600_000_000
-    return elapsed(start + timedelta(days=lasts.days), exact)
+    return elapsed(start + timedelta(days=lasts.days), lasts.seconds / 3600)
 
 
-def _entries(event: Any, reading: Reading, lasts: timedelta | None = None) -> list[Entry]:
+def _entries(event: Any, reading: Reading, lasts: Lasts | None = None) -> list[Entry]:
     """The entries of one occurrence: none, one timed entry, or a day's total per day.
     ``lasts``: the DURATION its event gave (the expansion of recurrences turns it into a
-    DTEND of wall-clock time, which a change of the clocks makes an hour wrong)."""
+    DTEND of wall-clock time, which a change of the clocks makes an hour wrong), for the
+    occurrences that last it (not a period of an RDATE, which gives its own)."""
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return []
     names = _names(event)
@@ -155,7 +193,7 @@ def _entries(event: Any, reading: Reading, lasts: timedelta | None = None) -> li
     start = _aware(begin, reading)
     if start >= reading.now:  # planned, not yet spent
         return []
-    if lasts is not None:
+    if lasts is not None and (not event.get("DTEND") or event.end - begin == lasts.wall):
         end = _end(start, lasts)
     elif event.get("DTEND") or event.get("DURATION"):
         end = _aware(event.end, reading)
