@@ -757,6 +757,74 @@ def test_a_period_of_an_rdate_lasts_its_own_time(smtime: Smtime) -> None:
     assert (week["week"], week["unmapped"]["hours"]) == ("2006-W01", 7)
 
 
+GOOGLE_EVENTS = """\
+BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+BEGIN:VEVENT\r
+UID:a@google.com\r
+DTSTART:20261130T080000Z\r
+DTEND:20261130T093000Z\r
+SUMMARY:Veille\r
+END:VEVENT\r
+{more}END:VCALENDAR\r
+"""
+BIRTHDAY = """\
+BEGIN:VEVENT\r
+UID:bday@google.com\r
+DTSTART;VALUE=DATE:19650312\r
+DTEND;VALUE=DATE:19650313\r
+RRULE:FREQ=YEARLY\r
+SUMMARY:Anniversaire\r
+END:VEVENT\r
+"""
+BOOKED = """\
+BEGIN:VEVENT\r
+UID:future@google.com\r
+DTSTART:20280615T080000Z\r
+DTEND:20280615T100000Z\r
+SUMMARY:Conference booked in advance\r
+END:VEVENT\r
+"""
+HOLIDAY = """\
+BEGIN:VEVENT\r
+UID:holiday@google.com\r
+DTSTART;VALUE=DATE:20261221\r
+DTEND;VALUE=DATE:{end}\r
+SUMMARY:Vacances\r
+END:VEVENT\r
+"""
+
+
+@pytest.mark.parametrize("more", [BIRTHDAY, BOOKED, HOLIDAY.format(end="20270104")])
+def test_events_never_counted_do_not_stop_the_calendar(
+    smtime: Smtime, tmp_path: Path, more: str
+) -> None:
+    """A Google Calendar holds events that are never counted: a yearly birthday since 1965
+    (all-day, without --all-day-hours), an event booked for 2028 (after --now), a holiday of
+    two weeks. They are left out, and the rest is read: 1.5 hours of veille."""
+    export = tmp_path / "calendar.ics"
+    export.write_text(GOOGLE_EVENTS.format(more=more), newline="")
+    run = smtime("compare", str(export), "--tz", "Europe/Paris", "--now", "2026-12-15T00:00Z",
+                 "-f", "json")  # fmt: skip
+    assert json_of(run, "compare")["summary"]["actual_hours"] == 1.5
+
+
+def test_an_all_day_event_counts_each_day_up_to_a_year(smtime: Smtime, tmp_path: Path) -> None:
+    """With --all-day-hours 7, a holiday of 14 days is 14 days' totals (98 hours), not a
+    timer left running; an all-day event of more than 366 days is refused, in days."""
+    export = tmp_path / "calendar.ics"
+    export.write_text(GOOGLE_EVENTS.format(more=HOLIDAY.format(end="20270104")), newline="")
+    args = ("--tz", "Europe/Paris", "--now", "2027-01-10T00:00Z", "--all-day-hours", "7")
+    run = smtime("compare", str(export), *args, "-f", "json")
+    data = json_of(run, "compare")
+    assert data["summary"]["actual_hours"] == 1.5
+    assert sum(w["unmapped"]["hours"] for w in data["weeks"]) == 98
+    export.write_text(GOOGLE_EVENTS.format(more=HOLIDAY.format(end="20281221")), newline="")
+    message = refused(smtime, export, "--now", "2027-01-10T00:00Z", "--all-day-hours", "7")
+    assert "event 'Vacances': an all-day event of 731 days, longer than the limit of 366" in message
+
+
 def test_icalendar_negative_duration_is_refused(smtime: Smtime, tmp_path: Path) -> None:
     """DURATION:-PT1H ends before it starts: refused with the event's line, not counted."""
     export = tmp_path / "calendar.ics"

@@ -22,7 +22,6 @@ from typing import Any, NamedTuple
 from smtime.actuals.entries import (
     Problems,
     Reading,
-    check_length,
     check_year,
     day_total,
     elapsed,
@@ -33,6 +32,9 @@ from smtime.errors import InvalidFileError, Problem, calendar_refusal
 
 MAX_OCCURRENCES = 100_000
 """Most events (recurrences included) read from one calendar, up to ``--now``."""
+MAX_ALL_DAY_DAYS = 366
+"""The longest all-day event read (with ``--all-day-hours``): each of its days is a day's
+total, so it is bounded in days, not by the hours of a timer left running."""
 
 _BEGIN = re.compile(r"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
 _FOLD = re.compile(r"\r?\n[ \t]")
@@ -84,10 +86,9 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
             line = lines[index] if len(lines) == len(events) else None
             where.setdefault(str(event.get("UID", "")), line or 0)
             try:
-                start = _aware(event.start, reading)
-                check_year(start, reading.now)
-                if event.get("DTEND") and _aware(event.end, reading) < start:
-                    raise ValueError("ends before it starts")
+                start = _first(event, reading)
+                if start is None:
+                    continue
                 _note_duration(durations, event, given[index] if given else None)
                 budget -= _occurrences(event, start, reading)
             except (ValueError, TypeError, OverflowError) as exc:
@@ -122,6 +123,21 @@ def read(text: str, name: str, reading: Reading) -> list[Entry]:
                 problems.add(line, f"event {_summary(occurrence)!r}: {exc}")
         problems.fail()
         return entries
+
+
+def _first(event: Any, reading: Reading) -> datetime | None:
+    """The start of an event that may count up to ``--now``, checked (``ValueError``); None
+    for one never counted: planned after ``--now`` (its repetitions too), or all-day without
+    ``--all-day-hours``."""
+    start = _aware(event.start, reading)
+    if start >= reading.now:
+        return None
+    if not isinstance(event.start, datetime) and reading.all_day_hours is None:
+        return None
+    check_year(start, reading.now)
+    if event.get("DTEND") and _aware(event.end, reading) < start:
+        raise ValueError("ends before it starts")
+    return start
 
 
 def _durations_given(text: str, starts: list[int]) -> list[str | None]:
@@ -183,7 +199,11 @@ def _entries(event: Any, reading: Reading, lasts: Lasts | None = None) -> list[E
             return []
         last = event.end if isinstance(event.end, date) else begin + timedelta(days=1)
         days = max((last - begin).days, 1)
-        check_length(days * 24)
+        if days > MAX_ALL_DAY_DAYS:  # a holiday of two weeks is read; a decade is not
+            raise ValueError(
+                f"an all-day event of {days:,} days, longer than the limit of "
+                f"{MAX_ALL_DAY_DAYS} days"
+            )
         today = reading.now.astimezone(reading.zone).date()
         return [
             day_total(begin + timedelta(days=n), reading.all_day_hours, names, reading)
