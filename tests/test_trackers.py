@@ -248,6 +248,37 @@ def test_a_whole_kimai_duration_is_read_as_its_span_says(
     assert kimai_duration(whole, span) == pytest.approx(hours)
 
 
+def test_a_row_cut_short_is_a_problem_not_a_running_timer(smtime: Smtime, tmp_path: Path) -> None:
+    """A Toggl Track row that stops after its Start time (a file cut short) has no End time,
+    which reads as a timer still running: it is a problem of its line, not 48 hours."""
+    lines = (TRACKERS / "toggl.csv").read_text(encoding="utf-8-sig").splitlines()
+    cut = ",".join(lines[2].split(",")[:9])
+    export = tmp_path / "cut.csv"
+    export.write_text("\n".join([lines[0], lines[1], cut, *lines[3:]]) + "\n")
+    message = refused(smtime, export)
+    assert (
+        message
+        == f"{export}:3: 9 cells for 14 columns: a line cut short? (every row has a cell for each column, empty or not)\n"
+    )
+
+
+@pytest.mark.parametrize("fixture", ["toggl.csv", "plain.csv", "clockify.csv"])
+def test_lines_ending_with_cr_alone_are_read(smtime: Smtime, tmp_path: Path, fixture: str) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone: read as the same file with
+    LF or CRLF."""
+    text = (TRACKERS / fixture).read_text(encoding="utf-8")
+    mac = tmp_path / fixture
+    mac.write_text(text.replace("\r\n", "\n").replace("\n", "\r"), encoding="utf-8", newline="")
+    assert counted(smtime, mac) == counted(smtime, fixture)
+
+
+def test_a_utf8_byte_order_mark_wins_over_the_encoding_named(smtime: Smtime) -> None:
+    """Excel's "CSV UTF-8" starts with UTF-8's byte-order mark: read as UTF-8 even with
+    --encoding cp1252 (which the docs suggest for Excel's other "CSV"), not as ``ï»¿Date``."""
+    utf8 = counted(smtime, "plain-excel-fr.csv")
+    assert counted(smtime, "plain-excel-fr.csv", "--encoding", "cp1252") == utf8
+
+
 def test_icalendar(smtime: Smtime) -> None:
     """An iCalendar file laid out as Google Calendar exports one (VTIMEZONE, TZID times,
     X-WR-TIMEZONE, STATUS, TRANSP), written by hand. By hand: weekly Veille on Mondays

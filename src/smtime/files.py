@@ -166,13 +166,19 @@ def text_encoding(name: str, option: str = "--encoding") -> str:
     return info.name
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+"""The byte-order mark that starts a UTF-8 file (Excel's "CSV UTF-8" writes one)."""
+
+
 def decode(data: bytes, name: str, *, encoding: str | None = None, option: str = "") -> str:
     """The text of ``data``: UTF-8 (a byte-order mark is allowed) unless ``encoding`` names
-    another, refusing binary data with its position. ``option`` is the command-line option
-    that names an encoding, suggested when the bytes are not UTF-8."""
+    another, refusing binary data with its position. A file that starts with UTF-8's
+    byte-order mark says it is UTF-8 (Excel's "CSV UTF-8"), and is read so whatever
+    ``encoding`` names. ``option`` is the command-line option that names an encoding,
+    suggested when the bytes are not UTF-8."""
     if encoding is not None:
         codec = text_encoding(encoding, option or "encoding")
-        if codec != "utf-8":
+        if codec != "utf-8" and not data.startswith(UTF8_BOM):
             return _decode_as(data, name, codec)
     for bom, other in _OTHER_BOMS:
         if data.startswith(bom):
@@ -186,7 +192,7 @@ def decode(data: bytes, name: str, *, encoding: str | None = None, option: str =
         raise InvalidFileError(
             name, [Problem(name, "binary data (a NUL byte): not a text file", "", line, column)]
         )
-    skipped = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # the UTF-8 byte-order mark
+    skipped = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     try:
         return data[skipped:].decode("utf-8")
     except UnicodeDecodeError as exc:

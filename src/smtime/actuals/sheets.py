@@ -273,8 +273,9 @@ class Table(NamedTuple):
         return (sheet, sheet.missing(columns)) if best > 0 else None
 
     def rows(self, problems: Problems) -> Iterator[Row]:
-        """The rows after the header (blank ones skipped); cells beyond the header's columns
-        are problems of their line."""
+        """The rows after the header (blank ones skipped); cells beyond the header's columns,
+        or fewer cells than columns (a line cut short, whose missing end time would read as
+        a timer still running), are problems of their line."""
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         next(reader, None)
         width = len(self.header)
@@ -297,11 +298,21 @@ class Table(NamedTuple):
                     "more cells than columns (an unquoted decimal comma? write 1.5, or quote it)",
                 )
                 continue
+            if len(cells_) < width:
+                problems.add(
+                    line,
+                    f"{len(cells_)} cells for {width} columns: a line cut short? "
+                    "(every row has a cell for each column, empty or not)",
+                )
+                continue
             yield Row(line, dict(zip(self.header, cells_, strict=False)))
 
 
 def open_table(text: str) -> Table:
-    """``text`` as a CSV table: its delimiter and header, and the tracker that header is."""
+    """``text`` as a CSV table: its delimiter and header, and the tracker that header is.
+    Lines may end with CR alone (Excel for Mac's "CSV (Macintosh)"), read as line ends."""
+    if "\n" not in text:  # one character for another: lines and columns stay where they are
+        text = text.replace("\r", "\n")
     first_line = 1
     head, _, rest = text.partition("\n")
     separator = _SEPARATOR.fullmatch(head.strip())
