@@ -279,6 +279,13 @@ def test_a_utf8_byte_order_mark_wins_over_the_encoding_named(smtime: Smtime) -> 
     assert counted(smtime, "plain-excel-fr.csv", "--encoding", "cp1252") == utf8
 
 
+def test_a_calendar_without_events_is_read(smtime: Smtime, tmp_path: Path) -> None:
+    """A calendar with no event at all: nothing tracked, exit 0 (not an internal error)."""
+    export = tmp_path / "empty.ics"
+    export.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n", newline="")
+    assert counted(smtime, export) == {}
+
+
 def test_icalendar(smtime: Smtime) -> None:
     """An iCalendar file laid out as Google Calendar exports one (VTIMEZONE, TZID times,
     X-WR-TIMEZONE, STATUS, TRANSP), written by hand. By hand: weekly Veille on Mondays

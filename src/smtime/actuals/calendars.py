@@ -144,7 +144,7 @@ def _durations_given(text: str, starts: list[int]) -> list[str | None]:
     """The text of each event's DURATION (the events in the order of ``starts``, where each
     begins in ``text``), its lines unfolded; None for an event without one."""
     found: list[str | None] = []
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=False):
         match = _DURATION_LINE.search(_FOLD.sub("", text[start:end]))
         found.append(match[1] if match else None)
     return found
