@@ -286,6 +286,15 @@ def test_a_calendar_without_events_is_read(smtime: Smtime, tmp_path: Path) -> No
     assert counted(smtime, export) == {}
 
 
+def test_dates_of_different_kinds_are_said_in_words(smtime: Smtime) -> None:
+    """icalendar's test calendar with ``RDATE;VALUE=TIME`` (a time of day alone) cannot be
+    expanded: the refusal says why in words, not in Python's (``'<' not supported between
+    instances of 'datetime.datetime' and 'datetime.time'``)."""
+    message = refused(smtime, TRACKERS / "rdate-time.ics")
+    assert "mixes kinds of dates that cannot be compared" in message
+    assert "instances of" not in message
+
+
 def test_icalendar(smtime: Smtime) -> None:
     """An iCalendar file laid out as Google Calendar exports one (VTIMEZONE, TZID times,
     X-WR-TIMEZONE, STATUS, TRANSP), written by hand. By hand: weekly Veille on Mondays

@@ -123,5 +123,11 @@ def calendar_refusal(exc: BaseException, limit: int = 200) -> str:
     read as a zone file): it says so, without the library's paths on this machine."""
     if isinstance(exc, OSError):
         return "a time zone it names, as a TZID, is not known"
+    if isinstance(exc, TypeError) and "not supported between instances of" in str(exc):
+        # Python's words for comparing a date with a time: dates of different kinds
+        return (
+            "it mixes kinds of dates that cannot be compared (a time of day alone, a date, a "
+            "date and time), as in an RDATE or EXDATE of another kind than its DTSTART"
+        )
     text = str(exc)
     return text.splitlines()[0][:limit] if text.strip() else type(exc).__name__
