@@ -895,6 +895,10 @@ def test_icalendar_negative_duration_is_refused(smtime: Smtime, tmp_path: Path) 
             '[[true, 1764500000, "blog", "a1b2", [], 1764500000]]',
             "true is not a time in Unix seconds",
         ),
+        (
+            "[[1" + "0" * 400 + '.5, 1764500000, "blog", "a1b2", [], 1764500000]]',
+            "a number too large to be a time in Unix seconds",
+        ),
     ],
 )
 def test_times_an_export_cannot_hold_are_said_in_its_words(

@@ -14,6 +14,7 @@ own ``frames`` file.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -157,6 +158,8 @@ def _unix(seconds: Any) -> datetime:
     shown = json.dumps(seconds, ensure_ascii=False)[:40]  # as the export wrote it: true, not True
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         raise ValueError(f"{shown} is not a time in Unix seconds")
+    if isinstance(seconds, float) and not math.isfinite(seconds):  # digits beyond a float
+        raise ValueError("a number too large to be a time in Unix seconds")
     try:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
