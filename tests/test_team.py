@@ -368,3 +368,59 @@ def test_a_signal_while_calendars_are_put_in_place_leaves_all_new(
     new = {p.name: p.read_text() for p in out.iterdir()}
     assert new.keys() == old.keys()  # no temporary file left
     assert all(new[name] != old[name] for name in old)
+
+
+def test_a_signal_as_a_temporary_file_is_made_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM just as a calendar's temporary file is made (before smtime knew its name):
+    the run ends with 143 and no temporary file is left in the folder."""
+    import os
+    import signal
+    import tempfile
+
+    from smtime import signals as handling
+    from smtime.cli import main
+
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    out = tmp_path / "calendars"
+    out.mkdir()
+    made = tempfile.mkstemp
+
+    def interrupted(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        found = made(*args, **kwargs)
+        if Path(found[1]).parent == out:  # a calendar's, not the cache's
+            os.kill(os.getpid(), signal.SIGTERM)
+        return found
+
+    monkeypatch.setattr(tempfile, "mkstemp", interrupted)
+    monkeypatch.setattr(handling, "RECEIVED", [])
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        code = main(["plan", "--team", str(team), "-f", "ics", "--output-dir", str(out)])
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    capsys.readouterr()
+    assert code == 143
+    assert list(out.iterdir()) == []
+
+
+def test_two_calendars_that_are_one_file_are_refused(smtime: Smtime, tmp_path: Path) -> None:
+    """bob.ics a link to alice.ics: writing both would leave one calendar under two names;
+    refused (exit 73) before anything is written."""
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM)
+    out = tmp_path / "calendars"
+    out.mkdir()
+    args = ("plan", "--team", str(team), "-f", "ics", "--output-dir", str(out), "--tz", "UTC")
+    assert smtime(*args, "-H", "low").exit_code == 0
+    (out / "bob.ics").unlink()
+    (out / "bob.ics").symlink_to("alice.ics")
+    before = (out / "alice.ics").read_text()
+    run = smtime(*args, "-H", "high")
+    assert run.exit_code == 73
+    assert "the same file as" in run.stderr
+    assert (out / "alice.ics").read_text() == before
+    assert sorted(p.name for p in out.iterdir()) == ["alice.ics", "bob.ics", "chloe.ics"]

@@ -41,11 +41,25 @@ def emit_all(texts: Sequence[tuple[Path, str]], *, inputs: Iterable[Path] = ()) 
     """Write each text to its file, as ``emit`` does, all of them or none: every file is
     written to its temporary file first, then all are put in place together, with the
     signals that end a run held until the last one is (``signals.held``)."""
+    _refuse_same_files([target for target, _ in texts])
     with contextlib.ExitStack() as files:
         for target, text in texts:
             files.enter_context(atomic(target, inputs=inputs)).write(text)
         with signals.held():
             files.close()  # each file renamed into place, in turn
+
+
+def _refuse_same_files(targets: Sequence[Path]) -> None:
+    """An ``OutputError`` when two of ``targets`` are one file (a link to another, under any
+    name): the second written would replace the first."""
+    seen: dict[object, Path] = {}
+    for target in targets:
+        info = _stat(target)
+        key = (info.st_dev, info.st_ino) if info is not None else os.path.realpath(target)
+        if key in seen:
+            same = seen[key]
+            raise OutputError(f"{target}: the same file as {same}: one would replace the other")
+        seen[key] = target
 
 
 def emit_bytes(data: bytes, target: Path | None, *, what: str, inputs: Iterable[Path] = ()) -> None:
@@ -310,11 +324,10 @@ def atomic(
         return
     real = _real(target)
     folder = real.parent
+    temporary = ""
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    try:
+        with signals.held():  # a signal never comes between the file made and its name kept
+            fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
@@ -367,6 +380,8 @@ def _link_new(temporary: str, real: Path, target: Path, advice: str) -> None:
 
 
 def _remove(path: str) -> None:
+    if not path:  # no temporary file was made
+        return
     with contextlib.suppress(OSError):
         os.unlink(path)
 

@@ -58,6 +58,8 @@ class Lasts(NamedTuple):
     def wall(self) -> timedelta:
         """The length on the wall clock, as the expansion of recurrences adds it."""
         return timedelta(days=self.days, seconds=self.seconds)
+
+
 _TOO_OFTEN = {"SECONDLY", "MINUTELY"}
 
 
@@ -168,9 +170,7 @@ def _duration(event: Any, text: str | None = None) -> Lasts | None:
     return Lasts(7 * weeks + days, 3600 * hours + 60 * minutes + seconds)
 
 
-def _note_duration(
-    durations: dict[str, Lasts | None], event: Any, text: str | None = None
-) -> None:
+def _note_duration(durations: dict[str, Lasts | None], event: Any, text: str | None = None) -> None:
     """``event``'s DURATION (``_duration``) kept by its UID; None when the events of one UID
     (a rule and the occurrences it moves) do not all give the same."""
     lasts = _duration(event, text)
