@@ -103,6 +103,22 @@ def test_the_calendar_is_named_once(
     assert Calendar.from_ical(run.stdout)["X-WR-CALNAME"] == "smtime — ACME"
 
 
+def test_a_previous_plan_of_long_ago_keeps_the_time_zone_of_the_new_one(
+    smtime: Smtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With --previous a plan of 1990, the time zone spells out the clock changes from 1990
+    (its cancelled events) to twenty years after the new plan's first week, not 2010."""
+    old = tmp_path / "old.ics"
+    run = smtime("plan", "-f", "ics", "-H", "low", "--from", "1990-01-01", "--tz",
+                 "Europe/Paris", "-o", str(old))  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    run = smtime(*ICS, "-H", "mid", "--start", "10:00", "--previous", str(old))
+    assert run.exit_code == 0, run.stderr
+    (zone,) = Calendar.from_ical(run.stdout).walk("VTIMEZONE")
+    changes = daylight_changes(zone)
+    assert (changes[0].year, changes[-1].year) == (1990, 2045)
+
+
 def test_uids_stay_when_another_family_changes(
     smtime: Smtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -423,6 +439,17 @@ def test_khal_import_of_a_changed_plan_leaves_only_the_new_blocks(
     assert hours(stale.listed("2026-12-07", "2026-12-13")) > 10
 
 
+def daylight_changes(zone: Any) -> list[datetime]:
+    """The moments a VTIMEZONE says the clocks go forward, in order."""
+    changes = []
+    for part in zone.walk("DAYLIGHT"):
+        rdates = part.get("RDATE", [])  # one RDATE property, or a list of them
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            changes += [moment.dt for moment in rdate.dts]
+        changes.append(part["DTSTART"].dt)
+    return sorted(changes)
+
+
 @pytest.mark.parametrize("first", ["2040-01-02", "2026-11-30", "9998-01-05"])
 def test_the_time_zone_spells_out_the_clock_changes_of_the_plan(smtime: Smtime, first: str) -> None:
     """The calendar's VTIMEZONE gives the clock changes from the plan's first week on, for
@@ -431,13 +458,7 @@ def test_the_time_zone_spells_out_the_clock_changes_of_the_plan(smtime: Smtime, 
     run = smtime(*ICS[:3], "-H", "low", "--from", first, "--tz", "Europe/Paris")
     assert run.exit_code == 0, run.stderr
     (zone,) = Calendar.from_ical(run.stdout).walk("VTIMEZONE")
-    changes = []
-    for part in zone.walk("DAYLIGHT"):
-        rdates = part.get("RDATE", [])  # one RDATE property, or a list of them
-        for rdate in rdates if isinstance(rdates, list) else [rdates]:
-            changes += [moment.dt for moment in rdate.dts]
-        changes.append(part["DTSTART"].dt)
-    changes.sort()
+    changes = daylight_changes(zone)
     year = int(first[:4])
     assert changes[0].year in (year, year + 1)  # the first spring after the first week
     assert changes[-1].year == min(year + 19, 9998)

@@ -288,6 +288,18 @@ def test_a_share_fits_the_days_of_whoever_takes_it() -> None:
     assert team.planned_minutes == 120
 
 
+def test_shares_are_counted_in_the_blocks_they_will_take() -> None:
+    """Six lines of 0.6 hours in blocks of an hour are six hours once planned: Alice (4 h)
+    and Bob (2 h) hold them all. Counted in raw minutes (36 each), Alice took five, which
+    became five hours in her plan, and one was left unplaced while Bob had time."""
+    alice = Person("Alice", Window(days=(1,), start=540, end=780, min_block=60))
+    bob = Person("Bob", Window(days=(1,), start=540, end=660, min_block=60))
+    lines = [Line(f"f{i}", {"en": f"F{i}"}, Rhythm.SESSIONS, 0.6) for i in range(6)]
+    team = share_out(lines, [alice, bob])
+    assert team.fits, team.unplaced
+    assert team.planned_minutes == 360
+
+
 def test_calendar_file_stems_are_safe_and_unique() -> None:
     """Accents dropped, anything else but letters and digits joined by '-', lower case; a
     name with nothing left is 'person'; a stem already taken gets one '-' more."""

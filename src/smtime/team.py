@@ -5,8 +5,9 @@ The rule (docs/plan.md, "Team plans"):
 1. Each line of the budget (families, then unplanned work) goes, largest first, to the
    people who may take it: those whose ``takes`` names it (or who name nothing) and whose
    ``avoids`` does not.
-2. A line stays with one person when someone eligible has the free time for all of it: the
-   one with the most free time. Otherwise it is split, the person with the most free time
+2. A line stays with one person when someone eligible has the free time for all of it, in
+   the whole blocks their plan will give it (``plan.block_minutes``): the one with the most
+   free time. Otherwise it is split, the person with the most free time
    first, until it is all given or no eligible person has time left; what is left is not
    given to anyone, and the plan says so.
 3. Each person's share is then laid out in their own window by ``plan.make_plan``, which
@@ -20,7 +21,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from smtime.plan import Line, Plan, Window, budget_of, in_hours, in_minutes, make_plan
+from smtime.plan import (
+    Line,
+    Plan,
+    Window,
+    block_minutes,
+    budget_of,
+    in_hours,
+    in_minutes,
+    make_plan,
+)
 
 
 class Person(NamedTuple):
@@ -88,14 +98,16 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
     order = sorted(range(len(lines)), key=lambda i: -lines[i].hours)
     for index in order:
         line = lines[index]
-        need = in_minutes(line.hours)
         eligible = [i for i, person in enumerate(people) if person.may_take(line.key)]
-        whole = [i for i in eligible if free[i] >= need]
+        # the line in whole blocks, as each one's plan will have it (``plan.block_minutes``)
+        blocks = {i: block_minutes(line.hours, people[i].window.min_block) for i in eligible}
+        whole = [i for i in eligible if free[i] >= blocks[i]]
         if whole:
             who = max(whole, key=lambda i: (free[i], -i))
             shares[who].append(line)
-            free[who] -= need
+            free[who] -= blocks[who]
             continue
+        need = float(blocks[eligible[0]]) if eligible else in_minutes(line.hours)
         for who in sorted(eligible, key=lambda i: (-free[i], i)):
             step = people[who].window.min_block
             given = min(need, free[who] // step * step)  # whole blocks, so that it fits

@@ -104,8 +104,11 @@ def plan_ics(
     for event in events:
         _versioned(event, before.get(str(event["UID"])), stamp)
         calendar.add_component(event)
-    first = min([monday_of(start), *(old.start.date() for old in before.values())])
-    calendar.add_missing_timezones(first_date=first, last_date=_years_after(first))
+    # from the earliest event (a cancelled one of --previous may be older) to twenty years
+    # after the plan's own first week
+    monday = monday_of(start)
+    first = min([monday, *(old.start.date() for old in before.values())])
+    calendar.add_missing_timezones(first_date=first, last_date=_years_after(monday))
     return str(calendar.to_ical().decode("utf-8"))
 
 
