@@ -251,12 +251,14 @@ def test_only_the_intended_cells_are_formulas(smtime: Smtime, tmp_path: Path) ->
     # blogging (2) and strategie (6) have their own level, curation (3) fixed hours
     assert formula_cells(path) == {"Estimate": intended_formulas(7, {3}, {2, 6})}
     sheet = Sheet(path, data_only=False)
-    assert sheet.value("E2") == '=IF(D2<>"",IF(D2=1,C2,B2+D2*(C2-B2)),"")'
+    assert sheet.value("E2") == (
+        '=IF(D2<>"",IF(OR(B2="",C2=""),NA(),IF(D2=1,C2,B2+D2*(C2-B2))),"")'
+    )
     assert sheet.value("D2") == '=IF(Level<>"",Level,"")'
     assert sheet.value("F2") == '=IF(E2<>"",E2*WeeksInPeriod,"")'
     assert sheet.value("G2") == '=IF(E2<>"",E2*(1/FullTimeHours),"")'
     assert sheet.value("H2") == ('=IF(AND(E2<>"",HourlyRate<>""),E2*(WeeksInPeriod*HourlyRate),"")')
-    assert sheet.value("B9") == "=SUMPRODUCT(--B2:B8)"
+    assert sheet.value("B9") == "=IF(COUNTBLANK(B2:B8)>0,NA(),SUMPRODUCT(--B2:B8))"
     assert sheet.value("E9") == '=IF(COUNTBLANK(E2:E8)=0,SUMPRODUCT(--E2:E8),"")'
     assert sheet.value("B10") == "=B9*Contingency"
     assert sheet.value("E11") == '=IF(E9<>"",E9+E10,"")'
@@ -707,7 +709,8 @@ def test_weeks_per_year_cleared_is_an_error_not_zero(smtime: Smtime, tmp_path: P
 def test_text_pasted_past_a_check_is_an_error_not_left_out(smtime: Smtime, tmp_path: Path) -> None:
     """Text pasted into a cell (a paste skips the cell's check) makes the figures that
     depend on it errors, up to the totals: never a sum that leaves the cell out, nor hours
-    left empty as if no level had been given. An emptied cell still means no value."""
+    left empty as if no level had been given. An emptied level still means no level; an
+    emptied low is an error (#N/A), never 0 hours."""
     written = write_xlsx(smtime, tmp_path / "e.xlsx", "-H", "mid", "--set", "curation=1.5h",
                          "--rate", "55")  # fmt: skip
     families = 7
@@ -720,6 +723,7 @@ def test_text_pasted_past_a_check_is_an_error_not_left_out(smtime: Smtime, tmp_p
             "level": {"Level": "abc"},
             "rate": {"HourlyRate": "abc"},
             "cleared": {"D3": None},
+            "no low": {"B2": None},
         }.items()
     }
     found = recalculated(tmp_path, list(books.values()))
@@ -736,6 +740,9 @@ def test_text_pasted_past_a_check_is_an_error_not_left_out(smtime: Smtime, tmp_p
     assert all(row[4] == "#VALUE!" for i, row in enumerate(level[1 : total + 1], 1) if i != 4)
     rate = sheets["rate"]
     assert [row[7] for row in rate[1 : total + 1]] == ["#VALUE!"] * (families + 3)
+    no_low = sheets["no low"]  # an emptied low is an error, never 0 hours
+    assert no_low[1][1:5] == ["", "4", "0.5", "#N/A"]
+    assert no_low[subtotal][1] == no_low[total][4] == "#N/A"
     cleared = sheets["cleared"]  # no level for one family: no chosen hours in the totals
     assert cleared[2][3:8] == ["", "", "", "", ""]
     assert cleared[total][4:8] == ["", "", "", ""]

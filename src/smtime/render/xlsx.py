@@ -19,8 +19,10 @@ spreadsheet's form of a rule of ``smtime.domain``, in the same order of operatio
   chosen hours only when each family has some (``domain.add_up``), and a cost only with a
   rate.
 
-An empty cell means no value (``_given``); text pasted past a cell's validation is an error
-where a figure depends on it (the subtotal adds with ``SUMPRODUCT``, which SUM would not be).
+An empty cell means no value (``_given``): no level, no rate, no chosen hours; an emptied
+low or high hours is an error (``#N/A``), never 0. Text pasted past a cell's validation is an
+error where a figure depends on it (the subtotal adds with ``SUMPRODUCT``, where SUM would
+skip it).
 
 Every formula cell carries the value smtime computed (full precision) as its cached result,
 so that a viewer that does not recalculate shows the figures of ``smtime estimate``. Every
@@ -382,7 +384,9 @@ def _family_cells(sheet: Sheet, row: int, family: FamilyEstimate, assumptions: A
             formula = f'=IF({_given(name)},{name},"")'
             sheet.formula(row, LEVEL_CELL, formula, default, formats.level)
         level, low, high = (_a1(row, column) for column in (LEVEL_CELL, LOW, HIGH))
-        hours = f'=IF({_given(level)},IF({level}=1,{high},{low}+{level}*({high}-{low})),"")'
+        interpolated = f"IF({level}=1,{high},{low}+{level}*({high}-{low}))"
+        # an emptied low or high is an error, as text is, never 0 hours
+        hours = f'=IF({_given(level)},IF(OR({low}="",{high}=""),NA(),{interpolated}),"")'
         sheet.formula(row, WEEKLY, hours, family.hours, formats.hours)
     _period_cells(sheet, row, family.hours, assumptions, formats.hours, formats.money)
 
@@ -442,8 +446,12 @@ def _footer(
         sub, extra = _a1(subtotal, column), _a1(contingency, column)
         if row == subtotal:
             # SUMPRODUCT of the cells as numbers: text pasted in a family's cell is an error
-            # here (#VALUE!), as in the family's own formulas, where SUM would skip it
-            return f"SUMPRODUCT(--{sums(column)})"
+            # here (#VALUE!), as in the family's own formulas, where SUM would skip it; an
+            # emptied low or high is #N/A, where SUM would read it as 0
+            total = f"SUMPRODUCT(--{sums(column)})"
+            if column == WEEKLY:  # no hours ("") is said by the line's condition
+                return total
+            return f"IF(COUNTBLANK({sums(column)})>0,NA(),{total})"
         return f"{sub}*{share}" if row == contingency else f"{sub}+{extra}"
 
     for row, line in zip((subtotal, contingency, total), _footer_lines(result), strict=True):
