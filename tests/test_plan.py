@@ -356,7 +356,7 @@ def test_words_that_are_not_days_are_refused(days: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "clock", ["1:5", "+17:00", "٩:٠٠", "9:60", "24:01", "25", "9:00:00", "", "h"]
+    "clock", ["1:5", "+17:00", "٩:٠٠", "9:60", "24:01", "25", "9:00:00", "", "h", "9:"]
 )
 def test_what_is_not_a_time_of_day_is_refused(clock: str) -> None:
     """A time of day is one or two ASCII digits, then minutes in two digits after ``:`` or

@@ -55,7 +55,8 @@ class Window(NamedTuple):
         if not 5 <= self.min_block <= self.end - self.start:
             raise UsageError(
                 f"--min-block must be from 5 minutes to the length of the day "
-                f"({clock(self.start)}–{clock(self.end)}: {self.length} minutes), "
+                f"({clock(self.start)}–{clock(self.end)}: {self.length} "
+                f"minute{'s' if self.length != 1 else ''}), "
                 f"not {self.min_block}"
             )
         return self
@@ -145,7 +146,7 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-_CLOCK = r"([0-9]{1,2})(?:[:h]([0-9]{2})?)?"
+_CLOCK = r"([0-9]{1,2})(?::([0-9]{2})|h([0-9]{2})?)?"
 """A time of day as people write it: ``9``, ``09:00``, ``9h``, ``9h30`` (ASCII digits)."""
 DAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -156,7 +157,7 @@ def parse_clock(text: str) -> int:
 
     match = re.fullmatch(_CLOCK, text.strip().lower())
     if match is not None:
-        hours, minutes = int(match[1]), int(match[2] or 0)
+        hours, minutes = int(match[1]), int(match[2] or match[3] or 0)
         if minutes < 60 and hours * 60 + minutes <= 24 * 60:
             return hours * 60 + minutes
     raise UsageError(f"{text!r} is not a time of day such as 09:00, 9h30 or 24:00")
