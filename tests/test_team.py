@@ -301,25 +301,30 @@ def test_shares_are_counted_in_the_blocks_they_will_take() -> None:
 
 
 def test_calendar_file_stems_are_safe_and_unique() -> None:
-    """Accents dropped, anything else but letters and digits joined by '-', lower case; a
-    name with nothing left is 'person'; a stem already taken gets one '-' more."""
+    """Accents dropped, anything else but letters and digits joined by '-', lower case, at
+    most 64 characters; a name with nothing left is 'person'; a stem already taken, or kept
+    by Windows for a device, is numbered: '-2', '-3' …"""
     from smtime.team import file_stems
 
     names = ["José Núñez", "jose nunez", "../../etc/passwd", "李雷", "李雷", "A\x1b[31mB"]
-    names += ["CON", "nul", "Com1", "b" * 300, "b" * 63 + " c" + "d" * 300]
+    names += ["CON", "nul", "Com1", "b" * 300, "b" * 63 + " c" + "d" * 300, "b" * 300]
     assert file_stems(names) == [
         "jose-nunez",
-        "jose-nunez-",
+        "jose-nunez-2",
         "etc-passwd",
         "person",
-        "person-",
+        "person-2",
         "a-31mb",
-        "con-",
-        "nul-",
-        "com1-",
+        "con-2",
+        "nul-2",
+        "com1-2",
         "b" * 64,
         "b" * 63,  # cut at 64 characters, the '-' it ended with dropped
+        "b" * 62 + "-2",  # taken: numbered, still 64 characters
     ]
+    many = file_stems(["x" * 100] * 300)
+    assert len(set(many)) == 300
+    assert max(len(stem) for stem in many) == 64
 
 
 def test_a_long_name_makes_a_calendar_file(smtime: Smtime, tmp_path: Path) -> None:

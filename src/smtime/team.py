@@ -137,8 +137,9 @@ RESERVED_STEMS = frozenset(
 def file_stems(names: Sequence[str]) -> list[str]:
     """A file name stem for each of ``names``, safe on every system and unique among them:
     ASCII letters and digits joined by ``-``, lower case (``José Núñez`` → ``jose-nunez``),
-    at most ``STEM_LENGTH`` characters; ``person`` when nothing is left; a ``-`` more for a
-    stem already taken or that Windows keeps for a device (``con`` → ``con-``)."""
+    at most ``STEM_LENGTH`` characters; ``person`` when nothing is left; ``-2``, ``-3`` …
+    after a stem already taken or that Windows keeps for a device (``con`` → ``con-2``),
+    still within ``STEM_LENGTH``."""
     import re
     import unicodedata
 
@@ -146,10 +147,13 @@ def file_stems(names: Sequence[str]) -> list[str]:
     stems = []
     for name in names:
         plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:STEM_LENGTH]
-        stem = stem.rstrip("-") or "person"
+        base = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:STEM_LENGTH]
+        base = base.rstrip("-") or "person"
+        stem, count = base, 1
         while stem in used:
-            stem += "-"
+            count += 1
+            suffix = f"-{count}"
+            stem = base[: STEM_LENGTH - len(suffix)].rstrip("-") + suffix
         used.add(stem)
         stems.append(stem)
     return stems
