@@ -715,16 +715,16 @@ def test_text_pasted_past_a_check_is_an_error_not_left_out(smtime: Smtime, tmp_p
                          "--rate", "55")  # fmt: skip
     families = 7
     subtotal, total = families + 1, families + 3  # 0-based rows of the CSV
+    edits: dict[str, dict[str, Any]] = {
+        "low": {"B2": "abc"},
+        "fixed": {"E5": "abc"},
+        "level": {"Level": "abc"},
+        "rate": {"HourlyRate": "abc"},
+        "cleared": {"D3": None},
+        "no low": {"B2": None},
+    }
     books = {
-        name: edited(written, tmp_path / f"{name}.xlsx", changes)
-        for name, changes in {
-            "low": {"B2": "abc"},
-            "fixed": {"E5": "abc"},
-            "level": {"Level": "abc"},
-            "rate": {"HourlyRate": "abc"},
-            "cleared": {"D3": None},
-            "no low": {"B2": None},
-        }.items()
+        name: edited(written, tmp_path / f"{name}.xlsx", changes) for name, changes in edits.items()
     }
     found = recalculated(tmp_path, list(books.values()))
     sheets = {name: found[book] for name, book in books.items()}
