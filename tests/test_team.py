@@ -300,6 +300,16 @@ def test_shares_are_counted_in_the_blocks_they_will_take() -> None:
     assert team.planned_minutes == 360
 
 
+def test_free_time_is_counted_in_the_blocks_a_day_holds() -> None:
+    """Alice's five days of 45 minutes hold five blocks of 30 minutes (2.5 hours), not 3.75
+    hours: of 3.5 hours of blogging, she takes what fits and Bob's free Monday the rest."""
+    alice = Person("Alice", Window(start=540, end=585))
+    bob = Person("Bob", Window(days=(1,), start=540, end=720))
+    team = share_out([Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 3.5)], [alice, bob])
+    assert team.fits, team.unplaced
+    assert team.planned_minutes == 210
+
+
 def test_calendar_file_stems_are_safe_and_unique() -> None:
     """Accents dropped, anything else but letters and digits joined by '-', lower case, at
     most 64 characters; a name with nothing left is 'person'; a stem already taken, or kept

@@ -6,10 +6,11 @@ The rule (docs/plan.md, "Team plans"):
    people who may take it: those whose ``takes`` names it (or who name nothing) and whose
    ``avoids`` does not.
 2. A line stays with one person when someone eligible has the free time for all of it, in
-   the whole blocks their plan will give it (``plan.block_minutes``): the one with the most
-   free time. Otherwise it is split, the person with the most free time
-   first, until it is all given or no eligible person has time left; what is left is not
-   given to anyone, and the plan says so.
+   the whole blocks their plan will give it (``plan.block_minutes``), their free time in the
+   whole blocks their days hold (``Person.minutes``): the one with the most free time.
+   Otherwise it is split, the person with the most free time first, until it is all given
+   or no eligible person has time left; what is left is not given to anyone, and the plan
+   says so.
 3. Each person's share is then laid out in their own window by ``plan.make_plan``, which
    never books past a window's end.
 
@@ -51,8 +52,10 @@ class Person(NamedTuple):
 
     @property
     def minutes(self) -> int:
-        """The minutes a week this person's window holds."""
-        return len(self.window.days) * self.window.length
+        """The minutes a week this person's window holds in whole blocks: a day of 45
+        minutes holds one block of 30, not 45 minutes of work."""
+        window = self.window
+        return len(window.days) * (window.length - window.length % window.min_block)
 
 
 class TeamPlan(NamedTuple):
