@@ -261,3 +261,21 @@ def test_a_closed_standard_input_is_said(args: tuple[str, ...]) -> None:
     )
     assert (done.returncode, done.stderr) == (66, "smtime: <stdin>: standard input is closed\n")
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("args", [("estimate", "--profile", "-"), ("plan", "--team", "-")])
+def test_a_dash_where_no_standard_input_is_read_says_so(
+    smtime: Callable[..., Run],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+) -> None:
+    """``--profile -`` names a file called ``-`` (standard input is read only for exports,
+    batches and --previous): when there is none, the message says where ``-`` is read."""
+    monkeypatch.chdir(tmp_path)
+    run = smtime(*args)
+    assert run.exit_code == 66
+    assert run.stderr == (
+        "smtime: -: no such file (only an export, a batch file and --previous are read from "
+        "standard input)\n"
+    )

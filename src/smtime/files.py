@@ -142,6 +142,11 @@ def unreadable(name: str, exc: OSError | ValueError) -> InputError:
         if "\0" in name:
             return InputError(f"{name}: no such file (a file name cannot hold a NUL byte)")
         return InputError(f"{name}: cannot read: {exc}")
+    if isinstance(exc, FileNotFoundError) and name == "-":  # where "-" is not standard input
+        return InputError(
+            "-: no such file (only an export, a batch file and --previous are read from "
+            "standard input)"
+        )
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{name}: no such file")
     if isinstance(exc, IsADirectoryError):
