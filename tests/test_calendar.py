@@ -119,6 +119,36 @@ def test_a_previous_plan_of_long_ago_keeps_the_time_zone_of_the_new_one(
     assert (changes[0].year, changes[-1].year) == (1990, 2045)
 
 
+@pytest.mark.parametrize(
+    ("window", "said"),
+    [
+        (("--start", "01:00", "--end", "04:00"), "2026-03-29 01:00–03:00"),  # spans the gap
+        (("--start", "02:30", "--end", "04:30"), "2026-03-29 02:30–04:30"),  # starts in it
+        (("--start", "01:00", "--end", "04:00", "--from", "2026-10-19"), "2026-10-25 01:00–03:00"),
+    ],
+)
+def test_a_block_across_a_change_of_the_clocks_is_said(
+    smtime: Smtime, window: tuple[str, ...], said: str
+) -> None:
+    """A Sunday block that the night the clocks change makes an hour shorter (spring) or
+    longer (autumn: the hour from 02:00 comes twice), in the year from the plan's first
+    week, is named in a warning; the calendar is written."""
+    run = smtime("plan", "-f", "ics", "-H", "low", "--only", "blogging", "--days", "sun",
+                 "--from", "2026-03-23", *window, "--tz", "Europe/Paris")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("BEGIN:VCALENDAR")
+    assert run.stderr == (
+        f"smtime: warning: blocks across a change of the clocks in Europe/Paris ({said}): "
+        "that day they last an hour less or more than planned\n"
+    )
+
+
+def test_blocks_by_day_say_nothing_of_the_clocks(smtime: Smtime) -> None:
+    """The usual window, 09:00 to 17:00, never meets a change of the clocks: no warning."""
+    run = smtime(*ICS, "-H", "high", "--days", "mon-sun")
+    assert (run.exit_code, run.stderr) == (0, "")
+
+
 def test_uids_stay_when_another_family_changes(
     smtime: Smtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -179,10 +179,11 @@ def _plan_markdown(answer: request.Planned) -> str:
 
 
 def _plan_ics(answer: request.Planned) -> str:
-    from smtime.render.ics import plan_ics
+    from smtime.render.ics import clock_changes, plan_ics
 
     assert answer.zone is not None
     start = answer.first_day
+    _warn(clock_changes(answer.plan, start, answer.zone, answer.language))
     return plan_ics(
         answer.plan,
         lang=answer.language,
@@ -469,7 +470,7 @@ def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
     """One calendar per person, ``<name>.ics`` (``team.file_stems``), in ``folder``."""
     from smtime.errors import OutputError
     from smtime.output import emit_all
-    from smtime.render.ics import plan_ics
+    from smtime.render.ics import clock_changes, plan_ics
     from smtime.team import file_stems
 
     if not folder.is_dir():
@@ -481,6 +482,9 @@ def _write_calendars(answer: request.TeamPlanned, folder: Path) -> None:
         name = f"{answer.name} — {person.name}"
         text = plan_ics(plan, lang=answer.language, start=start, zone=zone, name=name)
         calendars.append((folder / f"{stem}.ics", text))
+        changes = clock_changes(plan, start, zone, answer.language)
+        if changes is not None:
+            _warn(f"{person.name}: {changes}")
     # Every refusal before the first calendar is written, and all put in place together: a
     # signal or a failed write never leaves a folder half updated.
     check_targets([target for target, _ in calendars], answer.paths())

@@ -194,6 +194,35 @@ def content_of(event: Any) -> tuple[str, ...]:
     )
 
 
+def clock_changes(plan: Plan, start: date, zone: str, lang: str) -> str | None:
+    """A warning for the blocks that some week of the year from the week of ``start`` span a
+    change of the clocks in ``zone``, or start or end in the hour skipped (01:00–03:00 on
+    the night the clocks go forward lasts one hour): calendars show their times, which that
+    day hold an hour less or more. None when no block does."""
+    from smtime.i18n import translate
+    from smtime.plan import clock
+
+    tz = ZoneInfo(zone)
+    monday = monday_of(start)
+    found = []
+    for block in plan.blocks:
+        for week in range(53):
+            day = monday + timedelta(days=block.day - 1, weeks=week)
+            begin, end = _wall_clock(day, block.start, tz), _wall_clock(day, block.end, tz)
+            if (end.astimezone(UTC) - begin.astimezone(UTC)) != timedelta(minutes=block.minutes):
+                found.append(f"{day.isoformat()} {clock(block.start)}–{clock(block.end)}")
+                break
+    if not found:
+        return None
+    return translate(
+        "blocks across a change of the clocks in {zone} ({blocks}): that day they last an "
+        "hour less or more than planned",
+        lang,
+        zone=zone,
+        blocks=", ".join(found),
+    )
+
+
 def _wall_clock(day: date, minutes: int, tz: ZoneInfo) -> datetime:
     """The time ``minutes`` after the midnight that starts ``day``, on the wall clock of
     ``tz``: 24:00 is the next day's midnight (never 23:59:59)."""
