@@ -794,6 +794,20 @@ def test_icalendar_durations_across_a_change_of_the_clocks(
     assert json_of(run, "compare")["summary"]["actual_hours"] == worked
 
 
+def test_an_alarms_duration_is_not_the_events(smtime: Smtime, tmp_path: Path) -> None:
+    """A VALARM with a DURATION of its own, written before the event's PT24H (the night the
+    clocks go back): the event still lasts its 24 exact hours, not the alarm's 15 minutes."""
+    alarm = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nDURATION:PT15M\r\nREPEAT:1\r\nEND:VALARM\r\n"
+    text = CALENDAR.format(duration="PT24H").replace(
+        "DURATION:PT24H\r\n", alarm + "DURATION:PT24H\r\n"
+    )
+    export = tmp_path / "calendar.ics"
+    export.write_text(text, newline="")
+    run = smtime("compare", str(export), "--tz", "Europe/Paris", "--now", "2026-12-10T00:00Z",
+                 "-f", "json")  # fmt: skip
+    assert json_of(run, "compare")["summary"]["actual_hours"] == 24
+
+
 def test_a_period_of_an_rdate_lasts_its_own_time(smtime: Smtime) -> None:
     """RFC 7265's example (from icalendar's tests): a meeting every day at noon for an hour
     (DURATION:PT1H, five times, one moved) and, by RDATE;VALUE=PERIOD, one of two hours on

@@ -38,6 +38,10 @@ total, so it is bounded in days, not by the hours of a timer left running."""
 
 _BEGIN = re.compile(r"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
 _FOLD = re.compile(r"\r?\n[ \t]")
+_ALARM = re.compile(
+    r"^BEGIN:VALARM\s*$.*?^END:VALARM\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL
+)
+"""An event's alarm, the one component an event holds (RFC 5545): it has a DURATION too."""
 _DURATION_LINE = re.compile(r"^DURATION(?:;[^:\r\n]*)?:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 _DURATION = re.compile(
     r"\s*[+]?P(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?\s*",
@@ -147,7 +151,7 @@ def _durations_given(text: str, starts: list[int]) -> list[str | None]:
     begins in ``text``), its lines unfolded; None for an event without one."""
     found: list[str | None] = []
     for start, end in zip(starts, [*starts[1:], len(text)], strict=False):
-        match = _DURATION_LINE.search(_FOLD.sub("", text[start:end]))
+        match = _DURATION_LINE.search(_ALARM.sub("", _FOLD.sub("", text[start:end])))
         found.append(match[1] if match else None)
     return found
 
@@ -163,11 +167,14 @@ def _duration(event: Any, text: str | None = None) -> Lasts | None:
         return None
     if lasts < timedelta(0):
         raise ValueError("ends before it starts (a negative DURATION)")
+    read = Lasts(lasts.days, lasts.seconds + lasts.microseconds / 1_000_000)
     parts = _DURATION.fullmatch(text) if text is not None else None
     if parts is None:  # as the library read it
-        return Lasts(lasts.days, lasts.seconds + lasts.microseconds / 1_000_000)
+        return read
     weeks, days, hours, minutes, seconds = (int(part or 0) for part in parts.groups())
-    return Lasts(7 * weeks + days, 3600 * hours + 60 * minutes + seconds)
+    spelt = Lasts(7 * weeks + days, 3600 * hours + 60 * minutes + seconds)
+    # the text found is this event's own only if it says the same length (not an alarm's)
+    return spelt if spelt.wall == read.wall else read
 
 
 def _note_duration(durations: dict[str, Lasts | None], event: Any, text: str | None = None) -> None:
