@@ -310,6 +310,43 @@ def test_free_time_is_counted_in_the_blocks_a_day_holds() -> None:
     assert team.planned_minutes == 210
 
 
+@pytest.mark.parametrize(
+    ("hours", "block", "alice", "bob"),
+    [
+        # Bob takes 13.5 h whole (the most free time) in sessions of 90 minutes, and his days
+        # of 225 minutes hold two each: 1.5 h left, which Alice's free Monday now takes
+        (
+            13.5,
+            45,
+            Window(days=(1,), start=540, end=720),
+            Window(days=(2, 3, 4, 5), start=540, end=765),
+        ),
+        # split between them, Alice's days of 45 minutes cannot hold her sessions: the rest
+        # goes to Bob's free Saturday
+        (
+            5.5,
+            30,
+            Window(days=(1, 2, 3, 4, 5, 6), start=540, end=585),
+            Window(days=(1, 6), start=540, end=645),
+        ),
+    ],
+)
+def test_what_a_plan_cannot_place_goes_to_someone_with_room(
+    hours: float, block: int, alice: Window, bob: Window
+) -> None:
+    """Hours one person's days cannot hold are offered to a teammate who has room: nothing
+    is said unplaced while someone could take it."""
+    team = share_out(
+        [Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, hours)],
+        [
+            Person("Alice", alice._replace(min_block=block)),
+            Person("Bob", bob._replace(min_block=block)),
+        ],
+    )
+    assert team.fits, team.unplaced
+    assert team.planned_minutes == hours * 60
+
+
 def test_calendar_file_stems_are_safe_and_unique() -> None:
     """Accents dropped, anything else but letters and digits joined by '-', lower case, at
     most 64 characters; a name with nothing left is 'person'; a stem already taken, or kept

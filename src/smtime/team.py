@@ -13,6 +13,9 @@ The rule (docs/plan.md, "Team plans"):
    says so.
 3. Each person's share is then laid out in their own window by ``plan.make_plan``, which
    never books past a window's end.
+4. What a person's plan could not place (sessions longer than the gaps of their days) is
+   offered, in whole blocks, to the others who may take it, the one with the most room
+   first; a move is kept when it puts more hours in the calendars, until none does.
 
 Pure: no I/O.
 """
@@ -122,11 +125,58 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
         if need > 1e-9:
             unassigned[line.key] = in_hours(need)
     position = {line.key: i for i, line in enumerate(lines)}
-    plans = tuple(
-        (person, make_plan(sorted(share, key=lambda ln: position[ln.key]), person.window))
-        for person, share in zip(people, shares, strict=True)
-    )
-    return TeamPlan(tuple(lines), plans, unassigned)
+
+    def planned(share: list[Line], person: Person) -> Plan:
+        return make_plan(sorted(share, key=lambda ln: position[ln.key]), person.window)
+
+    plans = [planned(share, person) for share, person in zip(shares, people, strict=True)]
+
+    def offer(giver: int, key: str, minutes: int) -> bool:
+        """Move what ``giver``'s plan left of ``key`` to the first one who may take it and
+        whose plan then holds more; whether a move was made."""
+        takers = [i for i, p in enumerate(people) if i != giver and p.may_take(key)]
+        line = next(ln for ln in shares[giver] if ln.key == key)
+        for taker in sorted(takers, key=lambda i: (-_room(plans[i]), i)):
+            step = people[taker].window.min_block
+            give = min(minutes, _room(plans[taker])) // step * step
+            if give <= 0 or step != people[giver].window.min_block:
+                continue
+            less = _moved(shares[giver], line, -give, step)
+            more = _moved(shares[taker], line, give, step)
+            tried = planned(less, people[giver]), planned(more, people[taker])
+            if sum(p.planned_minutes for p in tried) > (
+                plans[giver].planned_minutes + plans[taker].planned_minutes
+            ):
+                shares[giver], shares[taker] = less, more
+                plans[giver], plans[taker] = tried
+                return True
+        return False
+
+    # 4. what a plan could not place, offered to the others: each move kept puts more minutes
+    # in the calendars, so the moves end (the bound is a guard)
+    for _ in range(len(people) * (len(lines) + 1)):
+        left = [(i, key, m) for i, plan in enumerate(plans) for key, m in plan.unplaced.items()]
+        if not any(offer(i, key, minutes) for i, key, minutes in left if minutes):
+            break
+    return TeamPlan(tuple(lines), tuple(zip(people, plans, strict=True)), unassigned)
+
+
+def _room(plan: Plan) -> int:
+    """The minutes a plan's days still hold, in whole blocks."""
+    window, step = plan.window, plan.window.min_block
+    used = dict.fromkeys(window.days, 0)
+    for block in plan.blocks:
+        used[block.day] += block.minutes
+    return sum((window.length - minutes) // step * step for minutes in used.values())
+
+
+def _moved(share: list[Line], line: Line, minutes: int, step: int) -> list[Line]:
+    """``share`` with ``minutes`` more (or fewer, when negative) of ``line``'s family, its
+    hours first made the whole blocks its plan gives them, so that what moves is exact."""
+    held = next((ln for ln in share if ln.key == line.key), None)
+    total = (block_minutes(held.hours, step) if held is not None else 0) + minutes
+    kept = [ln for ln in share if ln.key != line.key]
+    return [*kept, line._replace(hours=in_hours(total))] if total > 0 else kept
 
 
 STEM_LENGTH = 64
