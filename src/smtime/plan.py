@@ -65,6 +65,12 @@ class Window(NamedTuple):
     def length(self) -> int:
         return self.end - self.start
 
+    def holds(self, used: int = 0) -> int:
+        """The minutes of whole blocks a day holds beyond the ``used`` ones: the longest
+        block a day takes, and the time left in a day for more (a day of 45 minutes holds
+        one block of 30)."""
+        return (self.length - used) // self.min_block * self.min_block
+
 
 class Line(NamedTuple):
     """One family (or the unplanned work) to plan."""
@@ -105,6 +111,14 @@ class Plan(NamedTuple):
     @property
     def capacity(self) -> int:
         return len(self.window.days) * self.window.length
+
+    @property
+    def room(self) -> int:
+        """The minutes its days still hold, in whole blocks (``Window.holds``)."""
+        used = dict.fromkeys(self.window.days, 0)
+        for block in self.blocks:
+            used[block.day] += block.minutes
+        return sum(self.window.holds(minutes) for minutes in used.values())
 
     @property
     def budget(self) -> float:
@@ -227,7 +241,7 @@ def make_plan(lines: list[Line], window: Window) -> Plan:
     """Cut each line into blocks and place them in the window (see the module's rule)."""
     window = window.checked()
     step = window.min_block
-    longest = window.length - window.length % step  # the longest block a day holds
+    longest = window.holds()  # the longest block a day holds
     planned: dict[str, int] = {}
     unplaced: dict[str, int] = {}
     daily: list[tuple[Line, list[int]]] = []

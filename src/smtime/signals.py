@@ -78,7 +78,9 @@ def install() -> None:
 def held() -> Iterator[None]:
     """SIGTERM, SIGHUP and SIGINT held back while the block runs, and delivered after it:
     for the renames that put several written files in place together
-    (``output.emit_all``), so that a signal leaves all of them new or none, never some."""
+    (``output.emit_all``), so that a signal leaves all of them new or none, never some; and
+    while a temporary file is made (``output.atomic``), so that its name is always known to
+    be removed."""
     try:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, (*HANDLED, signal.SIGINT))
     except (AttributeError, OSError, ValueError):  # no signal masks on this system

@@ -56,9 +56,8 @@ class Person(NamedTuple):
     @property
     def minutes(self) -> int:
         """The minutes a week this person's window holds in whole blocks: a day of 45
-        minutes holds one block of 30, not 45 minutes of work."""
-        window = self.window
-        return len(window.days) * (window.length - window.length % window.min_block)
+        minutes holds one block of 30, not 45 minutes of work (``Window.holds``)."""
+        return len(self.window.days) * self.window.holds()
 
 
 class TeamPlan(NamedTuple):
@@ -136,9 +135,9 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
         whose plan then holds more; whether a move was made."""
         takers = [i for i, p in enumerate(people) if i != giver and p.may_take(key)]
         line = next(ln for ln in shares[giver] if ln.key == key)
-        for taker in sorted(takers, key=lambda i: (-_room(plans[i]), i)):
+        for taker in sorted(takers, key=lambda i: (-plans[i].room, i)):
             step = people[taker].window.min_block
-            give = min(minutes, _room(plans[taker])) // step * step
+            give = min(minutes, plans[taker].room) // step * step
             if give <= 0 or step != people[giver].window.min_block:
                 continue
             less = _moved(shares[giver], line, -give, step)
@@ -159,15 +158,6 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
         if not any(offer(i, key, minutes) for i, key, minutes in left if minutes):
             break
     return TeamPlan(tuple(lines), tuple(zip(people, plans, strict=True)), unassigned)
-
-
-def _room(plan: Plan) -> int:
-    """The minutes a plan's days still hold, in whole blocks."""
-    window, step = plan.window, plan.window.min_block
-    used = dict.fromkeys(window.days, 0)
-    for block in plan.blocks:
-        used[block.day] += block.minutes
-    return sum((window.length - minutes) // step * step for minutes in used.values())
 
 
 def _moved(share: list[Line], line: Line, minutes: int, step: int) -> list[Line]:
