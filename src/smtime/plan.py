@@ -30,6 +30,8 @@ from smtime.domain import Estimate, Rhythm, to_step
 from smtime.errors import UsageError
 
 SESSION_MINUTES = 120
+UNNAMED = "smtime"
+"""The name of a plan of no profile (its calendar's name, and part of its blocks' UIDs)."""
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

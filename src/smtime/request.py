@@ -328,7 +328,7 @@ def planned(
 
     request, scenario, lines = _plan_lines(asked, catalogue, profile, lang)
     timetable = plan.make_plan(lines, window)
-    name = request.inputs.profile_name() or "smtime"
+    name = request.inputs.profile_name() or plan.UNNAMED
     events = None if previous is None else previous_events(previous)
     source = None if previous is None or str(previous) == STDIN else previous
     return Planned(request, timetable, scenario, name, start, zone, account, unit, events, source)
@@ -399,12 +399,12 @@ def team_planned(
 ) -> TeamPlanned:
     """Estimate the scenario asked for (low when none) and share it out among the people of
     the team file (``window`` for those who give no days or hours)."""
-    from smtime import teamfile
+    from smtime import plan, teamfile
     from smtime.team import share_out
 
     request, scenario, lines = _plan_lines(asked, catalogue, profile, lang)
     people = teamfile.load(team, request.inputs.catalogue, window)
-    name = request.inputs.profile_name() or "smtime"
+    name = request.inputs.profile_name() or plan.UNNAMED
     return TeamPlanned(request, share_out(lines, people), scenario, name, start, zone, team)
 
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from smtime.errors import InvalidFileError, Problem, calendar_refusal
 from smtime.i18n import localize
-from smtime.plan import DAY_NAMES, Plan, monday_of
+from smtime.plan import DAY_NAMES, UNNAMED, Plan, monday_of
 from smtime.render.escape import one_line
 
 PRODID = "-//smtime//weekly social-media plan//EN"
@@ -66,8 +66,8 @@ def calendar_name(name: str) -> str:
     """The name a calendar application shows: ``smtime — ACME``; a plan of no profile is
     named ``smtime`` already (``smtime — Alice`` for one person of its team), and is not
     named twice."""
-    own = name == "smtime" or name.startswith("smtime — ")
-    return name if own else f"smtime — {name}"
+    own = name == UNNAMED or name.startswith(f"{UNNAMED} — ")
+    return name if own else f"{UNNAMED} — {name}"
 
 
 def _stamp() -> datetime:
