@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from smtime.errors import InvalidFileError, Problem
+from smtime.files import UTF8_BOM
 from smtime.formats import InputFormat
 
 MAX_LINE_BYTES = 1 << 20
@@ -49,7 +50,6 @@ _SUFFIXES = {
     ".yaml": InputFormat.YAML,
     ".yml": InputFormat.YAML,
 }
-_BOM = b"\xef\xbb\xbf"
 
 
 def detect(path: Path | None, head: bytes) -> InputFormat:
@@ -58,7 +58,7 @@ def detect(path: Path | None, head: bytes) -> InputFormat:
     by_suffix = _SUFFIXES.get(path.suffix.lower()) if path is not None else None
     if by_suffix is not None:
         return by_suffix
-    start = head.removeprefix(_BOM).decode("utf-8", "replace").lstrip(" \t\r\n")
+    start = head.removeprefix(UTF8_BOM).decode("utf-8", "replace").lstrip(" \t\r\n")
     if start.startswith("{"):
         return InputFormat.JSONL
     if start.startswith(("-", "#", "name:", "%YAML")) or ": " in start.split("\n", 1)[0]:
@@ -97,7 +97,7 @@ def lines(stream: IO[bytes], limit: int | None = None) -> Iterator[InputLine]:
             return
         number += 1
         if number == 1:
-            raw = raw.removeprefix(_BOM)
+            raw = raw.removeprefix(UTF8_BOM)
         if b"\0" in raw:
             yield InputLine(
                 number, b"", "binary data (a NUL byte): not a text file; reading stops here"
