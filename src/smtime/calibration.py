@@ -27,7 +27,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from smtime.compare import local, mapper, split, week_name
 from smtime.domain import (
@@ -36,6 +36,7 @@ from smtime.domain import (
     Catalogue,
     Entry,
     Figures,
+    NamedTuple,
     OutOfBounds,
     Source,
     catalogue_range,

@@ -12,10 +12,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from smtime.core import find_family
-from smtime.domain import Entry, Estimate, Figures, add_up, fold
+from smtime.domain import Entry, Estimate, Figures, NamedTuple, add_up, fold
 from smtime.errors import UnknownFamilyError
 from smtime.plan import monday_of
 

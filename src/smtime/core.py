@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from smtime.domain import (
     BUDGET_HOURS,
@@ -29,6 +29,7 @@ from smtime.domain import (
     FamilyEstimate,
     Figures,
     Hypothesis,
+    NamedTuple,
     NotANumber,
     OutOfBounds,
     Scenario,

@@ -5,8 +5,9 @@ validated at the edge (``smtime.models``) and turned into these; the core, the r
 batch and the CLI all work on them. Each bound on a number is a ``Bound`` defined here once,
 read by the pydantic schemas, the command-line parsing and the core alike.
 
-NamedTuples keep real (unquoted) annotations: quoted ones are compiled one by one at import,
-which would cost start-up more than the rest of this module.
+smtime's NamedTuples are made by ``NamedTuple`` below: ``typing.NamedTuple`` to type checkers,
+and at run time a class with the same behaviour made without compiling code for each class
+(a test holds the two to each other).
 """
 
 import math
@@ -15,10 +16,132 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import NamedTuple as NamedTuple  # noqa: PLC0414 (re-exported to every module)
+else:
+    from collections import _tuplegetter  # the field accessor of collections.namedtuple
+
+    _RESERVED = frozenset(
+        {"__new__", "__init__", "__slots__", "__getnewargs__", "_fields", "_field_defaults"}
+        | {"_make", "_replace", "_asdict", "_source"}
+    )
+
+    def _bound(cls: type, args: tuple[Any, ...], given: dict[str, Any]) -> tuple[Any, ...]:
+        """The values of a new ``cls`` from arguments bound as Python binds a function's: by
+        position, then by name, then the defaults; a ``TypeError`` worded as Python's own."""
+        fields, defaults = cls._fields, cls._field_defaults
+        name = f"{cls.__name__}.__new__()"
+        for key in given:
+            if key not in fields:
+                raise TypeError(f"{name} got an unexpected keyword argument '{key}'")
+            if fields.index(key) < len(args):
+                raise TypeError(f"{name} got multiple values for argument '{key}'")
+        if len(args) > len(fields):
+            most = len(fields) + 1  # with the class
+            least = most - len(defaults)
+            takes = f"from {least} to {most}" if defaults else str(most)
+            raise TypeError(
+                f"{name} takes {takes} positional argument{'s' if most > 1 else ''} "
+                f"but {len(args) + 1} were given"
+            )
+        values = list(args)
+        missing = []
+        for field in fields[len(args) :]:
+            if field in given:
+                values.append(given[field])
+            elif field in defaults:
+                values.append(defaults[field])
+            else:
+                missing.append(f"'{field}'")
+        if missing:
+            listed = missing[0]
+            if len(missing) > 1:
+                listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "")
+                listed += f" and {missing[-1]}"
+            s = "s" if len(missing) > 1 else ""
+            raise TypeError(
+                f"{name} missing {len(missing)} required positional argument{s}: {listed}"
+            )
+        return tuple(values)
+
+    def _new(cls: type, *args: Any, **given: Any) -> Any:
+        if given or len(args) != len(cls._fields):
+            args = _bound(cls, args, given)
+        return tuple.__new__(cls, args)
+
+    def _make(cls: type, iterable: Any) -> Any:
+        made = tuple.__new__(cls, iterable)
+        if len(made) != len(cls._fields):
+            raise TypeError(f"Expected {len(cls._fields)} arguments, got {len(made)}")
+        return made
+
+    def _replace(self: Any, /, **changes: Any) -> Any:
+        made = self._make(map(changes.pop, self._fields, self))
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+        return made
+
+    def _repr(self: Any) -> str:
+        pairs = zip(self._fields, self, strict=True)
+        shown = ", ".join(f"{field}={value!r}" for field, value in pairs)
+        return f"{type(self).__name__}({shown})"
+
+    def _asdict(self: Any) -> dict[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+    def _getnewargs(self: Any) -> tuple[Any, ...]:
+        return tuple(self)
+
+    class _NamedTupleType(type):
+        """Makes each ``class X(NamedTuple)`` as ``typing.NamedTuple`` would (a tuple subclass
+        with the annotated fields, their defaults, and the class body's methods), sharing
+        its methods rather than compiling a constructor for every class, which made
+        smtime's start-up measurably slower."""
+
+        def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> Any:
+            if not bases:  # NamedTuple itself
+                return super().__new__(mcls, name, bases, namespace)
+            if bases != (NamedTuple,):
+                raise TypeError("can only inherit from a NamedTuple type")
+            fields = tuple(namespace.get("__annotations__", ()))
+            defaults: dict[str, Any] = {}
+            for field in fields:
+                if field.startswith("_"):
+                    raise ValueError(f"Field names cannot start with an underscore: {field!r}")
+                if field in namespace:
+                    defaults[field] = namespace[field]
+                elif defaults:
+                    raise TypeError(
+                        f"Non-default namedtuple field {field} cannot follow default "
+                        f"field{'s' if len(defaults) > 1 else ''} {', '.join(defaults)}"
+                    )
+            for key in namespace:
+                if key in _RESERVED:
+                    raise AttributeError(f"Cannot overwrite NamedTuple attribute {key}")
+            body = {key: value for key, value in namespace.items() if key not in defaults}
+            body.update(
+                __slots__=(),
+                _fields=fields,
+                _field_defaults=defaults,
+                __match_args__=fields,
+                __new__=_new,
+                _make=classmethod(_make),
+                _replace=_replace,
+                _asdict=_asdict,
+                __getnewargs__=_getnewargs,
+            )
+            body.setdefault("__repr__", _repr)
+            body.setdefault("__doc__", f"{name}({', '.join(fields)})")
+            for index, field in enumerate(fields):
+                body[field] = _tuplegetter(index, f"Alias for field number {index}")
+            return type(name, (tuple,), body)
+
+    class NamedTuple(metaclass=_NamedTupleType):
+        """``typing.NamedTuple`` for smtime's values: ``class X(NamedTuple)`` makes the same
+        class, faster."""
 
 
 class OutOfBounds(ValueError):

@@ -5,8 +5,8 @@ come from files and command lines, and a terminal must never run what they conta
 """
 
 from enum import IntEnum
-from typing import NamedTuple
 
+from smtime.domain import NamedTuple
 from smtime.terminal import visible
 
 MAX_PROBLEMS_SHOWN = 50

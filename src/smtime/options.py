@@ -6,7 +6,7 @@ Command-line values override the profile's; the profile's override the defaults.
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from smtime.core import checked, parse_capacity, parse_choice
 from smtime.domain import (
@@ -15,6 +15,7 @@ from smtime.domain import (
     Assumptions,
     Choice,
     Hypothesis,
+    NamedTuple,
     Period,
     Scenario,
     check_currency,

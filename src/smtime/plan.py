@@ -24,9 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import NamedTuple
 
-from smtime.domain import Estimate, Rhythm, to_step
+from smtime.domain import Estimate, NamedTuple, Rhythm, to_step
 from smtime.errors import UsageError
 
 SESSION_MINUTES = 120

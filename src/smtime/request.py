@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import smtime.core
 import smtime.options
+from smtime.domain import NamedTuple
 from smtime.errors import UsageError
 
 if TYPE_CHECKING:

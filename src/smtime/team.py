@@ -23,8 +23,8 @@ Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
+from smtime.domain import NamedTuple
 from smtime.plan import (
     Line,
     Plan,

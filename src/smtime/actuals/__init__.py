@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
-from typing import NamedTuple
 
 from smtime.actuals import intervals, sheets
 from smtime.actuals.entries import FIRST_YEAR, LAST_YEAR, MAX_INTERVAL_HOURS, Reading
-from smtime.domain import Entry
+from smtime.domain import Entry, NamedTuple
 from smtime.errors import InvalidFileError, Problem
 from smtime.formats import DateFormat, TrackerFormat
 

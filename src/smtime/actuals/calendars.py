@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from smtime.actuals.entries import (
     Problems,
@@ -27,7 +27,7 @@ from smtime.actuals.entries import (
     elapsed,
     timed,
 )
-from smtime.domain import Entry
+from smtime.domain import Entry, NamedTuple
 from smtime.errors import InvalidFileError, Problem, calendar_refusal
 
 MAX_OCCURRENCES = 100_000

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import NamedTuple
 
-from smtime.domain import Entry
+from smtime.domain import Entry, NamedTuple
 from smtime.errors import InvalidFileError, Problem
 from smtime.formats import DateFormat
 

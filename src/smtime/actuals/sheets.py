@@ -28,7 +28,6 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from datetime import time, timedelta
-from typing import NamedTuple
 
 from smtime.actuals import cells
 from smtime.actuals.entries import (
@@ -40,7 +39,7 @@ from smtime.actuals.entries import (
     elapsed,
     timed,
 )
-from smtime.domain import Entry
+from smtime.domain import Entry, NamedTuple
 from smtime.errors import InvalidFileError, Problem
 from smtime.formats import DateFormat, TrackerFormat
 

@@ -20,13 +20,14 @@ import io
 from collections.abc import Callable, Iterable
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
 
 from smtime.catalogue import describe
 from smtime.core import estimate_selection, prepare
+from smtime.domain import NamedTuple
 from smtime.errors import InvalidFileError, OutputError, Problem, SmtimeError
 from smtime.models import ProfileSchema
 from smtime.options import (

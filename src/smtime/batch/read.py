@@ -10,8 +10,9 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
+from smtime.domain import NamedTuple
 from smtime.errors import InvalidFileError, Problem
 from smtime.files import UTF8_BOM
 from smtime.formats import InputFormat

@@ -17,7 +17,7 @@ import inspect
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -33,7 +33,15 @@ from smtime.cli.renderers import (
     ReportFormat,
 )
 from smtime.core import refused_name
-from smtime.domain import SAFE_INTEGER, Bound, Hypothesis, OutOfBounds, Period, read_number
+from smtime.domain import (
+    SAFE_INTEGER,
+    Bound,
+    Hypothesis,
+    NamedTuple,
+    OutOfBounds,
+    Period,
+    read_number,
+)
 from smtime.i18n import Language
 from smtime.options import Asked, check_asked
 

@@ -23,9 +23,10 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from smtime.domain import NamedTuple
 from smtime.errors import InvalidFileError, Problem, calendar_refusal
 from smtime.i18n import localize
 from smtime.plan import DAY_NAMES, UNNAMED, Plan, monday_of

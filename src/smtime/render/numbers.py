@@ -4,9 +4,9 @@ mark and grouping; money through Babel."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from smtime.domain import SAFE_INTEGER, Figures, LineKind, add_up
+from smtime.domain import SAFE_INTEGER, Figures, LineKind, NamedTuple, add_up
 
 if TYPE_CHECKING:
     from collections.abc import Callable

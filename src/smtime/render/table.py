@@ -5,14 +5,14 @@ from __future__ import annotations
 import errno
 import io
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind
+from smtime.domain import Assumptions, Breakdown, Estimate, Figures, LineKind, NamedTuple
 from smtime.i18n import localize, translate
 from smtime.render.escape import plain
 from smtime.render.json import action_labels

@@ -35,7 +35,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from smtime.domain import (
     BUDGET_HOURS,
@@ -51,6 +51,7 @@ from smtime.domain import (
     EstimateLine,
     FamilyEstimate,
     LineKind,
+    NamedTuple,
     Period,
     with_contingency,
 )
