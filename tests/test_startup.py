@@ -186,3 +186,38 @@ def test_a_signal_while_the_cache_is_written_leaves_no_temporary_file(
     folder = cache.folder()
     assert folder is not None
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "json"],
+        ["-H", "mid", "--set", "blogging=high", "--set", "curation=1,5h", "--only", "blogging"],
+        ["--level", "0,25", "--contingency", "10 %", "--rate", "55", "--period", "month"],
+        ["-d", "networks=3", "--exclude", "curation", "--lang", "FR", "--capacity", "2x15h"],
+    ],
+)
+def test_options_left_unset_are_not_converted(args: list[str]) -> None:
+    """A run converts the values of the options it is given exactly as Typer does, and makes
+    no converter for the options it is not given (Typer would make one for each)."""
+    import typer
+    from typer.core import TyperCommand
+
+    from smtime.cli.app import Command, _Deferred, _for_command, app
+
+    lean = typer.main.get_command(_for_command(["estimate"])).commands["estimate"]  # type: ignore[attr-defined]
+    assert isinstance(lean, Command)
+    plain = typer.Typer()
+    estimate = next(c.callback for c in app.registered_commands if c.name == "estimate")
+    assert estimate is not None
+    plain.command("estimate", cls=TyperCommand)(estimate)
+    plain.command("other")(lambda: None)
+    typers = typer.main.get_command(plain).commands["estimate"]  # type: ignore[attr-defined]
+    ours = lean.make_context("estimate", list(args))
+    theirs = typers.make_context("estimate", list(args))
+    assert ours.params == theirs.params
+    unset = [p for p in lean.params if ours.params[p.name] in (None, ())]
+    assert 10 < len(unset) < len(lean.params)
+    deferred = [p for p in lean.params if isinstance(p._runtime_param, _Deferred)]  # type: ignore[attr-defined]
+    assert deferred == unset
+    assert not any(isinstance(p._runtime_param, _Deferred) for p in typers.params)

@@ -9,15 +9,16 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import typer
+from typer._coercion import RuntimeParam, build_runtime_param
 from typer.core import TyperCommand
 
 from smtime.cli import commands, completion
 from smtime.cli.options import VersionOption
 from smtime.cli.renderers import PROG
-from smtime.domain import OutOfBounds
+from smtime.domain import NamedTuple, OutOfBounds
 from smtime.errors import ExitCode, InvalidFileError, SmtimeError
 from smtime.signals import Terminated, check, install
 
@@ -123,11 +124,37 @@ def reported(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+class _Deferred(RuntimeParam):
+    """Typer's conversion of one parameter's value, made when the parameter has one.
+
+    Typer makes a pydantic validator for every parameter of a command as it parses, given or
+    not (some half a million machine instructions each; ``estimate`` has 21 parameters).
+    Typer's own ``coerce`` still answers for a parameter left unset; a value is converted by
+    the validator Typer makes for it then, which also replaces this one."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        param._runtime_param = build_runtime_param(param.type_descriptor)
+        return param._runtime_param._coerce_value(value, param=param, ctx=ctx)
+
+
+def defer_conversions(params: list[Any]) -> None:
+    """Make Typer convert only the values given (``_Deferred``); a parameter whose
+    conversion Typer already made, or a Typer that converts otherwise, is left as it is."""
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is not None and getattr(param, "_runtime_param", False) is None:
+            param._runtime_param = _Deferred(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
+
+
 class Command(TyperCommand):
     """A command whose unknown options are named in plain words, with a suggestion only when
-    one of its own options is near (Click would offer ``--rate`` for ``--format``)."""
+    one of its own options is near (Click would offer ``--rate`` for ``--format``), and
+    whose parameters left unset cost no conversion (``defer_conversions``)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        defer_conversions(self.params)
         try:
             return super().parse_args(ctx, args)
         except typer.TyperException as exc:
