@@ -17,6 +17,17 @@ from smtime.cli import main
 SMTIME = [sys.executable, "-m", "smtime"]
 
 
+AT_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'smtime', *sys.argv[1:]])",
+]
+"""smtime, with SIGINT as a terminal's foreground job has it: a test run started in the
+background of a shell without job control (``pytest &``) ignores SIGINT, and its children
+would inherit that, as ``nohup`` makes them."""
+
+
 def _big_catalogue(path: Path, families: int) -> Path:
     head = (
         "format: smtime-catalogue/1\nversion: '1'\nunit: hours/week\ntitle: big\n"
@@ -78,7 +89,7 @@ def test_ctrl_c_ends_quietly(tmp_path: Path) -> None:
     fifo = tmp_path / "catalogue.fifo"
     os.mkfifo(fifo)
     proc = subprocess.Popen(
-        [*SMTIME, "tasks", "--catalogue", str(fifo)],
+        [*AT_A_TERMINAL, "tasks", "--catalogue", str(fifo)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -139,7 +150,7 @@ def test_ctrl_c_during_a_batch_in_several_processes(tmp_path: Path) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text('{"name": "c", "level": 0.5, "rate": 40}\n' * 200_000)
     proc = subprocess.Popen(
-        [*SMTIME, "batch", str(path), "--jobs", "2"],
+        [*AT_A_TERMINAL, "batch", str(path), "--jobs", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
