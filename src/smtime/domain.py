@@ -31,41 +31,46 @@ else:
 
     def _bound(cls: type, args: tuple[Any, ...], given: dict[str, Any]) -> tuple[Any, ...]:
         """The values of a new ``cls`` from arguments bound as Python binds a function's: by
-        position, then by name, then the defaults; a ``TypeError`` worded as Python's own."""
+        position, then by name, then the defaults."""
+        fields, defaults = cls._fields, cls._field_defaults
+        values = list(args)
+        named = 0
+        for field in fields[len(args) :]:
+            if field in given:
+                values.append(given[field])
+                named += 1
+            elif field in defaults:
+                values.append(defaults[field])
+            else:
+                raise _refusal(cls, args, given)
+        if named != len(given) or len(args) > len(fields):
+            raise _refusal(cls, args, given)
+        return tuple(values)
+
+    def _refusal(cls: type, args: tuple[Any, ...], given: dict[str, Any]) -> TypeError:
+        """Why ``cls`` cannot be made of these arguments, worded as Python's own error."""
         fields, defaults = cls._fields, cls._field_defaults
         name = f"{cls.__name__}.__new__()"
         for key in given:
             if key not in fields:
-                raise TypeError(f"{name} got an unexpected keyword argument '{key}'")
+                return TypeError(f"{name} got an unexpected keyword argument '{key}'")
             if fields.index(key) < len(args):
-                raise TypeError(f"{name} got multiple values for argument '{key}'")
+                return TypeError(f"{name} got multiple values for argument '{key}'")
         if len(args) > len(fields):
             most = len(fields) + 1  # with the class
             least = most - len(defaults)
             takes = f"from {least} to {most}" if defaults else str(most)
-            raise TypeError(
+            return TypeError(
                 f"{name} takes {takes} positional argument{'s' if most > 1 else ''} "
                 f"but {len(args) + 1} were given"
             )
-        values = list(args)
-        missing = []
-        for field in fields[len(args) :]:
-            if field in given:
-                values.append(given[field])
-            elif field in defaults:
-                values.append(defaults[field])
-            else:
-                missing.append(f"'{field}'")
-        if missing:
-            listed = missing[0]
-            if len(missing) > 1:
-                listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "")
-                listed += f" and {missing[-1]}"
-            s = "s" if len(missing) > 1 else ""
-            raise TypeError(
-                f"{name} missing {len(missing)} required positional argument{s}: {listed}"
-            )
-        return tuple(values)
+        missing = [f"'{field}'" for field in fields[len(args) :] if field not in given | defaults]
+        listed = missing[0]
+        if len(missing) > 1:
+            listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "")
+            listed += f" and {missing[-1]}"
+        s = "s" if len(missing) > 1 else ""
+        return TypeError(f"{name} missing {len(missing)} required positional argument{s}: {listed}")
 
     def _new(cls: type, *args: Any, **given: Any) -> Any:
         if given or len(args) != len(cls._fields):
