@@ -11,8 +11,9 @@ import re
 from smtime.terminal import visible
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+# Patterns as text, compiled by ``re`` (and cached there) when first used: not at import.
+_MARKDOWN_SPECIAL = r"([\\`*_\[\]<>|~])"
+_BREAKABLE_SPACE = r"[^\S\u00a0\u2007\u202f]+"
 """Runs of white space but the no-break spaces (which typography puts where they are)."""
 
 
@@ -23,7 +24,7 @@ def plain(text: str) -> str:
 
 def one_line(text: str) -> str:
     """``plain`` text on one line: runs of white space (but no-break spaces) as one space."""
-    return _BREAKABLE_SPACE.sub(" ", plain(text)).strip(" ")
+    return re.sub(_BREAKABLE_SPACE, " ", plain(text)).strip(" ")
 
 
 def _formula_like(text: str) -> bool:
@@ -52,10 +53,10 @@ def csv_cell(text: str) -> str:
 
 def markdown_cell(text: str) -> str:
     """Text for a GitHub-flavoured Markdown table cell: punctuation escaped, one line."""
-    lines = [_MARKDOWN_SPECIAL.sub(r"\\\1", plain(line).strip()) for line in text.splitlines()]
+    lines = [re.sub(_MARKDOWN_SPECIAL, r"\\\1", plain(line).strip()) for line in text.splitlines()]
     return "<br>".join(line for line in lines if line) or " "
 
 
 def markdown_text(text: str) -> str:
     """Text for a Markdown paragraph or list item: punctuation escaped, one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    return re.sub(_MARKDOWN_SPECIAL, r"\\\1", one_line(text))
