@@ -72,10 +72,22 @@ else:
         s = "s" if len(missing) > 1 else ""
         return TypeError(f"{name} missing {len(missing)} required positional argument{s}: {listed}")
 
-    def _new(cls: type, *args: Any, **given: Any) -> Any:
-        if given or len(args) != len(cls._fields):
-            args = _bound(cls, args, given)
-        return tuple.__new__(cls, args)
+    def _constructor(size: int, defaults: tuple[Any, ...]) -> Any:
+        """The ``__new__`` of a class of ``size`` fields, the last ones with ``defaults``:
+        values by position (all of them, or all but some defaults) go straight into the
+        tuple; anything else is bound by ``_bound``."""
+        first_default = size - len(defaults)
+        new = tuple.__new__
+
+        def __new__(cls: type, *args: Any, **given: Any) -> Any:
+            if not given:
+                if len(args) == size:
+                    return new(cls, args)
+                if first_default <= len(args) < size:
+                    return new(cls, args + defaults[len(args) - first_default :])
+            return new(cls, _bound(cls, args, given))
+
+        return __new__
 
     def _make(cls: type, iterable: Any) -> Any:
         made = tuple.__new__(cls, iterable)
@@ -132,7 +144,7 @@ else:
                 _fields=fields,
                 _field_defaults=defaults,
                 __match_args__=fields,
-                __new__=_new,
+                __new__=_constructor(len(fields), tuple(defaults.values())),
                 _make=classmethod(_make),
                 _replace=_replace,
                 _asdict=_asdict,
