@@ -338,15 +338,15 @@ def test_commands_take_the_library_enums() -> None:
     from typing import get_args
 
     from smtime import formats
-    from smtime.cli import commands
+    from smtime.cli.commands import batch, compare
 
     def kind(command: Callable[..., None], name: str) -> Any:
         return get_args(inspect.signature(command).parameters[name].annotation)[0]
 
-    assert kind(commands.batch_command, "input_format") is formats.InputFormat
-    assert kind(commands.batch_command, "fmt") is formats.OutputFormat
-    assert kind(commands.compare_command, "tracker") is formats.TrackerFormat
-    assert kind(commands.compare_command, "date_format") is formats.DateFormat
+    assert kind(batch.batch_command, "input_format") is formats.InputFormat
+    assert kind(batch.batch_command, "fmt") is formats.OutputFormat
+    assert kind(compare.compare_command, "tracker") is formats.TrackerFormat
+    assert kind(compare.compare_command, "date_format") is formats.DateFormat
 
 
 def test_scenario_options_are_the_same_on_every_command() -> None:

@@ -21,9 +21,14 @@ import sys
 from smtime.cli import main
 code = main(sys.argv[1:])
 heavy = (
-    "rich", "yaml", "smtime.models", "smtime.safeyaml", "babel", "smtime.cli.shells", "xlsxwriter"
+    "rich", "yaml", "smtime.models", "smtime.safeyaml", "babel", "smtime.cli.shells", "xlsxwriter",
+    "smtime.formats",
 )
-print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+other_commands = [
+    m for m in sys.modules
+    if m.startswith("smtime.cli.commands.") and m != "smtime.cli.commands." + sys.argv[1]
+]
+print(",".join(sorted(m for m in heavy if m in sys.modules) + other_commands), file=sys.stderr)
 sys.exit(code)
 """
 
@@ -46,7 +51,8 @@ def test_json_path_never_imports_rich(tmp_path: Path) -> None:
 def test_warm_json_path_imports_no_parser_or_models(tmp_path: Path) -> None:
     """Once the catalogue is cached, estimate --format json needs no YAML nor pydantic models,
     nor the completion formats (smtime.cli.shells), which only a completion request loads,
-    nor the spreadsheet writer (xlsxwriter)."""
+    nor the spreadsheet writer (xlsxwriter), nor the module of another command or the
+    formats only other commands name (smtime.formats)."""
     _probe(tmp_path, "estimate", "--format", "json")
     out, second = _probe(tmp_path, "estimate", "-H", "low", "--format", "json")
     assert second == ""
@@ -115,12 +121,12 @@ def test_a_run_builds_only_its_command() -> None:
     """main() builds the Click object of the named command only; the root help lists all."""
     import typer
 
-    from smtime.cli.app import _for_command, app
+    from smtime.cli.program import _for_command, whole
 
     lean = typer.main.get_command(_for_command(["estimate", "--format", "json"]))
     assert list(lean.commands) == ["estimate"]  # type: ignore[attr-defined]
     assert list(typer.main.get_command(_for_command(["profile", "init"])).commands) == ["profile"]  # type: ignore[attr-defined]
-    full = typer.main.get_command(app)
+    full = typer.main.get_command(whole())
     for args in (["--help"], ["-V"], ["nope"], []):
         assert list(typer.main.get_command(_for_command(args)).commands) == list(full.commands)  # type: ignore[attr-defined]
 
@@ -203,14 +209,13 @@ def test_options_left_unset_are_not_converted(args: list[str]) -> None:
     import typer
     from typer.core import TyperCommand
 
-    from smtime.cli.app import Command, _Deferred, _for_command, app
+    from smtime.cli.commands.estimate import estimate_command
+    from smtime.cli.program import Command, _Deferred, _for_command, reported
 
     lean = typer.main.get_command(_for_command(["estimate"])).commands["estimate"]  # type: ignore[attr-defined]
     assert isinstance(lean, Command)
     plain = typer.Typer()
-    estimate = next(c.callback for c in app.registered_commands if c.name == "estimate")
-    assert estimate is not None
-    plain.command("estimate", cls=TyperCommand)(estimate)
+    plain.command("estimate", cls=TyperCommand)(reported(estimate_command))
     plain.command("other")(lambda: None)
     typers = typer.main.get_command(plain).commands["estimate"]  # type: ignore[attr-defined]
     ours = lean.make_context("estimate", list(args))

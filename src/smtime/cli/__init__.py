@@ -1,6 +1,21 @@
-"""The ``smtime`` command line (see docs/architecture.md): ``app`` for Typer, ``main`` for the
-console script."""
+"""The ``smtime`` command line (see docs/architecture.md): ``main`` for the console script;
+``app``, the whole Typer app, built when first asked for (tests, the reference)."""
 
-from smtime.cli.app import app, main
+from typing import TYPE_CHECKING, Any
+
+from smtime.cli.program import main
+
+if TYPE_CHECKING:
+    import typer
+
+    app: typer.Typer
 
 __all__ = ["app", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from smtime.cli.program import whole
+
+        return whole()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

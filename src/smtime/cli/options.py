@@ -1,4 +1,5 @@
-"""Every option of the command line, declared once, and the two groups commands share.
+"""The options that commands share, each declared once, and the groups they form; an option
+that only one command has is declared in that command's module (``smtime.cli.commands``).
 
 ``@scenario_options(...)`` puts the scenario options (``--hypothesis`` … ``--currency``, with
 ``--profile``) in place of a command's ``asked`` parameter and hands the command one
@@ -21,16 +22,11 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from smtime import __version__, domain, formats
+from smtime import __version__, domain
 from smtime.cli import completion
 from smtime.cli.renderers import (
     PROG,
-    CalibrateFormat,
     DataFormat,
-    EstimateFormat,
-    HledgerUnit,
-    PlanFormat,
-    ReportFormat,
 )
 from smtime.core import refused_name
 from smtime.domain import (
@@ -162,7 +158,8 @@ PER_PROFILE = Defaults(
 )
 
 
-def _catalogue(help: str) -> Any:
+def catalogue_option(help: str) -> Any:
+    """``--catalogue``/``-c``, with ``help`` (which says what it defaults to)."""
     return typer.Option("--catalogue", "-c", **PATH, help=help, show_default=False)
 
 
@@ -177,18 +174,6 @@ def _lang(help: str) -> Any:
     )
 
 
-CatalogueOption = Annotated[Path | None, _catalogue(WITHOUT_PROFILE.catalogue)]
-StarterLangOption = Annotated[
-    Language | None,
-    typer.Option(
-        "--lang",
-        "-l",
-        **choice_of(Language),
-        help="Language of the starter's comments and of its lang key [default: from "
-        "LC_ALL/LC_MESSAGES/LANG, else en].",
-        show_default=False,
-    ),
-]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -198,14 +183,6 @@ OutputOption = Annotated[
         help="Write to this file (atomically) instead of stdout.",
         show_default=False,
         rich_help_panel=OUTPUT,
-    ),
-]
-
-
-ForceOption = Annotated[
-    bool,
-    typer.Option(
-        "--force", help="Replace the file --output names if it exists.", rich_help_panel=OUTPUT
     ),
 ]
 
@@ -236,24 +213,6 @@ def format_option(kind: type[StrEnum], default: StrEnum, help: str = "Output for
 
 DATA_FORMAT = format_option(DataFormat, DataFormat.TABLE)
 SPREADSHEET = "xlsx: a spreadsheet whose totals are formulas, to --output or a redirection."
-ESTIMATE_FORMAT = format_option(
-    EstimateFormat, EstimateFormat.TABLE, help=f"Output format; {SPREADSHEET}"
-)
-REPORT_FORMAT = format_option(
-    ReportFormat, ReportFormat.HTML, help=f"html: a web page to print or send; {SPREADSHEET}"
-)
-PLAN_FORMAT = format_option(PlanFormat, PlanFormat.TABLE)
-CALIBRATE_FORMAT = format_option(
-    CalibrateFormat,
-    CalibrateFormat.TABLE,
-    help="table, json, markdown: the base and calibrated ranges side by side; yaml: the "
-    "calibrated catalogue.",
-)
-BATCH_FORMAT = format_option(
-    formats.OutputFormat,
-    formats.OutputFormat.JSONL,
-    help="jsonl: one estimate object per line; csv: the estimate rows of every profile.",
-)
 
 RANGE = "the low–high range"
 
@@ -475,108 +434,6 @@ CHOICE = ("hypothesis", "level", "sets", "only", "exclude", "drivers")
 PLANNED = (*CHOICE, "contingency")
 
 # Options of single commands, declared here with the others.
-TaskOption = Annotated[
-    str,
-    typer.Option(
-        "--task",
-        "-t",
-        help="Family id, alias or label; case and accents do not matter (Stratégie = strategie).",
-        show_default=False,
-        autocompletion=completion.asked(completion.families),
-    ),
-]
-TitleOption = Annotated[
-    str | None,
-    typer.Option(
-        "--title",
-        help="Title of the report [default: the profile's name, else a generic title].",
-        show_default=False,
-        rich_help_panel=OUTPUT,
-    ),
-]
-DaysOption = Annotated[
-    str, typer.Option("--days", help="Working days: mon-fri, mon,wed,fri, monday or 1-5.")
-]
-StartOption = Annotated[
-    str, typer.Option("--start", help="Start of the daily window: 09:00, 9h30 or 9.")
-]
-EndOption = Annotated[
-    str, typer.Option("--end", help="End of the daily window: 17:00, 17h30 or 24:00.")
-]
-MinBlockOption = Annotated[
-    int, typer.Option("--min-block", parser=whole, help="Shortest block, in minutes.")
-]
-FromOption = Annotated[
-    str | None,
-    typer.Option(
-        "--from",
-        metavar="DATE",
-        help="ics, hledger, ledger, beancount: the plan starts in the week of this date "
-        "(YYYY-MM-DD) [default: ics, beancount: next Monday; hledger, ledger: no start].",
-        show_default=False,
-        rich_help_panel=OUTPUT,
-    ),
-]
-PlanZoneOption = Annotated[
-    str | None,
-    typer.Option(
-        "--tz",
-        help="ics: IANA time zone of the events [default: the system's].",
-        show_default=False,
-        rich_help_panel=OUTPUT,
-    ),
-]
-PreviousOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--previous",
-        parser=path,
-        metavar="OLD.ics",
-        help="ics: the calendar file written for the plan before; its events that stay get "
-        "updated, those the new plan drops are written again, cancelled.",
-        show_default=False,
-        rich_help_panel=OUTPUT,
-    ),
-]
-HledgerUnitOption = Annotated[
-    HledgerUnit,
-    typer.Option(
-        "--hledger-unit",
-        **choice_of(HledgerUnit),
-        help="hledger: plain hours (as timedot logs) or hours with the h unit (as timeclock).",
-        rich_help_panel=OUTPUT,
-    ),
-]
-TeamOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--team",
-        **PATH,
-        help="Team file (YAML): share the budget out among its people, each in their own "
-        "days and hours (docs/plan.md).",
-        show_default=False,
-    ),
-]
-OutputDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output-dir",
-        **PATH,
-        help="ics with --team: write one calendar per person into this folder.",
-        show_default=False,
-        rich_help_panel=OUTPUT,
-    ),
-]
-AccountOption = Annotated[
-    str | None,
-    typer.Option(
-        "--account",
-        help="hledger, ledger, beancount: parent account of the families "
-        "[default: social-media; beancount: Expenses:Social-Media].",
-        show_default=False,
-        rich_help_panel=OUTPUT,
-    ),
-]
 ActualsArgument = Annotated[
     Path,
     typer.Argument(
@@ -586,151 +443,6 @@ ActualsArgument = Annotated[
         "header date,task,hours; - reads standard input.",
         show_default=False,
     ),
-]
-TrackerOption = Annotated[
-    formats.TrackerFormat,
-    typer.Option(
-        "--tracker",
-        "--input-format",
-        "-i",
-        **choice_of(formats.TrackerFormat),
-        help="The tracker ACTUALS comes from [default: auto, from its content]; "
-        "--input-format is the former name.",
-        show_default=False,
-    ),
-]
-EncodingOption = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding",
-        metavar="NAME",
-        help="Text encoding of ACTUALS, such as cp1252, latin-1 or utf-16 [default: UTF-8].",
-        show_default=False,
-    ),
-]
-DateFormatOption = Annotated[
-    formats.DateFormat,
-    typer.Option(
-        "--date-format",
-        **choice_of(formats.DateFormat),
-        help="How ACTUALS writes its dates: iso (2026-12-31), dmy (31/12/2026) or mdy "
-        "(12/31/2026) [default: auto: from the dates, refusing a file where either reads].",
-        show_default=False,
-    ),
-]
-AllDayHoursOption = Annotated[
-    str | None,
-    typer.Option(
-        "--all-day-hours",
-        metavar="HOURS",
-        help="ics: count each day of an all-day event as HOURS (such as 7 or 7:30) "
-        "[default: all-day events are not counted].",
-        show_default=False,
-    ),
-]
-MapOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--map",
-        "-m",
-        metavar="TAG=FAMILY",
-        help="Count time logged under TAG (tag, project, task, client, description or event "
-        "summary) as FAMILY. Repeatable.",
-        show_default=False,
-        autocompletion=completion.asked(completion.mapped),
-    ),
-]
-CompareZoneOption = Annotated[
-    str | None,
-    typer.Option(
-        "--tz",
-        metavar="ZONE",
-        help="Time zone that decides the ISO week of each entry, and of the times an export "
-        "writes without one [default: the system's].",
-        show_default=False,
-    ),
-]
-QuantilesOption = Annotated[
-    str,
-    typer.Option(
-        "--quantiles",
-        "-q",
-        metavar="LOW,HIGH",
-        help="The percentiles of each family's weekly hours taken as its low and high: two "
-        "whole numbers from 0 to 100.",
-    ),
-]
-MinWeeksOption = Annotated[
-    int,
-    typer.Option(
-        "--min-weeks",
-        metavar="WEEKS",
-        help="The fewest complete ISO weeks to calibrate from (at least 2).",
-    ),
-]
-SaveOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--save",
-        "-s",
-        parser=path,
-        metavar="FILE",
-        help="Also write the calibrated catalogue (YAML) to FILE, whatever --format shows.",
-        show_default=False,
-    ),
-]
-NowOption = Annotated[
-    str | None,
-    typer.Option(
-        "--now",
-        metavar="DATETIME",
-        help="Running entries count up to this time, and calendar events after it not at all "
-        "(ISO 8601) [default: now].",
-        show_default=False,
-    ),
-]
-ProfilesArgument = Annotated[
-    Path,
-    typer.Argument(
-        parser=path,
-        help="File of profiles: JSON Lines, CSV or YAML; - reads standard input.",
-        show_default=False,
-    ),
-]
-ProfilesFormatOption = Annotated[
-    formats.InputFormat,
-    typer.Option(
-        "--input-format",
-        "-i",
-        **choice_of(formats.InputFormat),
-        help="Format of PROFILES [default: auto: by suffix, else by content].",
-        show_default=False,
-    ),
-]
-JobsOption = Annotated[
-    int | None,
-    typer.Option(
-        "--jobs",
-        "-j",
-        parser=whole,
-        help=(
-            "Processes that estimate JSON Lines from a file, in chunks of lines; the output"
-            " keeps the order of the profiles [default: every processor for a file of 1 MiB"
-            " or more on Linux, else 1]."
-        ),
-        show_default=False,
-    ),
-]
-CatalogueArgument = Annotated[
-    Path | None,
-    typer.Argument(
-        parser=path,
-        help="Catalogue to check [default: --catalogue, $SMTIME_CATALOGUE or the bundled one].",
-        show_default=False,
-    ),
-]
-ProfileArgument = Annotated[
-    Path, typer.Argument(parser=path, help="Profile to check.", show_default=False)
 ]
 
 
@@ -817,7 +529,7 @@ def output_options(
     ``--output`` in place of the command's ``out`` parameter; it receives one ``Output``.
     ``defaults``: the help of ``--catalogue`` and ``--lang``, as the command reads profiles."""
     declared = [
-        Declared("catalogue", Annotated[Path | None, _catalogue(defaults.catalogue)]),
+        Declared("catalogue", Annotated[Path | None, catalogue_option(defaults.catalogue)]),
         *([fmt] if fmt is not None else []),
         Declared("lang", Annotated[Language | None, _lang(defaults.lang)]),
         Declared("output", OutputOption),
@@ -842,16 +554,90 @@ def export_options() -> Callable[[Command], Command]:
     """Put the options of reading a time-tracker export (``--tracker``, ``--map``,
     ``--encoding``, ``--date-format``, ``--all-day-hours``, ``--tz``, ``--now``) in place of
     the command's ``export`` parameter; it receives one ``request.ExportOptions``."""
+    from smtime import formats
     from smtime.request import ExportOptions
 
+    tracker = Annotated[
+        formats.TrackerFormat,
+        typer.Option(
+            "--tracker",
+            "--input-format",
+            "-i",
+            **choice_of(formats.TrackerFormat),
+            help="The tracker ACTUALS comes from [default: auto, from its content]; "
+            "--input-format is the former name.",
+            show_default=False,
+        ),
+    ]
+    mapping = Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            metavar="TAG=FAMILY",
+            help="Count time logged under TAG (tag, project, task, client, description or event "
+            "summary) as FAMILY. Repeatable.",
+            show_default=False,
+            autocompletion=completion.asked(completion.mapped),
+        ),
+    ]
+    encoding = Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="Text encoding of ACTUALS, such as cp1252, latin-1 or utf-16 [default: UTF-8].",
+            show_default=False,
+        ),
+    ]
+    date_format = Annotated[
+        formats.DateFormat,
+        typer.Option(
+            "--date-format",
+            **choice_of(formats.DateFormat),
+            help="How ACTUALS writes its dates: iso (2026-12-31), dmy (31/12/2026) or mdy "
+            "(12/31/2026) [default: auto: from the dates, refusing a file where either reads].",
+            show_default=False,
+        ),
+    ]
+    all_day_hours = Annotated[
+        str | None,
+        typer.Option(
+            "--all-day-hours",
+            metavar="HOURS",
+            help="ics: count each day of an all-day event as HOURS (such as 7 or 7:30) "
+            "[default: all-day events are not counted].",
+            show_default=False,
+        ),
+    ]
+    zone = Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="Time zone that decides the ISO week of each entry, and of the times an export "
+            "writes without one [default: the system's].",
+            show_default=False,
+        ),
+    ]
+    now = Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="DATETIME",
+            help="Running entries count up to this time, and calendar events after it not at all "
+            "(ISO 8601) [default: now].",
+            show_default=False,
+        ),
+    ]
     declared = [
-        Declared("tracker", TrackerOption, formats.TrackerFormat.AUTO),
-        Declared("map_", MapOption),
-        Declared("encoding", EncodingOption),
-        Declared("date_format", DateFormatOption, formats.DateFormat.AUTO),
-        Declared("all_day_hours", AllDayHoursOption),
-        Declared("tz", CompareZoneOption),
-        Declared("now", NowOption),
+        Declared("tracker", tracker, formats.TrackerFormat.AUTO),
+        Declared("map_", mapping),
+        Declared("encoding", encoding),
+        Declared("date_format", date_format, formats.DateFormat.AUTO),
+        Declared("all_day_hours", all_day_hours),
+        Declared("tz", zone),
+        Declared("now", now),
     ]
 
     def build(values: dict[str, Any]) -> dict[str, Any]:

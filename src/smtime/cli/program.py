@@ -1,26 +1,33 @@
-"""The ``smtime`` application: its Typer apps, ``main()``, the lean build of the one command a
-run names, and the one place where errors become messages on stderr and exit codes.
+"""The ``smtime`` program: the table of its commands, the Typer app built from it (the whole
+app, or the lean one of the command a run names), ``main()``, and the one place where errors
+become messages on stderr and exit codes.
 
 rich, yaml and pydantic are imported inside the functions that need them, so that
 ``--version`` and JSON output start as fast as Typer allows.
 """
 
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
-from typer._coercion import RuntimeParam, build_runtime_param
 from typer.core import TyperCommand
 
-from smtime.cli import commands, completion
+from smtime.cli import completion
 from smtime.cli.options import VersionOption
 from smtime.cli.renderers import PROG
 from smtime.domain import NamedTuple, OutOfBounds
 from smtime.errors import ExitCode, InvalidFileError, SmtimeError
 from smtime.signals import Terminated, check, install
+
+try:  # Typer's conversion of a parameter's value (a private module: see defer_conversions)
+    from typer._coercion import RuntimeParam, build_runtime_param
+except ImportError:  # pragma: no cover - a Typer that converts otherwise
+    RuntimeParam = object  # type: ignore[misc,assignment]
+    build_runtime_param = None  # type: ignore[assignment]
 
 SETTINGS: dict[str, Any] = {
     "name": PROG,
@@ -39,18 +46,28 @@ SETTINGS: dict[str, Any] = {
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 
-app = typer.Typer(**SETTINGS)
-catalogue_app = typer.Typer(
-    help="Check catalogues.\n\nExample: smtime catalogue validate my-catalogue.yaml",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-profile_app = typer.Typer(
-    rich_markup_mode=None,
-    help="Client profiles: a named scenario in a YAML file.\n\n"
+GROUPS: dict[str, str] = {
+    "catalogue": "Check catalogues.\n\nExample: smtime catalogue validate my-catalogue.yaml",
+    "profile": "Client profiles: a named scenario in a YAML file.\n\n"
     "Example: smtime profile init --output acme.yaml",
-    no_args_is_help=True,
-)
+}
+"""The groups of commands, with their help."""
+
+COMMANDS: dict[tuple[str, ...], str] = {
+    ("tasks",): "tasks:tasks_command",
+    ("estimate",): "estimate:estimate_command",
+    ("report",): "report:report_command",
+    ("plan",): "plan:plan_command",
+    ("compare",): "compare:compare_command",
+    ("calibrate",): "calibrate:calibrate_command",
+    ("breakdown",): "breakdown:breakdown_command",
+    ("batch",): "batch:batch_command",
+    ("catalogue", "validate"): "catalogue:catalogue_validate_command",
+    ("profile", "init"): "profile:profile_init_command",
+    ("profile", "validate"): "profile:profile_validate_command",
+}
+"""Every command, by its path of names, and its function (``module:function`` of
+``smtime.cli.commands``), in the order the help lists them."""
 
 
 class Ending(NamedTuple):
@@ -140,6 +157,8 @@ class _Deferred(RuntimeParam):
 def defer_conversions(params: list[Any]) -> None:
     """Make Typer convert only the values given (``_Deferred``); a parameter whose
     conversion Typer already made, or a Typer that converts otherwise, is left as it is."""
+    if build_runtime_param is None:
+        return
     for param in params:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is not None and getattr(param, "_runtime_param", False) is None:
@@ -177,48 +196,57 @@ def unknown_option(option: str, ctx: Any) -> str:
     return f"'{command}' has no option {option}"
 
 
-@app.callback()
 def root(version: VersionOption = False) -> None:
     """How much time does social media really take?"""
 
 
-COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
-    (app, "tasks", commands.tasks_command),
-    (app, "estimate", commands.estimate_command),
-    (app, "report", commands.report_command),
-    (app, "plan", commands.plan_command),
-    (app, "compare", commands.compare_command),
-    (app, "calibrate", commands.calibrate_command),
-    (app, "breakdown", commands.breakdown_command),
-    (app, "batch", commands.batch_command),
-    (catalogue_app, "validate", commands.catalogue_validate_command),
-    (profile_app, "init", commands.profile_init_command),
-    (profile_app, "validate", commands.profile_validate_command),
-]
-for owner, name, function in COMMANDS:
-    owner.command(name, cls=Command)(reported(function))
-app.add_typer(catalogue_app, name="catalogue")
-app.add_typer(profile_app, name="profile")
+def command_function(path: tuple[str, ...]) -> Callable[..., None]:
+    """The function of the command at ``path`` (in ``COMMANDS``), its module imported."""
+    module, _, name = COMMANDS[path].partition(":")
+    function: Callable[..., None] = getattr(
+        importlib.import_module(f"smtime.cli.commands.{module}"), name
+    )
+    return function
+
+
+def build(name: str | None = None) -> typer.Typer:
+    """The app with the command or group ``name``, or with every one (None), which alone
+    offers --install-completion and --show-completion.
+
+    Typer builds the Click object of every command its app holds, and each command's module
+    declares its options as it is imported: a run needs one command, and builds only that.
+    """
+    app = typer.Typer(**{**SETTINGS, "add_completion": name is None})
+    app.callback()(root)
+    groups: dict[str, typer.Typer] = {}
+    for path in COMMANDS:
+        if name is not None and path[0] != name:
+            continue
+        owner = app
+        if len(path) > 1:
+            if path[0] not in groups:
+                groups[path[0]] = typer.Typer(
+                    help=GROUPS[path[0]], no_args_is_help=True, rich_markup_mode=None
+                )
+                app.add_typer(groups[path[0]], name=path[0])
+            owner = groups[path[0]]
+        owner.command(path[-1], cls=Command)(reported(command_function(path)))
+    return app
+
+
+@functools.cache
+def whole() -> typer.Typer:
+    """The app with every command (``smtime --help``, completion, the reference, tests)."""
+    return build()
 
 
 def _for_command(args: list[str]) -> typer.Typer:
-    """The app with only the command that ``args`` names (the whole app when it names none).
-
-    Typer builds every command's Click object up front, which costs more start-up than all of
-    smtime's own modules; a run needs only one. Help for the whole app still lists them all.
-    """
+    """The app with only the command or group that ``args`` names (the whole app when it
+    names none): help for the whole app still lists them all."""
     name = next((a for a in args if not a.startswith("-")), None)
-    if name is None or name != args[0]:
-        return app
-    chosen = [c for c in app.registered_commands if c.name == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not chosen and not groups:
-        return app
-    lean = typer.Typer(**{**SETTINGS, "add_completion": False})
-    lean.registered_callback = app.registered_callback
-    lean.registered_commands = chosen
-    lean.registered_groups = groups
-    return lean
+    if name is None or name != args[0] or not any(path[0] == name for path in COMMANDS):
+        return whole()
+    return build(name)
 
 
 def main(argv: list[str] | None = None) -> int:
