@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import stat
+import sys
 import typing
 from collections.abc import Callable
 from keyword import iskeyword
@@ -314,10 +315,12 @@ def test_default_choice_is_shared_and_a_refusal_is_never_remembered() -> None:
 # smtime's NamedTuple is typing.NamedTuple, made faster ------------------------------------------
 
 FIELD_NAMES = st.lists(
-    st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda n: not iskeyword(n)),
+    st.sampled_from(["cls", "self", "args", "given"])
+    | st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda n: not iskeyword(n)),
     max_size=6,
     unique=True,
 )
+"""Field names, among them the names a constructor's own parameters could have."""
 
 
 def _both(fields: list[str], defaults: int) -> tuple[Any, Any]:
@@ -377,6 +380,8 @@ def test_named_tuple_values_pickle_and_refuse_attributes() -> None:
     assert pickle.loads(pickle.dumps(LEVEL)) == LEVEL
     assert type(pickle.loads(pickle.dumps(LEVEL))) is domain.Bound
     assert copy.deepcopy(SEED) == SEED
+    if sys.version_info >= (3, 13):  # copy.replace, new in 3.13
+        assert copy.replace(LEVEL, low=0.5) == LEVEL._replace(low=0.5)  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):
         LEVEL.other = 1  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):

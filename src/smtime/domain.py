@@ -12,6 +12,7 @@ and at run time a class with the same behaviour made without compiling code for 
 
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
@@ -48,38 +49,43 @@ else:
         return tuple(values)
 
     def _refusal(cls: type, args: tuple[Any, ...], given: dict[str, Any]) -> TypeError:
-        """Why ``cls`` cannot be made of these arguments, worded as Python's own error."""
-        fields, defaults = cls._fields, cls._field_defaults
-        name = f"{cls.__name__}.__new__()"
-        for key in given:
-            if key not in fields:
-                return TypeError(f"{name} got an unexpected keyword argument '{key}'")
-            if fields.index(key) < len(args):
-                return TypeError(f"{name} got multiple values for argument '{key}'")
-        if len(args) > len(fields):
-            most = len(fields) + 1  # with the class
-            least = most - len(defaults)
-            takes = f"from {least} to {most}" if defaults else str(most)
-            return TypeError(
-                f"{name} takes {takes} positional argument{'s' if most > 1 else ''} "
-                f"but {len(args) + 1} were given"
-            )
-        missing = [f"'{field}'" for field in fields[len(args) :] if field not in given | defaults]
-        listed = missing[0]
-        if len(missing) > 1:
-            listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "")
-            listed += f" and {missing[-1]}"
-        s = "s" if len(missing) > 1 else ""
-        return TypeError(f"{name} missing {len(missing)} required positional argument{s}: {listed}")
+        """Why ``cls`` cannot be made of these arguments, in Python's own words: the error of
+        the same class made by ``collections.namedtuple`` (made only then)."""
+        from collections import namedtuple
 
-    def _constructor(size: int, defaults: tuple[Any, ...]) -> Any:
+        defaults = tuple(cls._field_defaults.values())
+        same = namedtuple(cls.__name__, cls._fields, defaults=defaults)  # type: ignore[misc]
+        try:
+            same(*args, **given)
+        except TypeError as exc:
+            return exc
+        return TypeError(f"{cls.__name__}.__new__() cannot take {args!r}, {given!r}")
+
+    def _annotated(namespace: dict[str, Any]) -> dict[str, Any]:
+        """The annotations of a class body, by name: from ``__annotations__``, or from the
+        function that makes them where annotations are deferred (Python 3.14, as typing's
+        NamedTuple reads them)."""
+        if "__annotations__" in namespace:
+            annotations: dict[str, Any] = namespace["__annotations__"]
+            return annotations
+        if sys.version_info >= (3, 14):  # pragma: no cover - deferred annotations
+            import annotationlib
+
+            annotate = annotationlib.get_annotate_from_class_namespace(namespace)
+            if annotate is not None:
+                return annotationlib.call_annotate_function(  # type: ignore[no-any-return]
+                    annotate, annotationlib.Format.FORWARDREF
+                )
+        return {}
+
+    def _constructor(name: str, size: int, defaults: tuple[Any, ...]) -> Any:
         """The ``__new__`` of a class of ``size`` fields, the last ones with ``defaults``:
         values by position (all of them, or all but some defaults) go straight into the
         tuple; anything else is bound by ``_bound``."""
         first_default = size - len(defaults)
         new = tuple.__new__
 
-        def __new__(cls: type, *args: Any, **given: Any) -> Any:
+        def __new__(cls: type, /, *args: Any, **given: Any) -> Any:
             if not given:
                 if len(args) == size:
                     return new(cls, args)
@@ -87,7 +93,11 @@ else:
                     return new(cls, args + defaults[len(args) - first_default :])
             return new(cls, _bound(cls, args, given))
 
+        __new__.__qualname__ = f"{name}.__new__"
         return __new__
+
+    _UNEXPECTED_FIELD = TypeError if sys.version_info >= (3, 13) else ValueError
+    """What ``_replace`` raises for a name that is no field (TypeError since Python 3.13)."""
 
     def _make(cls: type, iterable: Any) -> Any:
         made = tuple.__new__(cls, iterable)
@@ -98,7 +108,7 @@ else:
     def _replace(self: Any, /, **changes: Any) -> Any:
         made = self._make(map(changes.pop, self._fields, self))
         if changes:
-            raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+            raise _UNEXPECTED_FIELD(f"Got unexpected field names: {list(changes)!r}")
         return made
 
     def _repr(self: Any) -> str:
@@ -123,7 +133,7 @@ else:
                 return super().__new__(mcls, name, bases, namespace)
             if bases != (NamedTuple,):
                 raise TypeError("can only inherit from a NamedTuple type")
-            fields = tuple(namespace.get("__annotations__", ()))
+            fields = tuple(_annotated(namespace))
             defaults: dict[str, Any] = {}
             for field in fields:
                 if field.startswith("_"):
@@ -144,12 +154,14 @@ else:
                 _fields=fields,
                 _field_defaults=defaults,
                 __match_args__=fields,
-                __new__=_constructor(len(fields), tuple(defaults.values())),
+                __new__=_constructor(name, len(fields), tuple(defaults.values())),
                 _make=classmethod(_make),
                 _replace=_replace,
                 _asdict=_asdict,
                 __getnewargs__=_getnewargs,
             )
+            if sys.version_info >= (3, 13):  # copy.replace, as collections.namedtuple's
+                body["__replace__"] = _replace
             body.setdefault("__repr__", _repr)
             body.setdefault("__doc__", f"{name}({', '.join(fields)})")
             for index, field in enumerate(fields):

@@ -19,3 +19,8 @@ def __getattr__(name: str) -> Any:
 
         return whole()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # Typer's own CLI (``typer smtime.cli run``) looks for ``app`` among the module's names.
+    return sorted([*globals(), "app"])
