@@ -407,6 +407,22 @@ def test_a_line_that_is_not_utf8_is_reported_with_its_number(
     assert len(lines(run.stdout)) == 2 * 4 * 7
 
 
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_byte_order_mark_is_read_on_the_first_line_only(
+    smtime: Smtime, tmp_path: Path, jobs: str
+) -> None:
+    """A file's byte-order mark is skipped; one further down (files joined with ``cat``) is
+    that line's problem, named as such."""
+    path = tmp_path / "joined.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"name": "a"}\n' * 3)
+    run = smtime("batch", str(path), "--jobs", jobs)
+    assert run.exit_code == 65
+    assert [o["profile"] for o in lines(run.stdout)] == ["a"]
+    bom = "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"
+    assert run.stderr.splitlines() == [f"{path}:2: {bom}", f"{path}:3: {bom}"]
+
+
 # What an outside attack found: one bad profile never stops the others, every read is
 # bounded, pipes work, the output never replaces an input.
 

@@ -82,7 +82,9 @@ def _start_worker(estimator: Estimator, name: str, parent: int) -> None:
     _ESTIMATOR.append((estimator, name))
 
 
-def _work(lines: list[InputLine]) -> _Chunk:
+def _work(lines: list[tuple[int, bytes, str | None]]) -> _Chunk:
+    """``run`` on a chunk of lines, each sent as a plain tuple (an ``InputLine``'s fields):
+    plain tuples are pickled in C, a NamedTuple by a call back into Python for each."""
     estimator, name = _ESTIMATOR[0]
     output: list[bytes] = []
     problems: list[Problem] = []
@@ -151,7 +153,7 @@ def run_parallel(
 
     while lines := list(itertools.islice(source, CHUNK)):
         try:
-            future: Future[_Chunk] | None = pool.submit(_work, lines)
+            future: Future[_Chunk] | None = pool.submit(_work, [(*line,) for line in lines])
         except Exception:  # a pool that lost a worker takes no more: the rest is done here
             future = None
         pending.append((lines, future))
