@@ -186,16 +186,19 @@ _BASIS_VALUES = attrgetter(*BASIS_FIELDS)
 _ASSUMPTION_VALUES = attrgetter(*ASSUMPTION_FIELDS)
 
 
-def _hashable(value: Any) -> Any:
-    """A validated field's value as a memo key: mappings and lists as tuples, tagged with
-    their type so that no text or number can stand for them; a mapping's values tagged with
-    theirs (``set`` takes any value: 1 and True must not share a key). A scalar field holds
-    one type once validated, and is its own key."""
+def _hashable(value: dict[str, Any] | list[Any]) -> Any:
+    """A validated mapping or list as a memo key: its type when empty, else its items as a
+    tuple tagged with its type, so that no text or number can stand for it; a mapping's
+    values tagged with theirs (``set`` takes any value: 1 and True must not share a key).
+    A scalar field holds one type once validated, and is its own key."""
+    if not value:
+        return value.__class__
     if isinstance(value, dict):
-        return (dict, tuple((k, type(v), v) for k, v in value.items()))
-    if isinstance(value, list):
-        return (list, tuple(value))
-    return value
+        return (dict, tuple([(k, v.__class__, v) for k, v in value.items()]))
+    return (list, tuple(value))
+
+
+_CONTAINERS = (dict, list)
 
 
 class Estimator:
@@ -351,7 +354,7 @@ class Estimator:
 
 def _key(profile: ProfileSchema, fields: Callable[[ProfileSchema], tuple[Any, ...]]) -> Any:
     """A memo key of the values of ``profile`` that ``fields`` (an ``attrgetter``) reads."""
-    return tuple([_hashable(v) if isinstance(v, dict | list) else v for v in fields(profile)])
+    return tuple([_hashable(v) if isinstance(v, _CONTAINERS) else v for v in fields(profile)])
 
 
 def _remember(memo: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
