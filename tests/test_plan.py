@@ -313,6 +313,9 @@ def test_plan_never_exceeds_the_window(plan_lines: list[Line], window: Window) -
     for line in plan_lines:  # every minute of the rounded budget is planned or unplaced
         wanted = block_minutes(line.hours, window.min_block)
         assert plan.planned[line.key] + plan.unplaced.get(line.key, 0) == wanted
+    by_key = {line.key: line for line in plan_lines}
+    if any(by_key[key].rhythm is not Rhythm.DAILY for key, m in plan.unplaced.items() if m):
+        assert plan.room == 0  # sessions are left unplaced only when no day has a block free
 
 
 @pytest.mark.parametrize(
@@ -380,6 +383,23 @@ def test_daily_blocks_go_to_the_days_that_have_room() -> None:
     for key in plan.planned:  # one block a day, as daily means
         days = [b.day for b in plan.blocks if b.key == key]
         assert len(days) == len(set(days))
+
+
+def test_a_session_no_day_holds_whole_is_split_over_the_days() -> None:
+    """Blogging's two-hour session, in a week whose days have an hour left each once the
+    daily work is placed, is split into an hour on two days, not left unplaced."""
+    lines = [
+        Line("veille", {"en": "Monitoring"}, Rhythm.DAILY, 2.0),
+        Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 2.0),
+    ]
+    plan = make_plan(lines, Window(days=(1, 2), start=540, end=660))
+    assert plan.fits, plan.unplaced
+    assert [(b.day, b.key, b.minutes) for b in plan.blocks] == [
+        (1, "veille", 60),
+        (1, "blogging", 60),
+        (2, "veille", 60),
+        (2, "blogging", 60),
+    ]
 
 
 def test_sessions_are_no_longer_than_the_day() -> None:

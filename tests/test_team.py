@@ -102,6 +102,10 @@ def test_no_one_is_overbooked_and_every_hour_is_placed_or_said(
         slack = max(1, shares) * 0.5  # each share is rounded to whole blocks of 30 minutes
         total = placed.get(line.key, 0.0) + missing.get(line.key, 0.0)
         assert abs(total - line.hours) <= slack, (line, placed, missing)
+        if line.rhythm is not Rhythm.DAILY and missing.get(line.key):
+            # sessions are said not to fit only when no one who may take them has a block free
+            rooms = {p.name: plan.room for p, plan in result.people if p.may_take(line.key)}
+            assert not any(rooms.values()), (line, rooms, missing)
 
 
 def test_a_family_stays_with_one_person_when_someone_has_the_time() -> None:

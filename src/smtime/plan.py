@@ -12,8 +12,9 @@ The rule (docs/plan.md):
    is left unplaced.
 3. Daily blocks go first, one per day, at the start of the day, on the first working days
    that have room. The other blocks, largest first, go to the day with the most free time,
-   preferring a day that has no block of that family.
-4. Nothing is booked past the window's end: a block that fits in no day is left unplaced, and
+   preferring a day that has no block of that family; a block no day holds whole is split,
+   in whole blocks, over the days with the most room.
+4. Nothing is booked past the window's end: what no day has room for is left unplaced, and
    the plan says so.
 
 Pure: no I/O.
@@ -238,6 +239,33 @@ def block_minutes(hours: float, step: int) -> int:
     return step if hours > 0 and minutes == 0 else minutes
 
 
+def _pieces(
+    size: int,
+    key: str,
+    window: Window,
+    free: dict[int, int],
+    placed: dict[int, list[tuple[int, Line]]],
+) -> tuple[list[tuple[int, int]], int]:
+    """Where a block of ``size`` minutes of line ``key`` goes, as (day, minutes) pieces, and
+    the minutes no day has room for: whole, on the day with the most free time that holds it,
+    preferring a day without a block of the line; else split, in whole blocks, over the days
+    with the most room."""
+    candidates = [d for d in window.days if free[d] >= size]
+    if candidates:
+        day = max(
+            candidates, key=lambda d: (all(ln.key != key for _, ln in placed[d]), free[d], -d)
+        )
+        return [(day, size)], 0
+    pieces, left = [], size
+    for day in sorted(window.days, key=lambda d: (-free[d], d)):
+        piece = min(left, window.holds(window.length - free[day]))
+        if piece <= 0:
+            break
+        pieces.append((day, piece))
+        left -= piece
+    return pieces, left
+
+
 def make_plan(lines: list[Line], window: Window) -> Plan:
     """Cut each line into blocks and place them in the window (see the module's rule)."""
     window = window.checked()
@@ -283,17 +311,13 @@ def make_plan(lines: list[Line], window: Window) -> Plan:
             planned[line.key] += size
     others.sort(key=lambda item: (-item[0], item[1]))
     for size, _, line in others:
-        candidates = [d for d in window.days if free[d] >= size]
-        if not candidates:
-            unplaced[line.key] = unplaced.get(line.key, 0) + size
-            continue
-        day = max(
-            candidates,
-            key=lambda d: (all(ln.key != line.key for _, ln in placed[d]), free[d], -d),
-        )
-        free[day] -= size
-        placed[day].append((size, line))
-        planned[line.key] += size
+        pieces, left = _pieces(size, line.key, window, free, placed)
+        if left:
+            unplaced[line.key] = unplaced.get(line.key, 0) + left
+        for day, piece in pieces:
+            free[day] -= piece
+            placed[day].append((piece, line))
+            planned[line.key] += piece
     blocks = []
     position = {line.key: i for i, line in enumerate(lines)}
     for day in window.days:

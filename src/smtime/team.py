@@ -13,9 +13,10 @@ The rule (docs/plan.md, "Team plans"):
    says so.
 3. Each person's share is then laid out in their own window by ``plan.make_plan``, which
    never books past a window's end.
-4. What a person's plan could not place (sessions longer than the gaps of their days) is
-   offered, in whole blocks, to the others who may take it, the one with the most room
-   first; a move is kept when it puts more hours in the calendars, until none does.
+4. What a person's plan could not place (daily time beyond one block a day, or more time
+   than their days have room for) is offered, in whole blocks, to the others who may take
+   it, the one with the most room first; a move is kept when it puts more hours in the
+   calendars, until none does.
 
 Pure: no I/O.
 """
