@@ -402,6 +402,34 @@ def test_a_session_no_day_holds_whole_is_split_over_the_days() -> None:
     ]
 
 
+def test_blocks_that_fit_whole_keep_their_place_before_any_is_split() -> None:
+    """Analysis and strategy keep the hour each that fits whole; only then is blogging's
+    session, which no day holds whole, split over the room left (not placed first, taking
+    their room)."""
+    lines = [
+        Line("veille", {"en": "Monitoring"}, Rhythm.DAILY, 5.0),
+        Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 2.0),
+        Line("analyse", {"en": "Analysis"}, Rhythm.WEEKLY, 1.0),
+        Line("strategie", {"en": "Strategy"}, Rhythm.WEEKLY, 1.0),
+    ]
+    plan = make_plan(lines, Window(days=(1, 2), start=540, end=780))
+    assert plan.planned == {"veille": 300, "blogging": 60, "analyse": 60, "strategie": 60}
+    assert plan.unplaced == {"blogging": 60}
+
+
+def test_a_split_session_prefers_days_without_that_family() -> None:
+    """The pieces of a split session go first to days without a block of the same family,
+    so that a day does not show one sitting as two events back to back."""
+    lines = [
+        Line("veille", {"en": "Monitoring"}, Rhythm.DAILY, 3.0),
+        Line("blogging", {"en": "Blogging"}, Rhythm.SESSIONS, 3.0),
+    ]
+    plan = make_plan(lines, Window(days=(1, 2, 3), start=540, end=660))
+    assert plan.fits, plan.unplaced
+    days = [b.day for b in plan.blocks if b.key == "blogging"]
+    assert len(days) == len(set(days)) == 3
+
+
 def test_sessions_are_no_longer_than_the_day() -> None:
     """Two hours of blogging in days of one hour are two sessions of one hour, not one of two
     hours that no day holds."""

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from smtime.domain import Rhythm
-from smtime.plan import Line, Window
+from smtime.plan import Line, Window, make_plan
 from smtime.team import Person, share_out
 from tests.conftest import Run, conforming
 
@@ -349,6 +349,24 @@ def test_what_a_plan_cannot_place_goes_to_someone_with_room(
     )
     assert team.fits, team.unplaced
     assert team.planned_minutes == hours * 60
+
+
+def test_hours_given_to_no_one_go_to_whoever_has_room_once_planned() -> None:
+    """Daily time a person's plan cannot place (beyond one block a day) took room in the
+    sharing that the plan left free: the weekly analysis given to no one then goes there. A
+    team of one places what ``smtime plan`` alone places in the same window."""
+    window = Window(days=(1, 2, 3), start=420, end=720)
+    lines = [
+        Line("acquisition", {"en": "Sharing"}, Rhythm.WEEKLY, 1.0),
+        Line("blogging", {"en": "Blogging"}, Rhythm.DAILY, 6.5),
+        Line("curation", {"en": "Curation"}, Rhythm.DAILY, 6.5),
+        Line("veille", {"en": "Monitoring"}, Rhythm.DAILY, 1.5),
+    ]
+    alone = make_plan(lines, window)
+    team = share_out(lines, [Person("Ann", window)])
+    assert team.people[0][1].planned == alone.planned
+    assert alone.planned["acquisition"] == 60
+    assert "acquisition" not in team.unplaced
 
 
 def test_calendar_file_stems_are_safe_and_unique() -> None:

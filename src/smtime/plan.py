@@ -12,8 +12,9 @@ The rule (docs/plan.md):
    is left unplaced.
 3. Daily blocks go first, one per day, at the start of the day, on the first working days
    that have room. The other blocks, largest first, go to the day with the most free time,
-   preferring a day that has no block of that family; a block no day holds whole is split,
-   in whole blocks, over the days with the most room.
+   preferring a day that has no block of that family. Then what no day held whole is
+   split, family by family, in whole blocks, at most one a day, over the days with room
+   left (those without a block of that family first, then the roomiest).
 4. Nothing is booked past the window's end: what no day has room for is left unplaced, and
    the plan says so.
 
@@ -239,30 +240,40 @@ def block_minutes(hours: float, step: int) -> int:
     return step if hours > 0 and minutes == 0 else minutes
 
 
-def _pieces(
+def _whole(
+    size: int,
+    key: str,
+    window: Window,
+    free: dict[int, int],
+    placed: dict[int, list[tuple[int, Line]]],
+) -> int | None:
+    """The day a block of ``size`` minutes of line ``key`` goes to whole: the one with the
+    most free time, preferring a day without a block of the line; None when no day holds it."""
+    candidates = [d for d in window.days if free[d] >= size]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda d: (all(ln.key != key for _, ln in placed[d]), free[d], -d))
+
+
+def _split(
     size: int,
     key: str,
     window: Window,
     free: dict[int, int],
     placed: dict[int, list[tuple[int, Line]]],
 ) -> tuple[list[tuple[int, int]], int]:
-    """Where a block of ``size`` minutes of line ``key`` goes, as (day, minutes) pieces, and
-    the minutes no day has room for: whole, on the day with the most free time that holds it,
-    preferring a day without a block of the line; else split, in whole blocks, over the days
-    with the most room."""
-    candidates = [d for d in window.days if free[d] >= size]
-    if candidates:
-        day = max(
-            candidates, key=lambda d: (all(ln.key != key for _, ln in placed[d]), free[d], -d)
-        )
-        return [(day, size)], 0
+    """``size`` minutes of line ``key`` that no day held whole, as (day, minutes) pieces in
+    whole blocks, at most one a day, over the days with room (those without a block of the
+    line first, then the roomiest), and the minutes left for want of room."""
     pieces, left = [], size
-    for day in sorted(window.days, key=lambda d: (-free[d], d)):
+    days = sorted(
+        window.days, key=lambda d: (any(ln.key == key for _, ln in placed[d]), -free[d], d)
+    )
+    for day in days:
         piece = min(left, window.holds(window.length - free[day]))
-        if piece <= 0:
-            break
-        pieces.append((day, piece))
-        left -= piece
+        if piece > 0:
+            pieces.append((day, piece))
+            left -= piece
     return pieces, left
 
 
@@ -293,6 +304,12 @@ def make_plan(lines: list[Line], window: Window) -> Plan:
         others += [(size, order, line) for size in _sizes(minutes, count, step)]
     free = dict.fromkeys(window.days, window.length)
     placed: dict[int, list[tuple[int, Line]]] = {day: [] for day in window.days}
+
+    def put(day: int, size: int, line: Line) -> None:
+        free[day] -= size
+        placed[day].append((size, line))
+        planned[line.key] += size
+
     for line, sizes in daily:
         for size in sizes:  # one a day: the first working day that has room
             chosen = next(
@@ -306,18 +323,29 @@ def make_plan(lines: list[Line], window: Window) -> Plan:
             if chosen is None:
                 unplaced[line.key] = unplaced.get(line.key, 0) + size
                 continue
-            free[chosen] -= size
-            placed[chosen].append((size, line))
-            planned[line.key] += size
+            put(chosen, size, line)
     others.sort(key=lambda item: (-item[0], item[1]))
+    too_large: dict[str, tuple[int, Line]] = {}  # each line's minutes no day held whole
     for size, _, line in others:
-        pieces, left = _pieces(size, line.key, window, free, placed)
+        day = _whole(size, line.key, window, free, placed)
+        if day is None:
+            too_large[line.key] = (too_large.get(line.key, (0, line))[0] + size, line)
+        else:
+            put(day, size, line)
+    for size, line in too_large.values():  # once every block that fits whole is placed
+        pieces, left = _split(size, line.key, window, free, placed)
         if left:
             unplaced[line.key] = unplaced.get(line.key, 0) + left
         for day, piece in pieces:
-            free[day] -= piece
-            placed[day].append((piece, line))
-            planned[line.key] += piece
+            put(day, piece, line)
+    return Plan(window, tuple(lines), _laid_out(placed, lines, window), planned, unplaced)
+
+
+def _laid_out(
+    placed: dict[int, list[tuple[int, Line]]], lines: list[Line], window: Window
+) -> tuple[Block, ...]:
+    """Each day's blocks one after the other from the window's start: daily ones first, then
+    in the order of ``lines``."""
     blocks = []
     position = {line.key: i for i, line in enumerate(lines)}
     for day in window.days:
@@ -329,4 +357,4 @@ def make_plan(lines: list[Line], window: Window) -> Plan:
         for size, line in items:
             blocks.append(Block(day, cursor, cursor + size, line.key))
             cursor += size
-    return Plan(window, tuple(lines), tuple(blocks), planned, unplaced)
+    return tuple(blocks)

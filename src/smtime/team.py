@@ -15,8 +15,9 @@ The rule (docs/plan.md, "Team plans"):
    never books past a window's end.
 4. What a person's plan could not place (daily time beyond one block a day, or more time
    than their days have room for) is offered, in whole blocks, to the others who may take
-   it, the one with the most room first; a move is kept when it puts more hours in the
-   calendars, until none does.
+   it, the one with the most room first; so are the hours given to no one in step 2 (a
+   share of daily time that a plan could not place took room that it did not use). A move
+   is kept when it puts more hours in the calendars, until none does.
 
 Pure: no I/O.
 """
@@ -98,32 +99,7 @@ class TeamPlan(NamedTuple):
 def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
     """The lines shared out among ``people`` and planned in each one's window (the module's
     rule)."""
-    free = [float(person.minutes) for person in people]
-    shares: list[list[Line]] = [[] for _ in people]
-    unassigned: dict[str, float] = {}
-    order = sorted(range(len(lines)), key=lambda i: -lines[i].hours)
-    for index in order:
-        line = lines[index]
-        eligible = [i for i, person in enumerate(people) if person.may_take(line.key)]
-        # the line in whole blocks, as each one's plan will have it (``plan.block_minutes``)
-        blocks = {i: block_minutes(line.hours, people[i].window.min_block) for i in eligible}
-        whole = [i for i in eligible if free[i] >= blocks[i]]
-        if whole:
-            who = max(whole, key=lambda i: (free[i], -i))
-            shares[who].append(line)
-            free[who] -= blocks[who]
-            continue
-        need = float(blocks[eligible[0]]) if eligible else in_minutes(line.hours)
-        for who in sorted(eligible, key=lambda i: (-free[i], i)):
-            step = people[who].window.min_block
-            given = min(need, free[who] // step * step)  # whole blocks, so that it fits
-            if need <= 0 or given <= 0:
-                continue
-            shares[who].append(line._replace(hours=in_hours(given)))
-            free[who] -= given
-            need -= given
-        if need > 1e-9:
-            unassigned[line.key] = in_hours(need)
+    shares, unassigned = _shares(lines, people)
     position = {line.key: i for i, line in enumerate(lines)}
 
     def planned(share: list[Line], person: Person) -> Plan:
@@ -152,13 +128,68 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
                 return True
         return False
 
-    # 4. what a plan could not place, offered to the others: each move kept puts more minutes
-    # in the calendars, so the moves end (the bound is a guard)
-    for _ in range(len(people) * (len(lines) + 1)):
+    def assign(key: str) -> bool:
+        """Give whole blocks of the hours of ``key`` given to no one to the first who may
+        take them and whose plan then holds more; whether some were given."""
+        line = lines[position[key]]
+        takers = [i for i, p in enumerate(people) if p.may_take(key)]
+        for taker in sorted(takers, key=lambda i: (-plans[i].room, i)):
+            step = people[taker].window.min_block
+            give = int(min(in_minutes(unassigned[key]), plans[taker].room) // step * step)
+            if give <= 0:
+                continue
+            more = _moved(shares[taker], line, give, step)
+            tried = planned(more, people[taker])
+            if tried.planned_minutes > plans[taker].planned_minutes:
+                shares[taker], plans[taker] = more, tried
+                rest = unassigned.pop(key) - in_hours(give)
+                if rest > 1e-9:
+                    unassigned[key] = rest
+                return True
+        return False
+
+    # 4. what a plan could not place, offered to the others, and what was given to no one, to
+    # those with room: each move kept puts more minutes in the calendars, so the moves end
+    # (the bound is a guard)
+    for _ in range(2 * len(people) * (len(lines) + 1)):
         left = [(i, key, m) for i, plan in enumerate(plans) for key, m in plan.unplaced.items()]
-        if not any(offer(i, key, minutes) for i, key, minutes in left if minutes):
+        if not any(offer(i, key, minutes) for i, key, minutes in left if minutes) and not any(
+            assign(key) for key in list(unassigned)
+        ):
             break
     return TeamPlan(tuple(lines), tuple(zip(people, plans, strict=True)), unassigned)
+
+
+def _shares(lines: list[Line], people: list[Person]) -> tuple[list[list[Line]], dict[str, float]]:
+    """Each person's share of ``lines``, and the hours of each line given to no one (steps 1
+    and 2 of the module's rule)."""
+    free = [float(person.minutes) for person in people]
+    shares: list[list[Line]] = [[] for _ in people]
+    unassigned: dict[str, float] = {}
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].hours)
+    for index in order:
+        line = lines[index]
+        eligible = [i for i, person in enumerate(people) if person.may_take(line.key)]
+        # the line in whole blocks, as each one's plan will have it (``plan.block_minutes``)
+        blocks = {i: block_minutes(line.hours, people[i].window.min_block) for i in eligible}
+        whole = [i for i in eligible if free[i] >= blocks[i]]
+        if whole:
+            who = max(whole, key=lambda i: (free[i], -i))
+            shares[who].append(line)
+            free[who] -= blocks[who]
+            continue
+        need = float(blocks[eligible[0]]) if eligible else in_minutes(line.hours)
+        for who in sorted(eligible, key=lambda i: (-free[i], i)):
+            step = people[who].window.min_block
+            given = min(need, free[who] // step * step)  # whole blocks, so that it fits
+            if need <= 0 or given <= 0:
+                continue
+            shares[who].append(line._replace(hours=in_hours(given)))
+            free[who] -= given
+            need -= given
+        if need > 1e-9:
+            unassigned[line.key] = in_hours(need)
+    return shares, unassigned
 
 
 def _moved(share: list[Line], line: Line, minutes: int, step: int) -> list[Line]:
