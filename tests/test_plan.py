@@ -463,3 +463,22 @@ def test_the_warning_says_whether_the_week_or_its_days_are_too_short() -> None:
     week = warning(make_plan([blogging._replace(hours=3.0)], window), "en")
     assert week is not None
     assert week.startswith("the budget of 3 hours does not fit in the window of 1.5 hours")
+
+
+def test_a_plan_with_no_hours_says_it_has_nothing_to_place(smtime: Smtime, tmp_path: Path) -> None:
+    """Families set to 0 hours leave nothing to place: the calendar has no events, and a
+    warning says why (on stderr for a file format, under the table), in the chosen language;
+    the JSON says it fits, as it does."""
+    zero = ["plan", "--only", "blogging", "--set", "blogging=0h"]
+    ics = smtime(*zero, "--format", "ics", "--from", "2027-01-04", "--tz", "Europe/Paris")
+    assert ics.exit_code == 0
+    assert "BEGIN:VEVENT" not in ics.stdout
+    assert ics.stderr == "smtime: warning: the budget is 0 hours: the plan has nothing to place\n"
+    table = smtime(*zero, "--lang", "fr")
+    assert "le budget est de 0 heure\u202f: le plan n’a rien à placer" in table.stdout
+    json = smtime(*zero, "--format", "json")
+    assert (json.stderr, json_of(json, "plan")["fits"]) == ("", True)
+    team = tmp_path / "team.yaml"
+    team.write_text("format: smtime-team/1\npeople:\n  - name: Ann\n")
+    both = smtime(*zero, "--team", str(team), "--format", "markdown")
+    assert "the budget is 0 hours: the plan has nothing to place" in both.stdout

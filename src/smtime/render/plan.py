@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from smtime.i18n import localize, translate
+from smtime.i18n import localize, marked, translate
 from smtime.plan import DAY_NAMES, Line, Plan, clock, in_hours
 from smtime.render.escape import markdown_cell, markdown_text
 from smtime.render.numbers import LOCALES, decimal, number
@@ -79,8 +79,14 @@ def _columns(plan: Plan) -> list[list[tuple[str, str]]]:
     ]
 
 
+NOTHING_TO_PLACE = marked("the budget is 0 hours: the plan has nothing to place")
+"""The warning of a plan (a team's too) whose lines have no hours: its calendar is empty."""
+
+
 def warning(plan: Plan, lang: str) -> str | None:
-    """One line saying what did not fit, or None."""
+    """One line saying what did not fit, or that there is nothing to place; else None."""
+    if not plan.budget:
+        return translate(NOTHING_TO_PLACE, lang)
     if plan.fits:
         return None
     hours = {key: in_hours(minutes) for key, minutes in plan.unplaced.items() if minutes}
@@ -188,7 +194,10 @@ def _not_placed(hours: dict[str, float], labels: dict[str, str], lang: str) -> s
 
 
 def team_warning(team: TeamPlan, lang: str) -> str | None:
-    """One line saying which hours are in no one's calendar, or None."""
+    """One line saying which hours are in no one's calendar, or that there is nothing to
+    place; else None."""
+    if not team.budget:
+        return translate(NOTHING_TO_PLACE, lang)
     missing = team.unplaced
     if not missing:
         return None
