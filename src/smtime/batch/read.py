@@ -144,8 +144,9 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def jsonl_records(source: Iterable[tuple[int, bytes, str | None]]) -> Iterator[Record]:
     """The profiles of JSON Lines (``InputLine`` values, or the same fields as plain tuples),
     one a line; blank lines are skipped."""
-    decode = json.JSONDecoder(object_pairs_hook=_unique).decode  # made once: json.loads
-    # makes one a call when given a hook; it alone names a byte-order mark as the problem
+    # one decoder for every line (json.loads makes one a call when given a hook); json.loads
+    # itself for a line that starts with a byte-order mark, which it names as the problem
+    decode = json.JSONDecoder(object_pairs_hook=_unique).decode
     for number, raw, problem in source:
         if problem is not None:
             yield Record(number, problem=problem)
