@@ -107,55 +107,43 @@ def share_out(lines: list[Line], people: list[Person]) -> TeamPlan:
 
     plans = [planned(share, person) for share, person in zip(shares, people, strict=True)]
 
-    def offer(giver: int, key: str, minutes: int) -> bool:
-        """Move what ``giver``'s plan left of ``key`` to the first one who may take it and
-        whose plan then holds more; whether a move was made."""
+    def offer(giver: int | None, key: str, minutes: float) -> bool:
+        """Move whole blocks of ``minutes`` of ``key``, left by ``giver``'s plan or given to
+        no one (None), to the first other person who may take them and after whom the
+        calendars hold more; whether a move was made."""
+        line = lines[position[key]]  # a share differs from its line in its hours only
         takers = [i for i, p in enumerate(people) if i != giver and p.may_take(key)]
-        line = next(ln for ln in shares[giver] if ln.key == key)
         for taker in sorted(takers, key=lambda i: (-plans[i].room, i)):
             step = people[taker].window.min_block
-            give = min(minutes, plans[taker].room) // step * step
-            if give <= 0 or step != people[giver].window.min_block:
+            give = int(min(minutes, plans[taker].room) // step * step)
+            if give <= 0 or (giver is not None and step != people[giver].window.min_block):
                 continue
-            less = _moved(shares[giver], line, -give, step)
             more = _moved(shares[taker], line, give, step)
-            tried = planned(less, people[giver]), planned(more, people[taker])
-            if sum(p.planned_minutes for p in tried) > (
-                plans[giver].planned_minutes + plans[taker].planned_minutes
+            tried = [(taker, more, planned(more, people[taker]))]
+            if giver is not None:
+                less = _moved(shares[giver], line, -give, step)
+                tried.append((giver, less, planned(less, people[giver])))
+            if sum(plan.planned_minutes for _, _, plan in tried) > sum(
+                plans[i].planned_minutes for i, _, _ in tried
             ):
-                shares[giver], shares[taker] = less, more
-                plans[giver], plans[taker] = tried
+                for i, share, plan in tried:
+                    shares[i], plans[i] = share, plan
+                if giver is None:
+                    rest = unassigned.pop(key) - in_hours(give)
+                    if rest > 1e-9:
+                        unassigned[key] = rest
                 return True
         return False
 
-    def assign(key: str) -> bool:
-        """Give whole blocks of the hours of ``key`` given to no one to the first who may
-        take them and whose plan then holds more; whether some were given."""
-        line = lines[position[key]]
-        takers = [i for i, p in enumerate(people) if p.may_take(key)]
-        for taker in sorted(takers, key=lambda i: (-plans[i].room, i)):
-            step = people[taker].window.min_block
-            give = int(min(in_minutes(unassigned[key]), plans[taker].room) // step * step)
-            if give <= 0:
-                continue
-            more = _moved(shares[taker], line, give, step)
-            tried = planned(more, people[taker])
-            if tried.planned_minutes > plans[taker].planned_minutes:
-                shares[taker], plans[taker] = more, tried
-                rest = unassigned.pop(key) - in_hours(give)
-                if rest > 1e-9:
-                    unassigned[key] = rest
-                return True
-        return False
-
-    # 4. what a plan could not place, offered to the others, and what was given to no one, to
-    # those with room: each move kept puts more minutes in the calendars, so the moves end
-    # (the bound is a guard)
+    # 4. what a plan could not place, and what was given to no one, offered to those with
+    # room: each move kept puts more minutes in the calendars, so the moves end (the bound is
+    # a guard)
     for _ in range(2 * len(people) * (len(lines) + 1)):
-        left = [(i, key, m) for i, plan in enumerate(plans) for key, m in plan.unplaced.items()]
-        if not any(offer(i, key, minutes) for i, key, minutes in left if minutes) and not any(
-            assign(key) for key in list(unassigned)
-        ):
+        left: list[tuple[int | None, str, float]] = [
+            (i, key, m) for i, plan in enumerate(plans) for key, m in plan.unplaced.items() if m
+        ]
+        left += [(None, key, in_minutes(hours)) for key, hours in unassigned.items()]
+        if not any(offer(giver, key, minutes) for giver, key, minutes in left):
             break
     return TeamPlan(tuple(lines), tuple(zip(people, plans, strict=True)), unassigned)
 
