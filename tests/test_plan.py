@@ -95,6 +95,11 @@ def test_budget_that_does_not_fit_is_said(smtime: Smtime) -> None:
         (("--format", "ics", "--tz", "Mars/Olympus"), "IANA time zone"),
         (("--format", "ics", "--tz", "Europe"), "IANA time zone"),  # a folder of zones
         (("--format", "ics", "--tz", "America/"), "IANA time zone"),
+        # files of the zone folder that are no zone: their names mean nothing elsewhere
+        (("--format", "ics", "--tz", "localtime"), "'localtime' is not an IANA time zone"),
+        (("--format", "ics", "--tz", "posix/Europe/Paris"), "IANA time zone"),
+        (("--format", "ics", "--tz", "right/Europe/Paris"), "IANA time zone"),
+        (("--format", "ics", "--tz", "Factory"), "IANA time zone"),
         (("--from", "next week"), "not a date"),
         (("--format", "ics", "--from", "0001-01-01"), "outside the years 1970 to 9998"),
         (("--format", "ics", "--from", "9999-12-27"), "outside the years 1970 to 9998"),
