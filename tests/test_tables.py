@@ -171,7 +171,7 @@ def test_below_60_columns_a_number_cut_short_says_so(smtime: Smtime, width: int)
                 assert cell in whole or cell.endswith("…"), (width, cell)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", [40, *WIDTHS, 100])
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("days", "team"), [("mon-fri", False), ("mon-sun", False), ("mon-sun", True)]
@@ -179,10 +179,10 @@ def test_below_60_columns_a_number_cut_short_says_so(smtime: Smtime, width: int)
 def test_plan_tables_cut_nothing(
     smtime: Smtime, width: int, lang: str, days: str, team: bool
 ) -> None:
-    """A week's plan (and a team's) fits the width from 60 columns, five or seven days: no
-    time or label is cut (no "…"); where a day is too narrow for a block's times they take
-    two lines (in 60 columns, seven days are narrower than 09:00–: the dash then has a line of
-    its own), and each block's start and end are still there."""
+    """A week's plan (and a team's) fits the width from 40 columns, five or seven days: no
+    time or label is cut (no "…"), each block's start and end are there, and no word of a
+    label is folded within itself: where a day side by side has no room for the longest
+    word ("Communication", "Adquisición"), the days are rows instead."""
     args = ["plan", "-H", "high", "--days", days, "--lang", lang]
     if team:
         args += ["--team", str(Path(__file__).parents[1] / "docs/examples/team.yaml")]
@@ -195,9 +195,11 @@ def test_plan_tables_cut_nothing(
     blocks = [b for person in plan.get("people", [plan]) for b in person["blocks"]]
     assert blocks
     cells = re.sub(r"[│┃\s]+", " ", table)
+    words = set(cells.split())
     for block in blocks:
         assert block["start"] in cells
         assert block["end"] in cells
+        assert set(block["label"].split()) <= words, (block["label"], table)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

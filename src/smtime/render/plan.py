@@ -13,6 +13,7 @@ from smtime.team import Person, TeamPlan
 
 if TYPE_CHECKING:
     from rich.console import Group
+    from rich.table import Table
 
     from smtime.render.table import Fitted
 
@@ -112,50 +113,116 @@ def warning(plan: Plan, lang: str) -> str | None:
 
 
 def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> Fitted:
-    """Days as columns, blocks as rows (under ``title``, else "Weekly plan"), then what did
-    not fit (unless ``warn`` is false). Nothing is cut at any width: where a day is narrower
-    than a block's times, they take two lines (``09:00–`` above ``10:30``), and a word wider
-    than its day folds."""
+    """The week (under ``title``, else "Weekly plan"), then what did not fit (unless ``warn``
+    is false), drawn for the width it is given: days side by side (``side_by_side``) where
+    a day has room for the longest word of its labels and of the day names, else one row a
+    block (``by_day``). Nothing is cut, and words wrap whole wherever the width allows."""
     from rich.cells import cell_len
     from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
 
     from smtime.render.table import Fitted, clean
 
     labels = _labels(plan.lines, lang)
     title = title or translate("Weekly plan", lang)
     columns = _columns(plan)
-    rows = max((len(c) for c in columns), default=0)
     note = warning(plan, lang) if warn else None
-    longest = max((cell_len(when) for column in columns for when, _ in column), default=0)
+    names = [day_name(day, lang) for day in plan.window.days]
+    times, word = _widest(columns, labels)
+    word = max([word, *map(cell_len, names)])
 
     def build(width: int) -> Group:
-        days = max(len(plan.window.days), 1)
-        folded = (width - 1) // days - 3 < longest  # a column's room: its share, less rules
-        table = Table(
-            title=clean(title, style="table.title"), title_justify="left", show_lines=False
-        )
-        for day in plan.window.days:
-            table.add_column(day_name(day, lang), overflow="fold")
-        for row in range(rows):
-            cells: list[Text] = []
-            for column in columns:
-                if row < len(column):
-                    when, key = column[row]
-                    shown = when.replace("–", "–\n") if folded else when
-                    cell = Text(shown + "\n", style="dim")
-                    cell.append_text(clean(labels[key]))
-                    cells.append(cell)
-                else:
-                    cells.append(Text(""))
-            table.add_row(*cells)
+        room = (width - 1) // max(len(names), 1) - 3  # a day's share, less its rules
+        if room < word:
+            table = by_day(names, columns, labels, lang, title, width)
+        else:
+            table = side_by_side(names, columns, labels, title, folded=room < times)
         parts: list[Any] = [table]
         if note:
             parts.append(clean(note, style="bold red"))
         return Group(*parts)
 
-    return Fitted(build, rows)
+    return Fitted(build, max((len(c) for c in columns), default=0))
+
+
+def side_by_side(
+    names: list[str],
+    columns: list[list[tuple[str, str]]],
+    labels: dict[str, str],
+    title: str,
+    *,
+    folded: bool,
+) -> Table:
+    """Days as columns, blocks as rows: each block's times above its label, on two lines
+    when ``folded`` (``09:00–`` above ``10:30``, for a day narrower than the times)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from smtime.render.table import clean
+
+    table = Table(title=clean(title, style="table.title"), title_justify="left")
+    for name in names:
+        table.add_column(name, overflow="fold")
+    for row in range(max((len(c) for c in columns), default=0)):
+        cells: list[Text] = []
+        for column in columns:
+            if row < len(column):
+                when, key = column[row]
+                cell = Text((when.replace("–", "–\n") if folded else when) + "\n", style="dim")
+                cell.append_text(clean(labels[key]))
+                cells.append(cell)
+            else:
+                cells.append(Text(""))
+        table.add_row(*cells)
+    return table
+
+
+def _widest(columns: list[list[tuple[str, str]]], labels: dict[str, str]) -> tuple[int, int]:
+    """The width of the widest block times (``09:00–10:30``) and of the widest word of a
+    label, in terminal cells."""
+    from rich.cells import cell_len
+
+    blocks = [block for column in columns for block in column]
+    times = max((cell_len(when) for when, _ in blocks), default=0)
+    words = {word for _, key in blocks for word in labels[key].split()}
+    return times, max(map(cell_len, words), default=0)
+
+
+def by_day(
+    names: list[str],
+    columns: list[list[tuple[str, str]]],
+    labels: dict[str, str],
+    lang: str,
+    title: str,
+    width: int,
+) -> Table:
+    """The plan for a width where days side by side would fold words: one row a block, a
+    rule between days, each day's name before its first block (a day without blocks shows
+    a dash). Where the day's name, the times and the longest word of a label do not fit on
+    one row, the name has a row of its own above its blocks. Labels wrap between words (a
+    word wider than the whole width still folds)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    from smtime.render.table import clean
+
+    times, word = _widest(columns, labels)
+    beside = max(map(cell_len, names)) + times + word + 10 <= width  # 4 rules, 3 paddings
+    table = Table(title=clean(title, style="table.title"), title_justify="left")
+    if beside:
+        table.add_column(translate("Day", lang), no_wrap=True)
+    table.add_column(translate("Time", lang), no_wrap=True, style="dim")
+    table.add_column(translate("Family", lang), overflow="fold", ratio=1)
+    for name, column in zip(names, columns, strict=True):
+        if not beside:
+            table.add_row(Text(name, style="bold"), "")
+        for index, (when, key) in enumerate(column):
+            day = [name if index == 0 else ""] if beside else []
+            table.add_row(*day, when, clean(labels[key]))
+        if not column:
+            table.add_row(*([name] if beside else []), "–", Text(""))
+        table.rows[-1].end_section = True
+    return table
 
 
 def plan_markdown(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> str:
