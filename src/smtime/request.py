@@ -238,7 +238,7 @@ def parse_zone(name: str | None) -> str:
             name = str(tzlocal.get_localzone_name() or "UTC")
         except Exception:  # no way to tell the system's zone: say so in UTC
             name = "UTC"
-    refused = name in NOT_ZONES or name.split("/", 1)[0] in NOT_ZONES
+    refused = name.split("/", 1)[0].casefold() in NOT_ZONES  # case: macOS's file system
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (Europe)
@@ -248,11 +248,12 @@ def parse_zone(name: str | None) -> str:
     return name
 
 
-NOT_ZONES = frozenset({"localtime", "posixrules", "Factory", "posix", "right"})
+NOT_ZONES = frozenset({"localtime", "posixrules", "factory", "posix", "right"})
 """Files of a system's zone folder that are no zone of the tz database, though ``zoneinfo``
 reads them: this machine's zone under another name (``localtime``), copies of every zone
 under ``posix/`` and ``right/`` (the latter counting leap seconds, which calendars do not),
-and the placeholder ``Factory``. A calendar whose events name them means nothing elsewhere."""
+and the placeholder ``Factory``; in lower case, as compared. A calendar whose events name
+them means nothing elsewhere."""
 
 
 def parse_moment(now: str | None, zone: str) -> datetime:
