@@ -34,6 +34,46 @@ for line in open(sys.argv[1], encoding="utf-8"):
         out.write(json.dumps(json.loads(line)) + "\\n")
 """
 
+FLOOR = """\
+import sys
+
+import orjson
+
+from smtime.batch import estimating
+from smtime.render.json import estimate_data
+from smtime.render.numbers import number
+from smtime.terminal import json_visible_utf8
+
+ready = []
+FACTORS = [1 + k / 31 for k in range(30)]
+
+
+def record(self, data, line, cells=()):
+    profile = estimating.validate(data)
+    if not ready:
+        made = estimating.estimate_profile(
+            profile, self.basis(profile), self.assumptions(profile), None
+        )
+        ready.append(estimate_data(made.result, made.lang, made.assumptions, made.catalogue))
+    level = 0.5 if profile.level is None else profile.level
+    ready[0]["level"] = [number(level * factor) for factor in FACTORS][-1]
+    body = orjson.dumps(ready[0])[1:]
+    record = b'{"profile":%b,"line":%d,%b\\n' % (orjson.dumps(profile.name), line, body)
+    return json_visible_utf8(record)
+
+
+estimating.Estimator.record = record
+sys.argv = ["smtime", "batch", sys.argv[1]]
+from smtime.cli import main
+
+raise SystemExit(main())
+"""
+"""The least any batch of the same validation and JSON contract does (docs/performance.md):
+``smtime batch`` with each profile's estimate replaced by a ready one. Each line is still read,
+validated by the profile model and written as an estimate object of the usual size, and the
+numbers an estimate works out afresh for each profile (hours, FTE and cost of each line: 30
+of them, from its level) are rounded as ``render.numbers.number`` does; nothing is estimated."""
+
 RUNS = 1 if QUICK else 5
 """Runs of each command; the figures are their medians (peak memory at 1,000,000: one run)."""
 
@@ -180,12 +220,15 @@ def main() -> int:
             "smtime": [*smtime, str(files[speed_size])],
             "bare": [sys.executable, str(bare), str(files[speed_size])],
             "one": [*smtime, "--jobs", "1", str(files[speed_size])],
+            "floor": [sys.executable, "-c", FLOOR, str(files[speed_size])],
         }
         walls: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(RUNS):  # interleaved, so that a slow spell of the machine hits all
             for name, command in commands.items():
                 walls[name].append(measure(folder, command)[0])
-        smtime_wall, bare_wall, one_wall = (statistics.median(walls[n]) for n in commands)
+        smtime_wall, bare_wall, one_wall, floor_wall = (
+            statistics.median(walls[n]) for n in commands
+        )
         small_rss = statistics.median(
             measure(folder, [*smtime, str(files[small])])[1] for _ in range(RUNS)
         )
@@ -200,6 +243,11 @@ def main() -> int:
     print(
         f"  (the same with --jobs 1, one process: {one_wall * 1000:.1f} ms, ratio "
         f"{one_wall / bare_wall:.2f}; processors here: {usable_cpus()})"
+    )
+    print(
+        f"  (the floor, each estimate replaced by a ready one: {floor_wall * 1000:.1f} ms, "
+        f"ratio {floor_wall / bare_wall:.2f}: what reading, validating, rounding and writing "
+        "take alone)"
     )
     spread = sorted(s / b for s, b in zip(walls["smtime"], walls["bare"], strict=True))
     print(f"  (ratios of the runs one by one: {', '.join(f'{r:.2f}' for r in spread)})")
