@@ -112,6 +112,41 @@ def test_bad_plan_options_exit_2(smtime: Smtime, args: tuple[str, ...], fragment
     assert fragment in run.stderr
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "hledger"])
+def test_a_bad_zone_is_refused_whatever_the_format(smtime: Smtime, fmt: str) -> None:
+    """``--tz`` names the events' zone of a calendar only, but a zone that is none is
+    refused with any format, not taken without a word; a real one is accepted."""
+    run = smtime("plan", "-H", "low", "-f", fmt, "--tz", "localtime")
+    assert run.exit_code == 2
+    assert "'localtime' is not an IANA time zone" in run.stderr
+    assert smtime("plan", "-H", "low", "-f", fmt, "--tz", "Europe/Paris").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("system", "zone"),
+    [
+        ("Europe/Paris", "Europe/Paris"),
+        ("posix/Europe/Paris", "Europe/Paris"),  # where /etc/localtime links into posix/
+        ("right/Asia/Tokyo", "Asia/Tokyo"),
+        ("localtime", "UTC"),
+        ("Mars/Olympus", "UTC"),
+        (None, "UTC"),
+    ],
+)
+def test_the_system_zone_is_named_as_the_tz_database_names_it(
+    monkeypatch: pytest.MonkeyPatch, system: str | None, zone: str
+) -> None:
+    """Without ``--tz``, the system's zone is its IANA name, its ``posix/`` or ``right/``
+    copy named as the zone itself; a system zone that is no zone is UTC, never a refusal
+    of a ``--tz`` nobody gave."""
+    import tzlocal
+
+    from smtime.request import parse_zone
+
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: system)
+    assert parse_zone(None) == zone
+
+
 def test_plan_markdown_and_table(smtime: Smtime) -> None:
     """Table and Markdown show the days as columns."""
     table = smtime("plan", "-H", "mid", "--lang", "fr").stdout

@@ -228,24 +228,41 @@ def next_monday(today: date | None = None) -> date:
 
 
 def parse_zone(name: str | None) -> str:
-    """An IANA time zone name: the one given (checked), else the system's."""
+    """An IANA time zone name: the one given (checked), else the system's (``system_zone``)."""
+    if name is None:
+        return system_zone()
+    if not is_zone(name):
+        raise UsageError(f"--tz: {name!r} is not an IANA time zone such as Europe/Paris")
+    return name
+
+
+def system_zone() -> str:
+    """The system's IANA time zone: its name (``Europe/Paris`` where the system names its
+    ``posix/`` or ``right/`` copy), else UTC when it cannot be told."""
+    try:
+        import tzlocal
+
+        name = str(tzlocal.get_localzone_name() or "UTC")
+    except Exception:  # no way to tell the system's zone: say so in UTC
+        return "UTC"
+    folder, _, zone = name.partition("/")
+    if folder.casefold() in ("posix", "right") and zone:
+        name = zone
+    return name if is_zone(name) else "UTC"
+
+
+def is_zone(name: str) -> bool:
+    """Whether ``name`` is a zone of the tz database that Python can read: none of the other
+    files of a system's zone folder (``NOT_ZONES``), no folder."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    if name is None:
-        try:
-            import tzlocal
-
-            name = str(tzlocal.get_localzone_name() or "UTC")
-        except Exception:  # no way to tell the system's zone: say so in UTC
-            name = "UTC"
-    refused = name.split("/", 1)[0].casefold() in NOT_ZONES  # case: macOS's file system
+    if name.split("/", 1)[0].casefold() in NOT_ZONES:  # case: macOS's file system
+        return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (Europe)
-        refused = True
-    if refused:
-        raise UsageError(f"--tz: {name!r} is not an IANA time zone such as Europe/Paris") from None
-    return name
+        return False
+    return True
 
 
 NOT_ZONES = frozenset({"localtime", "posixrules", "factory", "posix", "right"})
@@ -392,7 +409,7 @@ class TeamPlanned(NamedTuple):
     @property
     def calendar_zone(self) -> str:
         """The calendars' time zone: ``--tz``, else the system's."""
-        return self.zone or parse_zone(None)
+        return self.zone or system_zone()
 
     def paths(self) -> list[Path]:
         return [*self.request.inputs.paths(), self.team_path]

@@ -161,7 +161,7 @@ def plan_command(
     """
     window = request.parse_window(days, start, end, min_block)
     first_day = request.parse_date(from_) if from_ else None
-    zone = request.parse_zone(tz) if out.format == PlanFormat.ICS else None
+    zone = request.parse_zone(tz) if out.format == PlanFormat.ICS or tz is not None else None
     if previous is not None and out.format != PlanFormat.ICS:
         raise UsageError("--previous: only with --format ics")
     if previous is not None and team is not None:
