@@ -202,6 +202,92 @@ def test_plan_tables_cut_nothing(
         assert set(block["label"].split()) <= words, (block["label"], table)
 
 
+ODD_PLAN = """\
+format: smtime-catalogue/1
+version: "1"
+unit: hours/week
+title: Odd labels
+source: {title: test}
+hypotheses:
+  low: {label: Low, description: small}
+  high: {label: High, description: large}
+families:
+  - {id: review, rhythm: weekly, low: 1, high: 1,
+     label: "Review of https://example.org/a/very/long/path/that/fits/nowhere/at/all"}
+  - {id: i18n, rhythm: weekly, low: 1, high: 1,
+     label: "Internationalisation-and-localisation-of-captions checks"}
+  - {id: ctrl, rhythm: daily, low: 2.5, high: 2.5, label: "Ab\\e\\e\\e\\e\\e\\e\\e\\e"}
+  - {id: cd, rhythm: daily, low: 2.5, high: 2.5, label: "Cd [bold]x[/bold]"}
+"""
+
+
+@pytest.mark.parametrize("days", ["mon", "mon-fri", "mon-sun"])
+def test_plan_tables_keep_every_word_that_the_width_can_hold_whole(
+    smtime: Smtime, tmp_path: Path, days: str
+) -> None:
+    """At every width from 16 columns, with one day or several: no line wider than the
+    terminal, nothing cut ("…"), every block's times there, and every word of a label as
+    shown (a control character as its escape, markup as text) whole wherever it is
+    narrower than the terminal less the table's rules. A one-day plan keeps its column."""
+    from rich.cells import cell_len
+
+    catalogue = tmp_path / "odd.yaml"
+    catalogue.write_text(ODD_PLAN)
+    args = ["plan", "-c", str(catalogue), "-H", "high", "--days", days, "--lang", "en"]
+    plan = smtime(*args, "--format", "json").json()
+    assert plan["blocks"]
+    shown = {b["label"].replace("\x1b", "\\x1b") for b in plan["blocks"]}
+    for width in range(16, 131, 3):
+        run = smtime(*args, env={"COLUMNS": str(width)})
+        assert run.exit_code == 0, run.stderr
+        assert "…" not in run.stdout, (width, run.stdout)
+        assert all(cell_len(line) <= width for line in run.stdout.splitlines())
+        cells = re.sub(r"[│┃|\s]+", " ", run.stdout)
+        words = set(cells.split())
+        for block in plan["blocks"]:
+            assert block["start"] in cells, (width, block)
+            assert block["end"] in cells, (width, block)
+        for label in shown:
+            whole = {w for w in label.split() if cell_len(w) <= width - 4}
+            assert whole <= words, (width, label, run.stdout)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("width", range(14, 26))
+def test_an_empty_plan_is_not_cut_however_narrow(smtime: Smtime, lang: str, width: int) -> None:
+    """A plan with nothing to place, seven days, in 14 to 25 columns: every day's name
+    whole, nothing cut ("…"), no line wider than the terminal."""
+    args = ("plan", "--only", "blogging", "--set", "blogging=0h", "--days", "mon-sun")
+    run = smtime(*args, "--lang", lang, env={"COLUMNS": str(width)})
+    assert run.exit_code == 0, run.stderr
+    assert "…" not in run.stdout
+    assert all(len(line) <= width for line in run.stdout.splitlines())
+    from smtime.render.plan import day_name
+
+    cells = set(re.sub(r"[│┃\s]+", " ", run.stdout).split())
+    assert {day_name(day, lang) for day in range(1, 8)} <= cells
+
+
+def test_a_plan_table_counts_its_rows_as_drawn_one_a_block(smtime: Smtime, tmp_path: Path) -> None:
+    """A week of 2,016 five-minute blocks (seven days of 288) is more rows than a table is
+    drawn for, at any width: counted as one row a block (as narrow terminals draw it), not
+    as the longest day."""
+    families = "".join(
+        f"  - {{id: f{i}, rhythm: daily, low: 0.5833, high: 0.5833, label: F{i}}}\n"
+        for i in range(300)
+    )
+    catalogue = tmp_path / "many.yaml"
+    head = ODD_PLAN.partition("families:")[0]
+    catalogue.write_text(head + "families:\n" + families)
+    args: tuple[str, ...] = ("plan", "-c", str(catalogue), "-H", "low", "--days", "mon-sun")
+    args += ("--start", "00:00", "--end", "24:00", "--min-block", "5")
+    for width in (80, 250):
+        run = smtime(*args, env={"COLUMNS": str(width)})
+        assert run.exit_code == 2
+        assert "rows is more than the 2,000 a table is drawn for" in run.stderr
+    assert smtime(*args, "--format", "json").exit_code == 0
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_word_wider_than_the_label_column_folds_and_numbers_stay_whole(
     smtime: Smtime, tmp_path: Path, width: int

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from smtime.i18n import localize, marked, translate
 from smtime.plan import DAY_NAMES, Line, Plan, clock, in_hours
-from smtime.render.escape import markdown_cell, markdown_text
+from smtime.render.escape import markdown_cell, markdown_text, plain
 from smtime.render.numbers import LOCALES, decimal, number
 from smtime.team import Person, TeamPlan
 
 if TYPE_CHECKING:
     from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     from smtime.render.table import Fitted
 
@@ -115,14 +116,15 @@ def warning(plan: Plan, lang: str) -> str | None:
 def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = True) -> Fitted:
     """The week (under ``title``, else "Weekly plan"), then what did not fit (unless ``warn``
     is false), drawn for the width it is given: days side by side (``side_by_side``) where
-    a day has room for the longest word of its labels and of the day names, else one row a
-    block (``by_day``). Nothing is cut, and words wrap whole wherever the width allows."""
+    each day has room for the widest word of its labels and of the day names, or where there
+    is one day; else one row a block (``by_day``). Nothing is cut, and words wrap whole
+    wherever the width allows. Its rows are counted as ``by_day`` draws them, the most."""
     from rich.cells import cell_len
     from rich.console import Group
 
     from smtime.render.table import Fitted, clean
 
-    labels = _labels(plan.lines, lang)
+    labels = {key: plain(label) for key, label in _labels(plan.lines, lang).items()}  # as shown
     title = title or translate("Weekly plan", lang)
     columns = _columns(plan)
     note = warning(plan, lang) if warn else None
@@ -132,7 +134,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
 
     def build(width: int) -> Group:
         room = (width - 1) // max(len(names), 1) - 3  # a day's share, less its rules
-        if room < word:
+        if room < word and len(names) > 1:
             table = by_day(names, columns, labels, lang, title, width)
         else:
             table = side_by_side(names, columns, labels, title, folded=room < times)
@@ -141,7 +143,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
             parts.append(clean(note, style="bold red"))
         return Group(*parts)
 
-    return Fitted(build, max((len(c) for c in columns), default=0))
+    return Fitted(build, sum(map(len, columns)) + len(columns))
 
 
 def side_by_side(
@@ -155,7 +157,6 @@ def side_by_side(
     """Days as columns, blocks as rows: each block's times above its label, on two lines
     when ``folded`` (``09:00–`` above ``10:30``, for a day narrower than the times)."""
     from rich.table import Table
-    from rich.text import Text
 
     from smtime.render.table import clean
 
@@ -163,22 +164,23 @@ def side_by_side(
     for name in names:
         table.add_column(name, overflow="fold")
     for row in range(max((len(c) for c in columns), default=0)):
-        cells: list[Text] = []
-        for column in columns:
-            if row < len(column):
-                when, key = column[row]
-                cell = Text((when.replace("–", "–\n") if folded else when) + "\n", style="dim")
-                cell.append_text(clean(labels[key]))
-                cells.append(cell)
-            else:
-                cells.append(Text(""))
+        cells = [_block(*c[row], labels, folded) if row < len(c) else "" for c in columns]
         table.add_row(*cells)
     return table
 
 
+def _block(when: str, key: str, labels: dict[str, str], folded: bool) -> Text:
+    """A block as a cell: its times (dim, on two lines when ``folded``) above its label."""
+    from rich.text import Text
+
+    cell = Text((when.replace("–", "–\n") if folded else when) + "\n", style="dim")
+    cell.append(labels[key], style="")
+    return cell
+
+
 def _widest(columns: list[list[tuple[str, str]]], labels: dict[str, str]) -> tuple[int, int]:
     """The width of the widest block times (``09:00–10:30``) and of the widest word of a
-    label, in terminal cells."""
+    label as shown, in terminal cells."""
     from rich.cells import cell_len
 
     blocks = [block for column in columns for block in column]
@@ -196,31 +198,42 @@ def by_day(
     width: int,
 ) -> Table:
     """The plan for a width where days side by side would fold words: one row a block, a
-    rule between days, each day's name before its first block (a day without blocks shows
-    a dash). Where the day's name, the times and the longest word of a label do not fit on
-    one row, the name has a row of its own above its blocks. Labels wrap between words (a
-    word wider than the whole width still folds)."""
+    rule between days. Where the day's name, the block's times and the widest word of a
+    label fit on one line, three columns (the day's name before its first block, a dash for
+    a day without blocks); else one column, the day's name on a row of its own above its
+    blocks, each block as days side by side show it. Labels wrap between words (a word
+    wider than the whole width still folds)."""
     from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     from smtime.render.table import clean
 
+    headers = [translate("Day", lang), translate("Time", lang), translate("Family", lang)]
     times, word = _widest(columns, labels)
-    beside = max(map(cell_len, names)) + times + word + 10 <= width  # 4 rules, 3 paddings
+    wanted = [max(map(cell_len, [headers[0], *names])), max(times, cell_len(headers[1]))]
+    wanted.append(max(word, cell_len(headers[2])))
     table = Table(title=clean(title, style="table.title"), title_justify="left")
-    if beside:
-        table.add_column(translate("Day", lang), no_wrap=True)
-    table.add_column(translate("Time", lang), no_wrap=True, style="dim")
-    table.add_column(translate("Family", lang), overflow="fold", ratio=1)
+    if sum(wanted) + 10 <= width:  # 4 rules, 3 paddings of 2
+        table.add_column(headers[0], no_wrap=True)
+        table.add_column(headers[1], no_wrap=True, style="dim")
+        table.add_column(headers[2], overflow="fold", ratio=1)
+        for name, column in zip(names, columns, strict=True):
+            for index, (when, key) in enumerate(column):
+                table.add_row(name if index == 0 else "", when, Text(labels[key]))
+            if not column:
+                table.add_row(name, "–", "")
+            table.rows[-1].end_section = True
+        return table
+    table.add_column(overflow="fold")
+    table.show_header = False
+    folded = width - 4 < times
     for name, column in zip(names, columns, strict=True):
-        if not beside:
-            table.add_row(Text(name, style="bold"), "")
-        for index, (when, key) in enumerate(column):
-            day = [name if index == 0 else ""] if beside else []
-            table.add_row(*day, when, clean(labels[key]))
+        table.add_row(Text(name, style="bold"))
+        for when, key in column:
+            table.add_row(_block(when, key, labels, folded))
         if not column:
-            table.add_row(*([name] if beside else []), "–", Text(""))
+            table.add_row("–")
         table.rows[-1].end_section = True
     return table
 
