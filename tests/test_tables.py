@@ -252,6 +252,28 @@ def test_plan_tables_keep_every_word_that_the_width_can_hold_whole(
             assert whole <= words, (width, label, run.stdout)
 
 
+@pytest.mark.parametrize("days", ["mon", "mon-fri", "mon-sun"])
+def test_a_label_with_spaces_around_keeps_its_words_whole(
+    smtime: Smtime, tmp_path: Path, days: str
+) -> None:
+    """A label that starts with a space (or a tab, or has an indented line) takes the room of
+    its words only: "Communication" is whole at every width that holds it, in every
+    layout."""
+    head = ODD_PLAN.partition("families:")[0]
+    families = """families:
+  - {id: a, rhythm: daily, low: 5, high: 5, label: " Communication"}
+  - {id: b, rhythm: daily, low: 1, high: 1, label: "Other\\n\\t Sharing "}
+"""
+    catalogue = tmp_path / "spaced.yaml"
+    catalogue.write_text(head + families)
+    args = ("plan", "-c", str(catalogue), "-H", "high", "--days", days)
+    for width in range(17, 131):
+        run = smtime(*args, env={"COLUMNS": str(width)})
+        assert run.exit_code == 0, run.stderr
+        words = set(re.sub(r"[│┃\s]+", " ", run.stdout).split())
+        assert {"Communication", "Other", "Sharing"} <= words, (width, run.stdout)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("width", range(14, 26))
 def test_an_empty_plan_is_not_cut_however_narrow(smtime: Smtime, lang: str, width: int) -> None:

@@ -124,7 +124,7 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
 
     from smtime.render.table import Fitted, clean
 
-    labels = {key: plain(label) for key, label in _labels(plan.lines, lang).items()}  # as shown
+    labels = {key: shown(label) for key, label in _labels(plan.lines, lang).items()}
     title = title or translate("Weekly plan", lang)
     columns = _columns(plan)
     note = warning(plan, lang) if warn else None
@@ -169,12 +169,19 @@ def side_by_side(
     return table
 
 
+def shown(label: str) -> str:
+    """A label as a plan table shows it: its controls as escapes (``plain``), each of its
+    lines without the spaces around it, so that its widest word is all it needs."""
+    return "\n".join(line.strip() for line in plain(label).splitlines())
+
+
 def _block(when: str, key: str, labels: dict[str, str], folded: bool) -> Text:
     """A block as a cell: its times (dim, on two lines when ``folded``) above its label."""
     from rich.text import Text
 
-    cell = Text((when.replace("–", "–\n") if folded else when) + "\n", style="dim")
-    cell.append(labels[key], style="")
+    cell = Text()
+    cell.append((when.replace("–", "–\n") if folded else when) + "\n", style="dim")
+    cell.append(labels[key])
     return cell
 
 
