@@ -240,6 +240,11 @@ def block_minutes(hours: float, step: int) -> int:
     return step if hours > 0 and minutes == 0 else minutes
 
 
+def _has(day: list[tuple[int, Line]], key: str) -> bool:
+    """Whether a day's blocks (``(minutes, line)``) hold one of line ``key``."""
+    return any(line.key == key for _, line in day)
+
+
 def _whole(
     size: int,
     key: str,
@@ -252,7 +257,7 @@ def _whole(
     candidates = [d for d in window.days if free[d] >= size]
     if not candidates:
         return None
-    return max(candidates, key=lambda d: (all(ln.key != key for _, ln in placed[d]), free[d], -d))
+    return max(candidates, key=lambda d: (not _has(placed[d], key), free[d], -d))
 
 
 def _split(
@@ -266,9 +271,7 @@ def _split(
     whole blocks, at most one a day, over the days with room (those without a block of the
     line first, then the roomiest), and the minutes left for want of room."""
     pieces, left = [], size
-    days = sorted(
-        window.days, key=lambda d: (any(ln.key == key for _, ln in placed[d]), -free[d], d)
-    )
+    days = sorted(window.days, key=lambda d: (_has(placed[d], key), -free[d], d))
     for day in days:
         piece = min(left, window.holds(window.length - free[day]))
         if piece > 0:
