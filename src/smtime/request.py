@@ -246,7 +246,7 @@ def system_zone() -> str:
     except Exception:  # no way to tell the system's zone: say so in UTC
         return "UTC"
     folder, _, zone = name.partition("/")
-    if folder.casefold() in ("posix", "right") and zone:
+    if folder.casefold() in ZONE_COPIES and zone:
         name = zone
     return name if is_zone(name) else "UTC"
 
@@ -265,7 +265,9 @@ def is_zone(name: str) -> bool:
     return True
 
 
-NOT_ZONES = frozenset({"localtime", "posixrules", "factory", "posix", "right"})
+ZONE_COPIES = frozenset({"posix", "right"})
+"""The folders of a system's zone folder that hold a copy of every zone, in lower case."""
+NOT_ZONES = frozenset({"localtime", "posixrules", "factory"}) | ZONE_COPIES
 """Files of a system's zone folder that are no zone of the tz database, though ``zoneinfo``
 reads them: this machine's zone under another name (``localtime``), copies of every zone
 under ``posix/`` and ``right/`` (the latter counting leap seconds, which calendars do not),
