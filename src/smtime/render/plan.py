@@ -129,13 +129,13 @@ def plan_table(plan: Plan, lang: str, title: str | None = None, *, warn: bool = 
     columns = _columns(plan)
     note = warning(plan, lang) if warn else None
     names = [day_name(day, lang) for day in plan.window.days]
-    times, word = _widest(columns, labels)
-    word = max([word, *map(cell_len, names)])
+    widest = _widest(columns, labels)
+    times, word = widest[0], max([widest[1], *map(cell_len, names)])
 
     def build(width: int) -> Group:
         room = (width - 1) // max(len(names), 1) - 3  # a day's share, less its rules
         if room < word and len(names) > 1:
-            table = by_day(names, columns, labels, lang, title, width)
+            table = by_day(names, columns, labels, widest, lang, title, width)
         else:
             table = side_by_side(names, columns, labels, title, folded=room < times)
         parts: list[Any] = [table]
@@ -200,6 +200,7 @@ def by_day(
     names: list[str],
     columns: list[list[tuple[str, str]]],
     labels: dict[str, str],
+    widest: tuple[int, int],
     lang: str,
     title: str,
     width: int,
@@ -209,7 +210,7 @@ def by_day(
     label fit on one line, three columns (the day's name before its first block, a dash for
     a day without blocks); else one column, the day's name on a row of its own above its
     blocks, each block as days side by side show it. Labels wrap between words (a word
-    wider than the whole width still folds)."""
+    wider than the whole width still folds). ``widest``: the widths of ``_widest``."""
     from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
@@ -217,7 +218,7 @@ def by_day(
     from smtime.render.table import clean
 
     headers = [translate("Day", lang), translate("Time", lang), translate("Family", lang)]
-    times, word = _widest(columns, labels)
+    times, word = widest
     wanted = [max(map(cell_len, [headers[0], *names])), max(times, cell_len(headers[1]))]
     wanted.append(max(word, cell_len(headers[2])))
     table = Table(title=clean(title, style="table.title"), title_justify="left")
