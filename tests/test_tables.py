@@ -13,16 +13,21 @@ from tests.conftest import ROOT, Run
 Smtime = Callable[..., Run]
 WIDTHS = (60, 80, 120)
 LANGS = ("fr", "en", "es")
-LONG_LABELS = """\
+HEAD = """\
 format: smtime-catalogue/1
 version: "1"
 unit: hours/week
-title: Long labels
+title: Test labels
 source: {title: test}
 hypotheses:
   low: {label: Low, description: small}
   high: {label: High, description: large}
 families:
+"""
+"""The head of a test catalogue, up to its families."""
+LONG_LABELS = (
+    HEAD
+    + """\
   - id: community
     label:
       fr: Animation de communauté et modération des conversations en ligne
@@ -38,6 +43,7 @@ families:
     low: 0.25
     high: 3
 """
+)
 FRAME = "│┃"
 
 
@@ -202,16 +208,9 @@ def test_plan_tables_cut_nothing(
         assert set(block["label"].split()) <= words, (block["label"], table)
 
 
-ODD_PLAN = """\
-format: smtime-catalogue/1
-version: "1"
-unit: hours/week
-title: Odd labels
-source: {title: test}
-hypotheses:
-  low: {label: Low, description: small}
-  high: {label: High, description: large}
-families:
+ODD_PLAN = (
+    HEAD
+    + """\
   - {id: review, rhythm: weekly, low: 1, high: 1,
      label: "Review of https://example.org/a/very/long/path/that/fits/nowhere/at/all"}
   - {id: i18n, rhythm: weekly, low: 1, high: 1,
@@ -219,6 +218,7 @@ families:
   - {id: ctrl, rhythm: daily, low: 2.5, high: 2.5, label: "Ab\\e\\e\\e\\e\\e\\e\\e\\e"}
   - {id: cd, rhythm: daily, low: 2.5, high: 2.5, label: "Cd [bold]x[/bold]"}
 """
+)
 
 
 @pytest.mark.parametrize("days", ["mon", "mon-fri", "mon-sun"])
@@ -259,13 +259,12 @@ def test_a_label_with_spaces_around_keeps_its_words_whole(
     """A label that starts with a space (or a tab, or has an indented line) takes the room of
     its words only: "Communication" is whole at every width that holds it, in every
     layout."""
-    head = ODD_PLAN.partition("families:")[0]
-    families = """families:
+    families = """\
   - {id: a, rhythm: daily, low: 5, high: 5, label: " Communication"}
   - {id: b, rhythm: daily, low: 1, high: 1, label: "Other\\n\\t Sharing "}
 """
     catalogue = tmp_path / "spaced.yaml"
-    catalogue.write_text(head + families)
+    catalogue.write_text(HEAD + families)
     args = ("plan", "-c", str(catalogue), "-H", "high", "--days", days)
     for width in range(17, 131):
         run = smtime(*args, env={"COLUMNS": str(width)})
@@ -299,8 +298,7 @@ def test_a_plan_table_counts_its_rows_as_drawn_one_a_block(smtime: Smtime, tmp_p
         for i in range(300)
     )
     catalogue = tmp_path / "many.yaml"
-    head = ODD_PLAN.partition("families:")[0]
-    catalogue.write_text(head + "families:\n" + families)
+    catalogue.write_text(HEAD + families)
     args: tuple[str, ...] = ("plan", "-c", str(catalogue), "-H", "low", "--days", "mon-sun")
     args += ("--start", "00:00", "--end", "24:00", "--min-block", "5")
     for width in (80, 250):
